@@ -1,0 +1,23 @@
+// Bundles the CLI with esbuild. Bundling is required, not an optimisation: @actions/workflow-parser
+// imports its JSON schema without import attributes, which plain Node 20 refuses to load.
+import { build } from "esbuild";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+
+await build({
+  absWorkingDir: root,
+  entryPoints: { cli: "src/cli/main.ts", index: "src/index.ts" },
+  outdir: "dist",
+  bundle: true,
+  splitting: true,
+  platform: "node",
+  format: "esm",
+  target: "node20",
+  sourcemap: true,
+  // Native addons and packages that load files relative to themselves stay external.
+  external: ["better-sqlite3"],
+  // Some bundled CommonJS dependencies call require(); give the ESM bundle a real one.
+  banner: { js: "import { createRequire as __sluiceCreateRequire } from 'node:module'; const require = __sluiceCreateRequire(import.meta.url);" },
+  logLevel: "warning",
+});
