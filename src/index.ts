@@ -1,1 +1,1 @@
-export * from "./core/errors.js";
+export * from "./core/errors";
