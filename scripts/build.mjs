@@ -1,9 +1,11 @@
 // Bundles the CLI with esbuild. Bundling is required, not an optimisation: @actions/workflow-parser
 // imports its JSON schema without import attributes, which plain Node 20 refuses to load.
 import { build } from "esbuild";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
+const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
 
 await build({
   absWorkingDir: root,
@@ -19,5 +21,6 @@ await build({
   external: ["better-sqlite3"],
   // Some bundled CommonJS dependencies call require(); give the ESM bundle a real one.
   banner: { js: "import { createRequire as __sluiceCreateRequire } from 'node:module'; const require = __sluiceCreateRequire(import.meta.url);" },
+  define: { __SLUICE_VERSION__: JSON.stringify(pkg.version) },
   logLevel: "warning",
 });
