@@ -22,6 +22,10 @@ export const errorCodes = {
   },
   SLUICE_E_ACTION_INVALID: { exit: 1, summary: "A local or vendored action's action.yml is missing or invalid." },
   SLUICE_E_REUSABLE_WORKFLOW: { exit: 2, summary: "A reusable workflow call cannot be resolved or is invalid." },
+  SLUICE_E_CHECKOUT: {
+    exit: 1,
+    summary: "actions/checkout asked for another repository, path or ref than the one the job runs in.",
+  },
   SLUICE_E_NODE_VERSION: { exit: 1, summary: "actions/setup-node asked for a Node version the host does not have." },
   SLUICE_E_CACHE: { exit: 1, summary: "actions/cache could not save or restore an entry." },
   SLUICE_E_ARTIFACT: { exit: 1, summary: "An artifact could not be uploaded or downloaded." },

@@ -1,7 +1,8 @@
 /**
  * The Store persists every run, job and step so that history, logs and later analytics survive the
  * process. SQLite (better-sqlite3 via Kysely) is the default; PostgreSQL implements the same interface.
- * Every write happens before the engine acts on it (DESIGN.md: nothing is lost).
+ * Every write happens before the engine acts on it (DESIGN.md: nothing is lost). Any method may throw
+ * SLUICE_E_STORE when the database itself fails (disk full, locked beyond the busy timeout, closed).
  */
 
 export type RunStatus = "queued" | "in_progress" | "completed";
@@ -80,38 +81,64 @@ export interface NewRun {
   trigger: string;
   inputs: Record<string, unknown>;
   concurrencyGroup?: string | null;
+  /**
+   * The process that will execute the run, when known at creation: a run owned from its first write
+   * is repaired by recoverOrphans even if the process dies before its next update. Default null.
+   */
+  pid?: number | null;
 }
 
 export interface Store {
-  /** Creates a run in status `queued`, assigning id and number. */
+  /**
+   * Creates a run in status `queued`, assigning a random id and the next run number (1, 2, …; unique
+   * and increasing even across processes, never reused, with a gap only if a process dies mid-call).
+   * `createdAt` is the store clock's now.
+   */
   createRun(run: NewRun): Promise<RunRecord>;
-  /** Partial update; unknown ids throw SLUICE_E_RUN_NOT_FOUND. */
+  /**
+   * Partial update (`undefined` fields are left alone, `null` clears); unknown ids throw
+   * SLUICE_E_RUN_NOT_FOUND.
+   */
   updateRun(id: string, patch: Partial<Omit<RunRecord, "id" | "number">>): Promise<void>;
-  /** Run by full id or unique id prefix or run number; null when none matches. */
+  /**
+   * Run by full id, unique id prefix (at least 4 characters, case-insensitive) or run number as a
+   * decimal string. A decimal string is tried as a number first, then as an id prefix. Null when none
+   * matches or a prefix matches more than one run.
+   */
   getRun(idOrNumber: string): Promise<RunRecord | null>;
-  /** Newest first. */
+  /** Newest first (by number); all matching runs unless `limit` is given. */
   listRuns(filter?: RunFilter): Promise<RunRecord[]>;
 
+  /** Stores the job as given with a new id; an unknown `runId` throws SLUICE_E_RUN_NOT_FOUND. */
   createJob(job: Omit<JobRecord, "id">): Promise<JobRecord>;
+  /** Partial update (`undefined` fields are left alone); unknown ids throw SLUICE_E_STORE. */
   updateJob(id: string, patch: Partial<Omit<JobRecord, "id" | "runId">>): Promise<void>;
   /** In creation order. */
   listJobs(runId: string): Promise<JobRecord[]>;
 
+  /** Stores the step as given with a new id; an unknown `jobId` throws SLUICE_E_STORE. */
   createStep(step: Omit<StepRecord, "id">): Promise<StepRecord>;
+  /** Partial update (`undefined` fields are left alone); unknown ids throw SLUICE_E_STORE. */
   updateStep(id: string, patch: Partial<Omit<StepRecord, "id" | "jobId">>): Promise<void>;
-  /** In index order. */
+  /** In `index` order. */
   listSteps(jobId: string): Promise<StepRecord[]>;
 
-  /** Appends masked log text for a step; logs are never stored unmasked. */
+  /**
+   * Appends masked log text for a step as one chunk; logs are never stored unmasked, so the caller
+   * masks first. One cheap insert per call; empty text is a no-op; an unknown step throws SLUICE_E_STORE.
+   */
   appendLog(stepId: string, text: string): Promise<void>;
-  /** The whole stored log of a step, "" when none. */
+  /** The whole stored log of a step (its chunks in append order), "" when none. */
   readLog(stepId: string): Promise<string>;
 
   /**
    * Marks every run still `queued`/`in_progress` whose pid is not alive as completed/failure
-   * (its unfinished jobs and steps too). Returns the ids it repaired. Idempotent.
+   * (its unfinished jobs and steps too: completed, conclusion failure, completedAt now). Runs with a
+   * null pid are left alone: nothing owns them yet (a queue holds them). Returns the ids it repaired.
+   * Idempotent: a second call, or a concurrent one in another process, repairs nothing twice.
    */
   recoverOrphans(isAlive: (pid: number) => boolean): Promise<string[]>;
 
+  /** Releases the connection; idempotent. No other method may be called afterwards. */
   close(): Promise<void>;
 }

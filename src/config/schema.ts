@@ -1,0 +1,129 @@
+/**
+ * The schema of `sluice.yml`: the one source of truth for its TypeScript types, its defaults, its
+ * validation and the generated JSON Schema (schema/sluice.schema.json) that editors use.
+ *
+ * Every object is strict: an unknown key is an error rather than silently ignored, so a typo such as
+ * `timeout-minutes` is reported, and later features (gates, environments, deploy) are added here
+ * deliberately.
+ */
+import { z } from "zod";
+
+/** Name of the configuration file, at the repository root. */
+export const CONFIG_FILE_NAME = "sluice.yml";
+
+/** Directories searched for workflow files when `workflows.paths` is not set. */
+export const DEFAULT_WORKFLOW_PATHS: readonly string[] = [".sluice/workflows", ".github/workflows"];
+
+/** Default job timeout in minutes; the same as GitHub Actions' `timeout-minutes` default. */
+export const DEFAULT_TIMEOUT_MINUTES = 360;
+
+/** Default SQLite database file, relative to the repository root (state lives in `.sluice/`). */
+export const DEFAULT_SQLITE_PATH = ".sluice/sluice.db";
+
+// GitHub's rules for variable and secret names: letters, digits and underscores, not starting with
+// a digit. Keeping `vars` to them means a repository's variables can move to GitHub unchanged.
+const identifierPattern = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+const relativePath = z.string().min(1, { error: "must be a non-empty path" });
+
+// YAML reads `PORT: 8080` as a number and `DEBUG: true` as a boolean; GitHub Actions' `env:` accepts
+// both and turns them into strings, so Sluice does the same instead of rejecting them.
+const scalarString = z
+  .union([z.string(), z.number(), z.boolean()], { error: "expected a string, number or boolean" })
+  .transform((value) => String(value));
+
+const workflowsSchema = z
+  .strictObject({
+    paths: z
+      .array(relativePath)
+      .min(1, { error: "must list at least one directory" })
+      .default([...DEFAULT_WORKFLOW_PATHS])
+      .describe("Directories, relative to the repository root, that workflow files are read from."),
+  })
+  .describe("Where workflow files live.");
+
+const runSchema = z
+  .strictObject({
+    concurrency: z
+      .int({ error: "must be a whole number" })
+      .positive({ error: "must be at least 1" })
+      .optional()
+      .describe("Maximum number of jobs running at the same time. When unset, the engine decides."),
+    shell: z
+      .string()
+      .min(1, { error: "must be a non-empty shell name" })
+      .optional()
+      .describe("Default shell for `run:` steps that set none (as `defaults.run.shell` would)."),
+    timeoutMinutes: z
+      .number()
+      .positive({ error: "must be greater than 0" })
+      .default(DEFAULT_TIMEOUT_MINUTES)
+      .describe("Timeout of a job that sets no `timeout-minutes`, in minutes."),
+  })
+  .describe("How jobs are run.");
+
+const sqliteStoreSchema = z
+  .strictObject({
+    type: z.literal("sqlite"),
+    path: relativePath
+      .default(DEFAULT_SQLITE_PATH)
+      .describe("Database file, relative to the repository root unless absolute."),
+  })
+  .describe("Embedded SQLite database (the default).");
+
+// A discriminated union so that `postgres` (and others) join as new options keyed by `type`, and an
+// unknown `type` is an error naming the allowed ones (DESIGN.md: never a silent fallback).
+const storeSchema = z
+  .discriminatedUnion("type", [sqliteStoreSchema])
+  .describe("Where runs, jobs, deployments and the audit log are recorded.");
+
+const secretsSchema = z
+  .strictObject({
+    file: relativePath
+      .optional()
+      .describe("Dotenv-style file (KEY=VALUE lines) providing the `secrets` context. Keep it out of git."),
+  })
+  .describe("Where secrets come from.");
+
+const varsSchema = z
+  .record(
+    z.string().regex(identifierPattern, {
+      error: "variable names use letters, digits and underscores and do not start with a digit",
+    }),
+    scalarString,
+  )
+  .describe("Values of the `vars` context (configuration variables).");
+
+const envSchema = z
+  .record(
+    z.string().regex(/^[^=\0]+$/, { error: "environment variable names cannot be empty or contain `=`" }),
+    scalarString,
+  )
+  .describe("Environment variables set for every job, below the workflow's own `env:`.");
+
+/** The `sluice.yml` schema. Parse with `loadConfig` to get located errors rather than zod issues. */
+export const sluiceConfigSchema = z
+  .strictObject({
+    version: z
+      .literal(1, { error: "must be 1 (the only configuration version so far)" })
+      .describe("Configuration format version. Always 1."),
+    workflows: workflowsSchema.prefault({}),
+    run: runSchema.prefault({}),
+    store: storeSchema.prefault({ type: "sqlite" }),
+    secrets: secretsSchema.prefault({}),
+    vars: varsSchema.default({}),
+    env: envSchema.default({}),
+  })
+  .describe("Sluice configuration (sluice.yml at the repository root).");
+
+/** A validated configuration with every default filled in. */
+export type SluiceConfig = z.output<typeof sluiceConfigSchema>;
+
+/** What a user may write in `sluice.yml` (optional keys, scalar env values). */
+export type SluiceConfigInput = z.input<typeof sluiceConfigSchema>;
+
+/** The configuration used when the repository has no `sluice.yml`. */
+export function defaultConfig(): SluiceConfig {
+  // Parsing, rather than a literal, keeps the defaults in one place: the schema.
+  return sluiceConfigSchema.parse({ version: 1 });
+}

@@ -1,0 +1,104 @@
+/**
+ * The `github` and `runner` contexts and the standard GITHUB_* / RUNNER_* variables, from what the
+ * run knows: event, repository, run ids, job. GitHub documents each; values that only make sense on
+ * github.com (token, server URL) get local equivalents.
+ */
+import os from "node:os";
+import type { EventInfo } from "./types";
+
+export interface RunIdentity {
+  runId: string;
+  runNumber: number;
+  workflowName: string;
+  workflowPath: string;
+  workspace: string;
+  repository: string;
+  event: EventInfo;
+  /** Directory holding the event payload file and per-job temp dirs. */
+  runDir: string;
+  eventPath: string;
+}
+
+export function refType(ref: string): "branch" | "tag" | "" {
+  if (ref.startsWith("refs/heads/")) return "branch";
+  if (ref.startsWith("refs/tags/")) return "tag";
+  return "";
+}
+
+export function refName(ref: string): string {
+  return ref.replace(/^refs\/(heads|tags)\//, "");
+}
+
+export function githubContext(id: RunIdentity, jobId: string): Record<string, unknown> {
+  const ev = id.event;
+  const [owner] = id.repository.split("/");
+  return {
+    action: "",
+    action_path: "",
+    actor: ev.actor,
+    api_url: "",
+    base_ref: ev.baseRef ?? "",
+    env: "",
+    event: ev.payload,
+    event_name: ev.name,
+    event_path: id.eventPath,
+    graphql_url: "",
+    head_ref: ev.headRef ?? "",
+    job: jobId,
+    path: "",
+    ref: ev.ref,
+    ref_name: refName(ev.ref),
+    ref_protected: false,
+    ref_type: refType(ev.ref),
+    repository: id.repository,
+    repository_owner: owner ?? "",
+    retention_days: "90",
+    run_attempt: "1",
+    run_id: id.runId,
+    run_number: String(id.runNumber),
+    server_url: "",
+    sha: ev.sha,
+    token: "",
+    triggering_actor: ev.actor,
+    workflow: id.workflowName,
+    workflow_ref: `${id.repository}/${id.workflowPath}@${ev.ref}`,
+    workflow_sha: ev.sha,
+    workspace: id.workspace,
+  };
+}
+
+export function runnerContext(tempDir: string, toolCache: string, debug: boolean): Record<string, unknown> {
+  return {
+    name: `sluice-${os.hostname()}`,
+    os: "Linux",
+    arch: os.arch() === "arm64" ? "ARM64" : os.arch() === "arm" ? "ARM" : "X64",
+    temp: tempDir,
+    tool_cache: toolCache,
+    debug: debug ? "1" : "",
+    environment: "self-hosted",
+  };
+}
+
+/** GITHUB_* and RUNNER_* variables of a step, from the two contexts. */
+export function standardVariables(github: Record<string, unknown>, runner: Record<string, unknown>): Record<string, string> {
+  const s = (v: unknown): string => (v === undefined || v === null ? "" : String(v));
+  const vars: Record<string, string> = {
+    CI: "true",
+    GITHUB_ACTIONS: "true",
+    SLUICE: "true",
+    RUNNER_OS: s(runner.os),
+    RUNNER_ARCH: s(runner.arch),
+    RUNNER_NAME: s(runner.name),
+    RUNNER_TEMP: s(runner.temp),
+    RUNNER_TOOL_CACHE: s(runner.tool_cache),
+    RUNNER_ENVIRONMENT: s(runner.environment),
+  };
+  if (runner.debug) vars.RUNNER_DEBUG = "1";
+  const keys = [
+    "action", "action_path", "actor", "api_url", "base_ref", "event_name", "event_path", "graphql_url", "head_ref", "job",
+    "ref", "ref_name", "ref_protected", "ref_type", "repository", "repository_owner", "retention_days", "run_attempt",
+    "run_id", "run_number", "server_url", "sha", "triggering_actor", "workflow", "workflow_ref", "workflow_sha", "workspace",
+  ];
+  for (const k of keys) vars[`GITHUB_${k.toUpperCase()}`] = s(github[k]);
+  return vars;
+}

@@ -1,0 +1,174 @@
+/**
+ * Drives the pure planner (plan.ts) for a set of jobs: expands jobs whose needs are done, starts
+ * instances within the limits, applies fail-fast and cancellation, and collects results. Used for a
+ * workflow run and, recursively, for each reusable-workflow call inside it.
+ */
+import type { Conclusion } from "../../store/types";
+import { githubContext } from "../contexts";
+import { ancestorsOf } from "../../workflow/needs-graph";
+import type { JobDef, WorkflowDef } from "../../workflow/model";
+import { createJobState, markCancelled, markExpanded, markInstanceDone, markStarted, planNext } from "../plan";
+import type { SchedulerState } from "../plan";
+import type { RunScope } from "../scope";
+import type { JobRef, JobResult } from "../types";
+import { expandJob } from "./expand-job";
+import type { ExpandedInstance } from "./expand-job";
+import { runJobInstance } from "./run-job";
+import type { JobInstancePlan } from "./run-job";
+import { runReusableJob } from "./run-reusable";
+
+export interface JobsOutcome {
+  conclusion: Conclusion;
+  /** Every job instance's result (nested reusable jobs included), in completion order. */
+  results: JobResult[];
+  /** Per job id: aggregated result and outputs, as the `needs` / `jobs` contexts show them. */
+  byJob: Record<string, { result: Conclusion; outputs: Record<string, string> }>;
+}
+
+export interface ExecuteJobsOptions {
+  workflow: WorkflowDef;
+  jobs: JobDef[];
+  workflowEnv: Record<string, string>;
+  /** Prefix of job keys and names for nested (reusable) jobs: `caller / `. */
+  prefix: string;
+  signal: AbortSignal;
+}
+
+export async function executeJobs(run: RunScope, opts: ExecuteJobsOptions): Promise<JobsOutcome> {
+  const state: SchedulerState = {
+    jobs: opts.jobs.map((j) => createJobState(j.id, j.needs.filter((n) => opts.jobs.some((o) => o.id === n)))),
+    concurrency: Infinity, // the run-wide semaphore bounds processes; nested calls must not deadlock on it
+    cancelled: opts.signal.aborted,
+  };
+  const defs = new Map(opts.jobs.map((j) => [j.id, j]));
+  const byJob: JobsOutcome["byJob"] = {};
+  const results: JobResult[] = [];
+  const instances = new Map<string, ExpandedInstance[]>();
+  const controllers = new Map<string, AbortController>();
+  const running = new Map<string, Promise<void>>();
+  const events: Array<() => void> = [];
+  let wake: (() => void) | null = null;
+  const notify = () => wake?.();
+
+  const onAbort = () => {
+    markCancelled(state);
+    for (const c of controllers.values()) c.abort();
+    notify();
+  };
+  opts.signal.addEventListener("abort", onAbort, { once: true });
+
+  for (;;) {
+    while (events.length > 0) events.shift()!();
+    const actions = planNext(state);
+    const done = actions.find((a) => a.type === "complete");
+    if (done && done.type === "complete") {
+      opts.signal.removeEventListener("abort", onAbort);
+      return { conclusion: done.conclusion, results, byJob };
+    }
+    for (const action of actions) {
+      if (action.type === "expand") {
+        const def = defs.get(action.jobId)!;
+        const ancestors = [...ancestorsOf(def.id, opts.jobs)].map((id) => state.jobs.find((j) => j.id === id)?.result ?? "skipped");
+        const expansion = expandJob({ def, contexts: jobContexts(run, opts, def, byJob), ancestorResults: ancestors, cancelled: state.cancelled });
+        if (expansion.kind === "run") {
+          instances.set(def.id, expansion.instances);
+          markExpanded(state, def.id, {
+            count: expansion.instances.length,
+            maxParallel: expansion.maxParallel,
+            failFast: expansion.failFast,
+            tolerated: expansion.instances.flatMap((inst, i) => (inst.continueOnError ? [i] : [])),
+          });
+        } else {
+          const result: Conclusion = expansion.kind === "skip" ? expansion.result : "failure";
+          markExpanded(state, def.id, { skipped: result });
+          const ref: JobRef = { key: opts.prefix + def.id, id: opts.prefix + def.id, name: opts.prefix + def.id };
+          const message = expansion.kind === "skip" ? expansion.reason : expansion.message;
+          if (expansion.kind === "fail") run.reporter.annotation(ref, null, { level: "error", message: `${def.id}: ${message}` });
+          results.push(await recordUnstartedJob(run, ref, def.id, result, message));
+        }
+        if (state.jobs.find((j) => j.id === def.id)?.phase === "done") aggregate(def.id);
+      } else if (action.type === "start") {
+        markStarted(state, action.jobId, action.index);
+        const key = `${action.jobId}#${action.index}`;
+        const controller = new AbortController();
+        if (state.cancelled) controller.abort();
+        controllers.set(key, controller);
+        const p = startInstance(action.jobId, action.index, controller.signal).then((result) => {
+          events.push(() => {
+            running.delete(key);
+            controllers.delete(key);
+            const follow = markInstanceDone(state, action.jobId, action.index, result.conclusion);
+            for (const f of follow) {
+              if (f.type === "cancel-instances") for (const i of f.indexes) controllers.get(`${f.jobId}#${i}`)?.abort();
+            }
+            if (state.jobs.find((j) => j.id === action.jobId)?.phase === "done") aggregate(action.jobId);
+          });
+          notify();
+        });
+        running.set(key, p);
+      }
+    }
+    if (actions.some((a) => a.type === "expand") || events.length > 0) continue;
+    await new Promise<void>((resolve) => {
+      wake = resolve;
+      if (events.length > 0) resolve();
+    });
+    wake = null;
+  }
+
+  function aggregate(jobId: string): void {
+    const js = state.jobs.find((j) => j.id === jobId)!;
+    const outputs: Record<string, string> = {};
+    for (const r of results) if (r.id === opts.prefix + jobId) Object.assign(outputs, r.outputs);
+    byJob[jobId] = { result: js.result ?? "skipped", outputs };
+  }
+
+  async function startInstance(jobId: string, index: number, signal: AbortSignal): Promise<JobResult> {
+    const def = defs.get(jobId)!;
+    const inst = instances.get(jobId)![index]!;
+    const ref: JobRef = { key: `${opts.prefix}${jobId}#${index}`, id: opts.prefix + jobId, name: opts.prefix + inst.name };
+    const needs = needsContext(def, byJob);
+    const plan: JobInstancePlan = { def, ref, matrix: inst.matrix, strategy: inst.strategy, needs, workflowEnv: opts.workflowEnv };
+    let result: JobResult;
+    if (def.kind === "reusable") {
+      const nested = await runReusableJob(run, opts.workflow, plan, signal);
+      results.push(...nested.nested);
+      result = nested.result;
+    } else {
+      const release = await run.slots.acquire();
+      try {
+        result = await runJobInstance(run, opts.workflow, plan, signal);
+      } finally {
+        release();
+      }
+    }
+    results.push(result);
+    return result;
+  }
+}
+
+/** Contexts for job-level `if`/strategy/name/with: github, needs, vars, inputs, secrets. */
+function jobContexts(run: RunScope, opts: ExecuteJobsOptions, def: JobDef, byJob: JobsOutcome["byJob"]): Record<string, unknown> {
+  return {
+    github: githubContext(run.identity, def.id),
+    needs: needsContext(def, byJob),
+    vars: run.vars,
+    inputs: run.inputs,
+    secrets: run.secrets,
+    env: opts.workflowEnv,
+  };
+}
+
+function needsContext(def: JobDef, byJob: JobsOutcome["byJob"]): JobInstancePlan["needs"] {
+  const skipped = { result: "skipped" as Conclusion, outputs: {} };
+  return Object.fromEntries(def.needs.map((n) => [n, byJob[n] ?? skipped]));
+}
+
+async function recordUnstartedJob(run: RunScope, ref: JobRef, jobKey: string, conclusion: Conclusion, reason: string): Promise<JobResult> {
+  const now = new Date().toISOString();
+  await run.store.createJob({ runId: run.identity.runId, jobKey, name: ref.name, matrix: null, status: "completed", conclusion, startedAt: null, completedAt: now, outputs: {} });
+  const result: JobResult = { id: ref.id, name: ref.name, matrix: null, conclusion, outputs: {}, durationMs: 0, steps: [], annotations: [] };
+  run.reporter.info(`${ref.name}: ${conclusion} (${reason})`);
+  run.reporter.jobFinished(ref, result);
+  return result;
+}

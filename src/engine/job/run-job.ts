@@ -1,0 +1,203 @@
+/**
+ * One job instance (one matrix cell): set up its scope, run its steps and post phases, evaluate its
+ * outputs, conclude, and record everything. Cancellation and timeouts come in through `signal`.
+ */
+import { appendFileSync, mkdirSync } from "node:fs";
+import path from "node:path";
+import { isSluiceError } from "../../core/errors";
+import type { Conclusion } from "../../store/types";
+import { coerceToString } from "../../workflow/expression/data";
+import { evaluateStringMap, evaluateToken } from "../../workflow/expression/template";
+import type { EvalScope } from "../../workflow/expression/template";
+import type { JobDef, WorkflowDef } from "../../workflow/model";
+import { githubContext, runnerContext } from "../contexts";
+import type { JobScope, RunScope, StepFrame } from "../scope";
+import { runPostStep, runStep } from "../step/run-step";
+import type { JobRef, JobResult, StepResult } from "../types";
+
+/** GitHub's default job timeout. */
+const DEFAULT_TIMEOUT_MINUTES = 360;
+
+export interface JobInstancePlan {
+  def: JobDef;
+  ref: JobRef;
+  matrix: Record<string, unknown> | null;
+  strategy: Record<string, unknown>;
+  needs: Record<string, { result: Conclusion; outputs: Record<string, string> }>;
+  /** The `env` context the job starts from (workflow env, evaluated). */
+  workflowEnv: Record<string, string>;
+}
+
+export async function runJobInstance(run: RunScope, workflow: WorkflowDef, plan: JobInstancePlan, cancel: AbortSignal): Promise<JobResult> {
+  const started = Date.now();
+  const record = await run.store.createJob({
+    runId: run.identity.runId,
+    jobKey: plan.def.id,
+    name: plan.ref.name,
+    matrix: plan.matrix,
+    status: "in_progress",
+    conclusion: null,
+    startedAt: new Date(started).toISOString(),
+    completedAt: null,
+    outputs: {},
+  });
+  run.reporter.jobStarted(plan.ref);
+  const { job, frame, dispose } = createJobScope(run, workflow, plan, record.id, cancel);
+  const steps: StepResult[] = [];
+  let setupFailed = false;
+  try {
+    const scope = jobEvalScope(job, plan.workflowEnv);
+    job.env = { ...plan.workflowEnv, ...evaluateStringMap(plan.def.env, scope) };
+    const jobScope = jobEvalScope(job, job.env);
+    job.defaults = resolveDefaults(workflow, plan.def, jobScope);
+    const timeout = evaluateToken(plan.def.timeoutMinutes, jobScope);
+    job.startTimeout(typeof timeout === "number" && timeout > 0 ? timeout : DEFAULT_TIMEOUT_MINUTES);
+  } catch (err) {
+    setupFailed = true;
+    const message = isSluiceError(err) ? `${err.code}: ${err.message}` : String(err);
+    job.annotations.push({ level: "error", message });
+    run.reporter.annotation(plan.ref, null, { level: "error", message });
+  }
+  if (!setupFailed) {
+    for (const def of plan.def.steps) steps.push(await runStep(job, frame, def));
+    for (const post of [...job.posts].reverse()) steps.push(await runPostStep(job, frame, post));
+  }
+  const conclusion = jobConclusion(job, steps, setupFailed);
+  job.contexts.job = { status: conclusion };
+  const outputs = setupFailed ? {} : evaluateOutputs(job, frame, plan);
+  dispose();
+  if (job.summary.length > 0) {
+    appendFileSync(path.join(run.identity.runDir, "summary.md"), `## ${plan.ref.name}\n\n${job.summary.join("\n")}\n`);
+  }
+  const result: JobResult = {
+    id: plan.def.id,
+    name: plan.ref.name,
+    matrix: plan.matrix,
+    conclusion,
+    outputs,
+    durationMs: Date.now() - started,
+    steps,
+    annotations: job.annotations,
+  };
+  await run.store.updateJob(record.id, { status: "completed", conclusion, outputs, completedAt: new Date().toISOString() });
+  run.reporter.jobFinished(plan.ref, result);
+  return result;
+}
+
+type ScopeWithTimeout = JobScope & { startTimeout(minutes: number): void };
+
+function createJobScope(run: RunScope, workflow: WorkflowDef, plan: JobInstancePlan, recordId: string, cancel: AbortSignal) {
+  const dir = path.join(run.identity.runDir, "jobs", recordId);
+  const temp = path.join(dir, "tmp");
+  mkdirSync(temp, { recursive: true });
+  const controller = new AbortController();
+  let interruption: "cancelled" | "timeout" | null = null;
+  const onCancel = () => {
+    interruption ??= "cancelled";
+    controller.abort();
+  };
+  if (cancel.aborted) onCancel();
+  else cancel.addEventListener("abort", onCancel, { once: true });
+  let timer: NodeJS.Timeout | undefined;
+  const job: ScopeWithTimeout = {
+    run,
+    ref: plan.ref,
+    recordId,
+    dir,
+    env: {},
+    fileEnv: {},
+    paths: [],
+    contexts: {
+      github: githubContext(run.identity, plan.def.id),
+      runner: runnerContext(temp, path.join(run.stateDir, "tool-cache"), run.debug),
+      vars: run.vars,
+      secrets: run.secrets,
+      inputs: run.inputs,
+      matrix: plan.matrix ?? {},
+      strategy: plan.strategy,
+      needs: plan.needs,
+      job: { status: "success" },
+    },
+    defaults: {},
+    annotations: [],
+    posts: [],
+    processes: new Set(),
+    signal: controller.signal,
+    interruption: () => interruption,
+    summary: [],
+    stepCounter: 0,
+    startTimeout(minutes: number) {
+      timer = setTimeout(() => {
+        interruption ??= "timeout";
+        run.reporter.info(`${plan.ref.name}: the job exceeded its timeout of ${minutes} minutes and is being stopped`);
+        controller.abort();
+      }, minutes * 60_000);
+    },
+  };
+  const frame: StepFrame = { steps: {}, conclusions: [] };
+  const dispose = () => {
+    if (timer) clearTimeout(timer);
+    cancel.removeEventListener("abort", onCancel);
+    // GitHub ends orphan processes (background servers a step started) when the job completes.
+    for (const p of job.processes) p.killGroup();
+  };
+  return { job, frame, dispose };
+}
+
+function jobEvalScope(job: JobScope, env: Record<string, string>): EvalScope {
+  return {
+    contexts: { ...job.contexts, env },
+    host: {
+      success: () => true,
+      failure: () => false,
+      cancelled: () => job.interruption() !== null,
+      hashFiles: () => "",
+    },
+  };
+}
+
+function resolveDefaults(workflow: WorkflowDef, def: JobDef, scope: EvalScope): JobScope["defaults"] {
+  const pick = (job: unknown, wf: unknown) => {
+    const v = job ?? wf;
+    return v === undefined || v === null ? undefined : coerceToString(v);
+  };
+  return {
+    shell: pick(evaluateToken(def.defaults.shell, scope) ?? undefined, evaluateToken(workflow.defaults.shell, scope) ?? undefined),
+    workingDirectory: pick(
+      evaluateToken(def.defaults.workingDirectory, scope) ?? undefined,
+      evaluateToken(workflow.defaults.workingDirectory, scope) ?? undefined,
+    ),
+  };
+}
+
+function jobConclusion(job: JobScope, steps: StepResult[], setupFailed: boolean): Conclusion {
+  const interruption = job.interruption();
+  if (interruption === "timeout" || setupFailed) return "failure";
+  if (interruption === "cancelled") return "cancelled";
+  return steps.some((s) => s.conclusion === "failure") ? "failure" : "success";
+}
+
+/** Job outputs; as on GitHub, an output that would reveal a secret is dropped with a warning. */
+function evaluateOutputs(job: JobScope, frame: StepFrame, plan: JobInstancePlan): Record<string, string> {
+  const outputs: Record<string, string> = {};
+  if (!plan.def.outputs) return outputs;
+  const scope: EvalScope = { ...jobEvalScope(job, { ...job.env, ...job.fileEnv }) };
+  scope.contexts.steps = frame.steps;
+  let values: Record<string, string>;
+  try {
+    values = evaluateStringMap(plan.def.outputs, scope);
+  } catch (err) {
+    job.annotations.push({ level: "warning", message: `cannot evaluate job outputs: ${String(err)}` });
+    return outputs;
+  }
+  for (const [name, value] of Object.entries(values)) {
+    if (job.run.masker.mask(value) !== value) {
+      const message = `Skip output '${name}' since it may contain secret.`;
+      job.annotations.push({ level: "warning", message });
+      job.run.reporter.annotation(plan.ref, null, { level: "warning", message });
+      continue;
+    }
+    outputs[name] = value;
+  }
+  return outputs;
+}

@@ -1,0 +1,20 @@
+/** Expression scopes for steps: the job's fixed contexts plus env, steps, inputs and status functions. */
+import { hashFilesSync } from "../../workflow/hash-files";
+import type { EvalScope } from "../../workflow/expression/template";
+import type { JobScope, StepFrame } from "../scope";
+import { stepStatus } from "../status";
+
+export function stepEvalScope(job: JobScope, frame: StepFrame, env: Record<string, string>): EvalScope {
+  const status = stepStatus(frame.conclusions, job.interruption() !== null);
+  const workspace = job.run.identity.workspace;
+  return {
+    contexts: {
+      ...job.contexts,
+      env,
+      steps: frame.steps,
+      inputs: frame.inputs ?? job.contexts.inputs,
+      ...(frame.actionPath ? { github: { ...(job.contexts.github as object), action_path: frame.actionPath } } : {}),
+    },
+    host: { ...status, hashFiles: (patterns) => hashFilesSync(workspace, patterns) },
+  };
+}

@@ -1,0 +1,175 @@
+/**
+ * One step's life: evaluate `if`, record, run (script, built-in, local or vendored action), apply
+ * file commands, conclude with GitHub's outcome/conclusion rules, record again.
+ */
+import path from "node:path";
+import { isSluiceError } from "../../core/errors";
+import type { Conclusion } from "../../store/types";
+import { isTruthy } from "../../workflow/expression/data";
+import { evaluateExpression } from "../../workflow/expression/evaluate";
+import { evaluateString, evaluateStringMap, evaluateToken } from "../../workflow/expression/template";
+import type { StepDef } from "../../workflow/model";
+import { standardVariables } from "../contexts";
+import { escapeData } from "../commands/workflow-commands";
+import type { JobScope, PostStep, StepFrame } from "../scope";
+import type { StepRef, StepResult } from "../types";
+import { applyEnvFiles, createEnvFiles, envFileVariables } from "./env-files";
+import { stepEvalScope } from "./eval-scope";
+import type { ProcessOutcome } from "./process";
+import { runScript } from "./script-step";
+import { StepOutput } from "./step-output";
+import { runUses } from "./uses-step";
+
+/** What running the body of a step produced, before outcome rules apply. */
+export interface StepBodyResult extends ProcessOutcome {
+  outputs?: Record<string, string>;
+}
+
+/** A step whose body is given in code (post phases) instead of `run:`/`uses:`. */
+export interface SyntheticBody {
+  name: string;
+  body(output: StepOutput): Promise<Conclusion>;
+}
+
+export async function runStep(job: JobScope, frame: StepFrame, def: StepDef, namePrefix = "", synthetic?: SyntheticBody): Promise<StepResult> {
+  const started = Date.now();
+  const n = job.stepCounter++;
+  const baseEnv = { ...job.env, ...job.fileEnv };
+  const scope = stepEvalScope(job, frame, baseEnv);
+  const ref: StepRef = { index: n, id: def.id, name: namePrefix + (synthetic?.name ?? displayName(def, scope)) };
+  const record = await job.run.store.createStep({
+    jobId: job.recordId,
+    index: n,
+    stepKey: def.id,
+    name: ref.name,
+    status: "in_progress",
+    outcome: null,
+    conclusion: null,
+    exitCode: null,
+    startedAt: new Date(started).toISOString(),
+    completedAt: null,
+    outputs: {},
+  });
+  job.run.reporter.stepStarted(job.ref, ref);
+  const output = new StepOutput(job, ref, record.id);
+
+  let outcome: Conclusion;
+  let exitCode: number | null = null;
+  let outputs: Record<string, string> = {};
+  let continueOnError = false;
+  try {
+    continueOnError = isTruthy(evaluateToken(def.continueOnError, scope));
+    const run = isTruthy(evaluateExpression(def.if, scope.contexts, scope.host));
+    if (!run) {
+      outcome = "skipped";
+    } else if (synthetic) {
+      outcome = await synthetic.body(output);
+    } else {
+      const body = await runBody(job, frame, def, output, n, baseEnv);
+      exitCode = body.exitCode;
+      outputs = body.outputs ?? {};
+      outcome = decideOutcome(job, body, output);
+    }
+  } catch (err) {
+    // Expression and action-resolution errors fail the step with a clear message, as on GitHub.
+    output.line(`::error::${escapeData(isSluiceError(err) ? `${err.code}: ${err.message}` : String(err))}`);
+    outcome = "failure";
+  }
+  await output.finish();
+  const conclusion: Conclusion = outcome === "failure" && continueOnError ? "success" : outcome;
+  const result: StepResult = { id: def.id, name: ref.name, outcome, conclusion, exitCode, durationMs: Date.now() - started, outputs };
+  frame.conclusions.push({ conclusion });
+  if (def.hasUserId) frame.steps[def.id] = { outputs, outcome, conclusion };
+  await job.run.store.updateStep(record.id, {
+    status: "completed",
+    outcome,
+    conclusion,
+    exitCode,
+    outputs,
+    completedAt: new Date().toISOString(),
+  });
+  job.run.reporter.stepFinished(job.ref, ref, result);
+  return result;
+}
+
+function decideOutcome(job: JobScope, body: StepBodyResult, output: StepOutput): Conclusion {
+  if (body.startError) {
+    output.line(`::error::${escapeData(body.startError)}`);
+    return "failure";
+  }
+  if (body.timedOut) {
+    output.line("::error::The step exceeded its timeout-minutes and was stopped.");
+    return "failure";
+  }
+  if (body.interrupted) return job.interruption() === "timeout" ? "failure" : "cancelled";
+  return body.exitCode === 0 ? "success" : "failure";
+}
+
+async function runBody(job: JobScope, frame: StepFrame, def: StepDef, output: StepOutput, n: number, baseEnv: Record<string, string>): Promise<StepBodyResult> {
+  const scope = stepEvalScope(job, frame, baseEnv);
+  const stepEnv = evaluateStringMap(def.env, scope);
+  const envContext = { ...baseEnv, ...stepEnv };
+  const fullScope = stepEvalScope(job, frame, envContext);
+  const timeoutMinutes = evaluateToken(def.timeoutMinutes, fullScope);
+  const timeoutMs = typeof timeoutMinutes === "number" && timeoutMinutes > 0 ? timeoutMinutes * 60_000 : undefined;
+  const files = createEnvFiles(job, n);
+  const env = processEnv(job, frame, envContext, envFileVariables(files));
+  const workspace = job.run.identity.workspace;
+
+  let body: StepBodyResult;
+  if (def.run) {
+    const wd = evaluateString(def.workingDirectory, fullScope) ?? job.defaults.workingDirectory;
+    body = await runScript(job, output, {
+      script: evaluateString(def.run, fullScope) ?? "",
+      shell: evaluateString(def.shell, fullScope) ?? job.defaults.shell,
+      cwd: wd ? path.resolve(workspace, wd) : workspace,
+      env,
+      timeoutMs,
+      n,
+    });
+  } else {
+    const inputs = evaluateStringMap(def.with, fullScope);
+    body = await runUses(job, frame, def, { inputs, env, envContext, output, timeoutMs, n });
+  }
+  const applied = applyEnvFiles(job, files);
+  for (const p of applied.problems) output.line(`::warning::${escapeData(p)}`);
+  return { ...body, outputs: { ...body.outputs, ...output.outputs, ...applied.outputs } };
+}
+
+/** The process environment of a step: host, standard variables, workflow/job/step env, file commands. */
+export function processEnv(job: JobScope, frame: StepFrame, envContext: Record<string, string>, files: Record<string, string>): Record<string, string> {
+  const github = job.contexts.github as Record<string, unknown>;
+  const standard = standardVariables(frame.actionPath ? { ...github, action_path: frame.actionPath } : github, job.contexts.runner as Record<string, unknown>);
+  const env: Record<string, string> = { ...job.run.hostEnv, ...envContext, ...standard, ...files };
+  if (frame.actionPath) env.GITHUB_ACTION_PATH = frame.actionPath;
+  if (job.paths.length > 0) env.PATH = [...job.paths, env.PATH ?? ""].join(path.delimiter);
+  return env;
+}
+
+function displayName(def: StepDef, scope: ReturnType<typeof stepEvalScope>): string {
+  if (def.name) {
+    try {
+      return evaluateString(def.name, scope) ?? def.id;
+    } catch {
+      return def.id;
+    }
+  }
+  if (def.uses) return `Run ${def.uses}`;
+  const run = def.run as { value?: unknown; source?: string } | undefined;
+  const text = run?.source ?? (run?.value !== undefined ? String(run.value) : def.id);
+  return `Run ${text.split("\n")[0]!.trim()}`;
+}
+
+
+/** Runs a registered post phase as its own step, if its post-if holds for the job's final status. */
+export async function runPostStep(job: JobScope, frame: StepFrame, post: PostStep): Promise<StepResult> {
+  const def: StepDef = {
+    id: `__post_${job.stepCounter}`,
+    hasUserId: false,
+    index: job.stepCounter,
+    name: undefined,
+    if: post.condition,
+    location: { file: "" },
+  };
+  return runStep(job, frame, def, "", { name: post.name, body: (output) => post.run(output) });
+}

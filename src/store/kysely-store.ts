@@ -1,0 +1,282 @@
+/**
+ * The Store over any Kysely dialect. All queries here are portable SQL (upserts with RETURNING,
+ * scalar subqueries, LIKE on validated input), so the SQLite store and a PostgreSQL store differ
+ * only in how they open the connection.
+ */
+import type { Kysely } from "kysely";
+import { createError, isSluiceError } from "../core/errors";
+import { jobFromRow, jobPatchToRow, jobToRow, newRunRecord, runFromRow, runPatchToRow } from "./rows";
+import { runToRow, stepFromRow, stepPatchToRow, stepToRow } from "./rows";
+import { QueryTemplates } from "./query-templates";
+import { recoverOrphanedRuns } from "./recover-orphans";
+import { RUN_NUMBER_COUNTER } from "./schema";
+import type { JobsTable, RunsTable, StepsTable, StoreDatabase } from "./schema";
+import type { JobRecord, NewRun, RunFilter, RunRecord, StepRecord, Store } from "./types";
+
+/** Injected so tests and replays control time and ids (DESIGN.md: clock and randomness are injected). */
+export interface KyselyStoreOptions {
+  /** The clock for `createdAt` and recovery timestamps. Default: `new Date()`. */
+  now?: () => Date;
+  /** Id generator for runs, jobs and steps. Default: `crypto.randomUUID()`. */
+  newId?: () => string;
+}
+
+/** Shortest id prefix `getRun` accepts; shorter ones would match too often to be meant. */
+export const MIN_ID_PREFIX = 4;
+
+export class KyselyStore implements Store {
+  private readonly now: () => Date;
+  private readonly newId: () => string;
+  private readonly templates: QueryTemplates;
+  private closed = false;
+
+  constructor(
+    protected readonly db: Kysely<StoreDatabase>,
+    options: KyselyStoreOptions = {},
+  ) {
+    this.now = options.now ?? (() => new Date());
+    this.newId = options.newId ?? (() => crypto.randomUUID());
+    this.templates = new QueryTemplates(db);
+  }
+
+  createRun(run: NewRun): Promise<RunRecord> {
+    const record = newRunRecord(run, this.newId(), this.now().toISOString());
+    return this.guard("create a run", async () => {
+      // Two autocommit statements, deliberately not one transaction: a transaction would hold
+      // SQLite's write lock across awaits, and another connection in the same process would then
+      // busy-wait on it synchronously, blocking the very event loop that has to finish it. The
+      // upsert alone makes numbers unique; dying between the two statements only leaves a gap.
+      const counter = await this.db
+        .insertInto("counters")
+        .values({ name: RUN_NUMBER_COUNTER, value: 1 })
+        .onConflict((oc) => oc.column("name").doUpdateSet((eb) => ({ value: eb("counters.value", "+", 1) })))
+        .returning("value")
+        .executeTakeFirstOrThrow();
+      record.number = counter.value;
+      await this.db.insertInto("runs").values(runToRow(record)).execute();
+      return record;
+    });
+  }
+
+  updateRun(id: string, patch: Partial<Omit<RunRecord, "id" | "number">>): Promise<void> {
+    return this.guard("update a run", async () => {
+      if (!(await this.updateById("runs", id, runPatchToRow(patch)))) {
+        throw createError("SLUICE_E_RUN_NOT_FOUND", `No run with id ${id}.`);
+      }
+    });
+  }
+
+  getRun(idOrNumber: string): Promise<RunRecord | null> {
+    return this.guard("read a run", async () => {
+      const key = idOrNumber.trim().toLowerCase();
+      if (/^[0-9]+$/.test(key) && Number.isSafeInteger(Number(key))) {
+        const row = await this.db
+          .selectFrom("runs")
+          .selectAll()
+          .where("number", "=", Number(key))
+          .executeTakeFirst();
+        if (row) return runFromRow(row);
+      }
+      const exact = await this.db.selectFrom("runs").selectAll().where("id", "=", key).executeTakeFirst();
+      if (exact) return runFromRow(exact);
+      // Ids are lowercase UUIDs, so a valid prefix is hex and dashes; that also keeps LIKE wildcards out.
+      if (key.length < MIN_ID_PREFIX || !/^[0-9a-f-]+$/.test(key)) return null;
+      const rows = await this.db
+        .selectFrom("runs")
+        .selectAll()
+        .where("id", "like", `${key}%`)
+        .limit(2)
+        .execute();
+      return rows.length === 1 && rows[0] ? runFromRow(rows[0]) : null;
+    });
+  }
+
+  listRuns(filter: RunFilter = {}): Promise<RunRecord[]> {
+    return this.guard("list runs", async () => {
+      let query = this.db.selectFrom("runs").selectAll().orderBy("number", "desc");
+      if (filter.workflowPath !== undefined) query = query.where("workflow_path", "=", filter.workflowPath);
+      if (filter.ref !== undefined) query = query.where("ref", "=", filter.ref);
+      if (filter.status !== undefined) query = query.where("status", "=", filter.status);
+      if (filter.limit !== undefined) query = query.limit(Math.max(0, Math.floor(filter.limit)));
+      return (await query.execute()).map(runFromRow);
+    });
+  }
+
+  createJob(job: Omit<JobRecord, "id">): Promise<JobRecord> {
+    const record: JobRecord = { id: this.newId(), ...job };
+    const row = jobToRow(record);
+    const columns = Object.keys(row) as (keyof typeof row)[];
+    return this.guard("create a job", async () => {
+      try {
+        // One statement: the insert computes the position itself (an index seek on run_id).
+        await this.templates.execute("createJob", [...Object.values(row), record.runId], (slots) =>
+          this.db.insertInto("jobs").values((eb) => ({
+            ...QueryTemplates.slotRow<Omit<JobsTable, "position">>(columns, slots),
+            position: eb
+              .selectFrom("jobs")
+              .select((s) => s(s.fn.coalesce(s.fn.max("position"), s.lit(-1)), "+", 1).as("next"))
+              .where("run_id", "=", slots[columns.length] as string),
+          })),
+        );
+      } catch (err) {
+        if (isForeignKeyViolation(err)) {
+          throw createError("SLUICE_E_RUN_NOT_FOUND", `No run with id ${record.runId}.`, { cause: err });
+        }
+        throw err;
+      }
+      return record;
+    });
+  }
+
+  updateJob(id: string, patch: Partial<Omit<JobRecord, "id" | "runId">>): Promise<void> {
+    return this.guard("update a job", async () => {
+      if (!(await this.updateById("jobs", id, jobPatchToRow(patch)))) {
+        throw createError("SLUICE_E_STORE", `No job with id ${id}.`);
+      }
+    });
+  }
+
+  listJobs(runId: string): Promise<JobRecord[]> {
+    return this.guard("list jobs", async () =>
+      (
+        await this.db.selectFrom("jobs").selectAll().where("run_id", "=", runId).orderBy("position").execute()
+      ).map(jobFromRow),
+    );
+  }
+
+  createStep(step: Omit<StepRecord, "id">): Promise<StepRecord> {
+    const record: StepRecord = { id: this.newId(), ...step };
+    const row = stepToRow(record);
+    const columns = Object.keys(row) as (keyof StepsTable)[];
+    return this.guard("create a step", async () => {
+      try {
+        await this.templates.execute("createStep", Object.values(row), (slots) =>
+          this.db.insertInto("steps").values(QueryTemplates.slotRow<StepsTable>(columns, slots)),
+        );
+      } catch (err) {
+        if (isForeignKeyViolation(err)) {
+          throw createError("SLUICE_E_STORE", `No job with id ${record.jobId}.`, { cause: err });
+        }
+        throw err;
+      }
+      return record;
+    });
+  }
+
+  updateStep(id: string, patch: Partial<Omit<StepRecord, "id" | "jobId">>): Promise<void> {
+    return this.guard("update a step", async () => {
+      if (!(await this.updateById("steps", id, stepPatchToRow(patch)))) {
+        throw createError("SLUICE_E_STORE", `No step with id ${id}.`);
+      }
+    });
+  }
+
+  listSteps(jobId: string): Promise<StepRecord[]> {
+    return this.guard("list steps", async () =>
+      (
+        await this.db
+          .selectFrom("steps")
+          .selectAll()
+          .where("job_id", "=", jobId)
+          .orderBy("step_index")
+          .execute()
+      ).map(stepFromRow),
+    );
+  }
+
+  appendLog(stepId: string, text: string): Promise<void> {
+    if (text === "") return Promise.resolve();
+    return this.guard("append a log", async () => {
+      try {
+        // One statement: the next seq is an index seek on the (step_id, seq) primary key.
+        await this.templates.execute("appendLog", [stepId, text], ([step, chunk]) =>
+          this.db.insertInto("step_logs").values((eb) => ({
+            step_id: step as string,
+            text: chunk as string,
+            seq: eb
+              .selectFrom("step_logs")
+              .select((s) => s(s.fn.coalesce(s.fn.max("seq"), s.lit(-1)), "+", 1).as("next"))
+              .where("step_id", "=", step as string),
+          })),
+        );
+      } catch (err) {
+        if (isForeignKeyViolation(err)) {
+          throw createError("SLUICE_E_STORE", `No step with id ${stepId}.`, { cause: err });
+        }
+        throw err;
+      }
+    });
+  }
+
+  readLog(stepId: string): Promise<string> {
+    return this.guard("read a log", async () => {
+      const chunks = await this.db
+        .selectFrom("step_logs")
+        .select("text")
+        .where("step_id", "=", stepId)
+        .orderBy("seq")
+        .execute();
+      return chunks.map((c) => c.text).join("");
+    });
+  }
+
+  recoverOrphans(isAlive: (pid: number) => boolean): Promise<string[]> {
+    return this.guard("recover orphaned runs", () => recoverOrphanedRuns(this.db, isAlive, this.now()));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.db.destroy();
+  }
+
+  /**
+   * Sets `row`'s columns on the row with this id in one statement; false when no row has the id. An
+   * empty patch still checks that the row exists, so unknown ids fail the same way either way.
+   */
+  private async updateById<T extends "runs" | "jobs" | "steps">(
+    table: T,
+    id: string,
+    row: Partial<StoreDatabase[T]>,
+  ): Promise<boolean> {
+    const columns = Object.keys(row) as (keyof StoreDatabase[T] & string)[];
+    // The three tables share an `id` primary key, but Kysely cannot type a query over a table chosen
+    // by a type parameter, so the builders below are typed as if it were `runs`.
+    if (columns.length === 0) {
+      const found = await this.templates.execute(`exists:${table}`, [id], ([slot]) =>
+        this.db
+          .selectFrom(table as "runs")
+          .select("id")
+          .where("id", "=", slot as string),
+      );
+      return found.rows.length > 0;
+    }
+    const result = await this.templates.execute(
+      `update:${table}:${columns.join(",")}`,
+      [...Object.values(row), id],
+      (slots) =>
+        this.db
+          .updateTable(table as "runs")
+          .set(QueryTemplates.slotRow<Partial<RunsTable>>(columns as (keyof RunsTable)[], slots))
+          .where("id", "=", slots[columns.length] as string),
+    );
+    return (result.numAffectedRows ?? 0n) > 0n;
+  }
+
+  /** Runs `work`, turning driver failures into SLUICE_E_STORE; our own SluiceErrors pass through. */
+  private async guard<T>(action: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (err) {
+      if (isSluiceError(err)) throw err;
+      const reason = err instanceof Error ? err.message : String(err);
+      throw createError("SLUICE_E_STORE", `Cannot ${action}: ${reason}`, { cause: err });
+    }
+  }
+}
+
+/** SQLite reports SQLITE_CONSTRAINT_FOREIGNKEY; PostgreSQL reports SQLSTATE 23503. */
+function isForeignKeyViolation(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === "SQLITE_CONSTRAINT_FOREIGNKEY" || code === "23503";
+}

@@ -1,0 +1,72 @@
+import { resolve } from "node:path";
+import { Kysely, SqliteDialect } from "kysely";
+import type Database from "better-sqlite3";
+import { createError } from "../../core/errors";
+import { migrateToLatest } from "../migrations";
+import { KyselyStore } from "../kysely-store";
+import type { KyselyStoreOptions } from "../kysely-store";
+import type { StoreDatabase } from "../schema";
+import { CachedStatementDatabase, openSqliteDatabase } from "./sqlite-database";
+
+/**
+ * Opens in progress in this process, by resolved path. Migrating holds SQLite's write lock across
+ * awaits; a second connection of the same process would busy-wait on it synchronously and stall the
+ * event loop that has to release it, so opens of one file within a process take turns.
+ */
+const opening = new Map<string, Promise<unknown>>();
+
+/** The `type` of the SQLite store in configuration. */
+export const SQLITE_STORE_TYPE = "sqlite";
+
+/**
+ * The default Store: one SQLite file (better-sqlite3 through Kysely), shared safely by several
+ * processes thanks to WAL and a busy timeout. Every method is one prepared statement (createRun and
+ * recoverOrphans are small transactions), so the engine can persist each state change before acting.
+ */
+export class SqliteStore extends KyselyStore {
+  /** The path the store was opened on (`":memory:"` for an in-memory store). */
+  readonly path: string;
+
+  private constructor(db: Kysely<StoreDatabase>, path: string, options: KyselyStoreOptions) {
+    super(db, options);
+    this.path = path;
+  }
+
+  /**
+   * Opens the database at `path` (creating the file and its directories) and migrates it to the
+   * latest schema before returning, so no later call pays for a migration check. Throws
+   * SLUICE_E_STORE when the file cannot be opened or migrated.
+   */
+  static async open(path: string, options: KyselyStoreOptions = {}): Promise<SqliteStore> {
+    const key = path === ":memory:" ? `${path}:${Math.random()}` : resolve(path);
+    const previous = opening.get(key) ?? Promise.resolve();
+    const current = previous.catch(() => undefined).then(() => SqliteStore.openNow(path, options));
+    opening.set(key, current);
+    try {
+      return await current;
+    } finally {
+      if (opening.get(key) === current) opening.delete(key);
+    }
+  }
+
+  private static async openNow(path: string, options: KyselyStoreOptions): Promise<SqliteStore> {
+    let connection: Database.Database;
+    try {
+      connection = openSqliteDatabase(path);
+    } catch (err) {
+      throw createError("SLUICE_E_STORE", `Cannot open the store at ${path}: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
+    const db = new Kysely<StoreDatabase>({
+      dialect: new SqliteDialect({ database: new CachedStatementDatabase(connection) }),
+    });
+    try {
+      await migrateToLatest(db as Kysely<unknown>);
+    } catch (err) {
+      await db.destroy();
+      throw err;
+    }
+    return new SqliteStore(db, path, options);
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * Evaluates `${{ }}` expressions with @actions/expressions. The library leaves the host functions to
+ * us: status functions (success, failure, cancelled, always) and hashFiles.
+ */
+import { Evaluator, Lexer, Parser, data } from "@actions/expressions";
+import type { Expr } from "@actions/expressions";
+import type { FunctionDefinition } from "@actions/expressions/funcs/info";
+import { createError } from "../../core/errors";
+import { fromExpressionData, toExpressionData } from "./data";
+import type { Json } from "./data";
+
+/** Every context name a workflow may reference. */
+export const contextNames = ["github", "env", "vars", "secrets", "inputs", "matrix", "strategy", "needs", "steps", "job", "jobs", "runner"];
+
+/** Host-provided functions available in the evaluation. */
+export interface HostFunctions {
+  success(): boolean;
+  failure(): boolean;
+  cancelled(): boolean;
+  hashFiles(patterns: string[]): string;
+}
+
+const hostFunctionInfo = [
+  { name: "success", minArgs: 0, maxArgs: 0 },
+  { name: "failure", minArgs: 0, maxArgs: 0 },
+  { name: "cancelled", minArgs: 0, maxArgs: 0 },
+  { name: "always", minArgs: 0, maxArgs: 0 },
+  { name: "hashFiles", minArgs: 1, maxArgs: 255 },
+];
+
+// Workflows evaluate the same few expressions many times (per matrix cell, per step); parse once.
+const parsedCache = new Map<string, Expr>();
+
+export function parseExpression(expression: string): Expr {
+  let expr = parsedCache.get(expression);
+  if (!expr) {
+    const tokens = new Lexer(expression).lex().tokens;
+    expr = new Parser(tokens, contextNames, hostFunctionInfo).parse();
+    if (parsedCache.size > 10_000) parsedCache.clear();
+    parsedCache.set(expression, expr);
+  }
+  return expr;
+}
+
+/**
+ * Evaluates one expression (without the `${{ }}` markers) against contexts given as plain data.
+ * Throws SLUICE_E_EXPRESSION_EVAL with the expression in the message when evaluation fails.
+ */
+export function evaluateExpression(expression: string, contexts: Record<string, unknown>, host: HostFunctions): Json {
+  try {
+    const expr = parseExpression(expression);
+    const dict = new data.Dictionary();
+    for (const [k, v] of Object.entries(contexts)) dict.add(k, toExpressionData(v));
+    return fromExpressionData(new Evaluator(expr, dict, functionMap(host)).evaluate());
+  } catch (cause) {
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    throw createError("SLUICE_E_EXPRESSION_EVAL", `cannot evaluate \${{ ${expression} }}: ${detail}`, { cause });
+  }
+}
+
+function functionMap(host: HostFunctions): Map<string, FunctionDefinition> {
+  const bool = (f: () => boolean) => () => new data.BooleanData(f());
+  const fns: FunctionDefinition[] = [
+    { name: "success", minArgs: 0, maxArgs: 0, call: bool(() => host.success()) },
+    { name: "failure", minArgs: 0, maxArgs: 0, call: bool(() => host.failure()) },
+    { name: "cancelled", minArgs: 0, maxArgs: 0, call: bool(() => host.cancelled()) },
+    { name: "always", minArgs: 0, maxArgs: 0, call: bool(() => true) },
+    {
+      name: "hashFiles",
+      minArgs: 1,
+      maxArgs: 255,
+      call: (...args) => new data.StringData(host.hashFiles(args.map((a) => a.coerceString()))),
+    },
+  ];
+  return new Map(fns.map((f) => [f.name.toLowerCase(), f]));
+}

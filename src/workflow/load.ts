@@ -1,0 +1,189 @@
+/**
+ * Loads GitHub Actions workflow files with GitHub's own parser, collecting every problem with its
+ * file:line:column and a stable code, then builds Sluice's model (model.ts).
+ */
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } from "@actions/workflow-parser";
+import type { WorkflowTemplate } from "@actions/workflow-parser";
+import type { MappingToken, TemplateToken } from "@actions/workflow-parser/templates/tokens/index";
+import type { TemplateValidationError } from "@actions/workflow-parser/templates/template-validation-error";
+import { createError } from "../core/errors";
+import type { ErrorCode, Problem } from "../core/errors";
+import type { JobDef, RunDefaults, StepDef, WorkflowDef } from "./model";
+import { literalString, mappingEntries, tokenLocation } from "./tokens";
+import { findNeedsCycle } from "./needs-graph";
+
+/** ErrorPolicy.TryConversion: convert even after parse errors so one pass reports every problem. */
+const TRY_CONVERSION = 1;
+
+export interface ParsedWorkflow {
+  workflow: WorkflowDef | null;
+  problems: Problem[];
+}
+
+/**
+ * Parses workflow text. Never throws for bad input: problems are returned as data.
+ * @param displayPath the path shown in problems (relative to the repository root)
+ */
+export async function parseWorkflowText(content: string, displayPath: string, absPath: string): Promise<ParsedWorkflow> {
+  const parsed = parseWorkflow({ name: displayPath, content }, new NoOperationTraceWriter());
+  const parseErrors = parsed.context.errors.getErrors().length;
+  let template: WorkflowTemplate | undefined;
+  if (parsed.value) {
+    template = await convertWorkflowTemplate(parsed.context, parsed.value, undefined, { errorPolicy: TRY_CONVERSION });
+  }
+  const all = parsed.context.errors.getErrors();
+  const problems = dedupe([
+    ...all.slice(0, parseErrors).map((e) => toProblem(e, displayPath, classifyParseError(e.rawMessage))),
+    ...all.slice(parseErrors).map((e) => toProblem(e, displayPath, classifyConvertError(e.rawMessage))),
+  ]);
+  if (!parsed.value || !template || problems.length > 0) return { workflow: null, problems };
+  const workflow = buildModel(parsed.value as MappingToken, template, displayPath, absPath);
+  const cycle = findNeedsCycle(workflow.jobs);
+  if (cycle) {
+    const job = workflow.jobs.find((j) => j.id === cycle[0]);
+    problems.push({
+      code: "SLUICE_E_WORKFLOW_INVALID",
+      message: `jobs form a dependency cycle through needs: ${cycle.join(" → ")}`,
+      location: job?.location ?? { file: displayPath },
+    });
+    return { workflow: null, problems };
+  }
+  return { workflow, problems };
+}
+
+/** Reads and parses a workflow file; throws one SluiceError carrying every problem. */
+export async function loadWorkflow(absPath: string, repoRoot: string): Promise<WorkflowDef> {
+  const displayPath = path.relative(repoRoot, absPath) || absPath;
+  let content: string;
+  try {
+    content = await readFile(absPath, "utf8");
+  } catch (cause) {
+    throw createError("SLUICE_E_WORKFLOW_NOT_FOUND", `cannot read workflow ${displayPath}`, { cause, location: { file: displayPath } });
+  }
+  const { workflow, problems } = await parseWorkflowText(content, displayPath, absPath);
+  if (!workflow) throw workflowError(displayPath, problems);
+  return workflow;
+}
+
+export function workflowError(displayPath: string, problems: Problem[]) {
+  const first = problems[0];
+  return createError(first?.code ?? "SLUICE_E_WORKFLOW_INVALID", `${displayPath} is invalid (${problems.length} problem${problems.length === 1 ? "" : "s"})`, {
+    problems,
+  });
+}
+
+function classifyParseError(message: string): ErrorCode {
+  if (/ at line \d+, column \d+/.test(message)) return "SLUICE_E_YAML";
+  if (/expression|named-value|Unrecognized function|parameters|Unexpected symbol/i.test(message)) return "SLUICE_E_EXPRESSION";
+  return "SLUICE_E_WORKFLOW_SCHEMA";
+}
+
+function classifyConvertError(message: string): ErrorCode {
+  if (/Unexpected symbol|expression/i.test(message)) return "SLUICE_E_EXPRESSION";
+  return "SLUICE_E_WORKFLOW_INVALID";
+}
+
+function toProblem(e: TemplateValidationError, file: string, code: ErrorCode): Problem {
+  const start = e.range?.start;
+  // YAML syntax messages embed a source excerpt after the first line; the location says where.
+  const message = e.rawMessage.split("\n")[0]!.replace(/:$/, "");
+  return { code, message, location: start ? { file, line: start.line, column: start.column } : { file } };
+}
+
+function dedupe(problems: Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    // The converter re-reports expression errors the parser already found at the same place.
+    const key = p.code === "SLUICE_E_EXPRESSION" ? `${p.location?.line}:${p.location?.column}` : `${p.location?.line}:${p.location?.column}:${p.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function buildModel(root: MappingToken, template: WorkflowTemplate, displayPath: string, absPath: string): WorkflowDef {
+  const top = mappingEntries(root);
+  const rawJobs = mappingEntries(top.get("jobs"));
+  const jobs = template.jobs.map((job) => buildJob(job, rawJobs.get(job.id.value), displayPath));
+  return {
+    file: absPath,
+    path: displayPath,
+    name: literalString(top.get("name")) ?? displayPath,
+    runName: top.get("run-name"),
+    events: template.events,
+    env: top.get("env"),
+    defaults: readDefaults(top.get("defaults")),
+    concurrency: top.get("concurrency"),
+    callOutputs: mappingEntries(mappingEntries(top.get("on")).get("workflow_call")).get("outputs"),
+    jobs,
+  };
+}
+
+function buildJob(job: WorkflowTemplate["jobs"][number], raw: TemplateToken | undefined, file: string): JobDef {
+  const m = mappingEntries(raw);
+  const base = {
+    id: job.id.value,
+    name: m.get("name"),
+    needs: (job.needs ?? []).map((n) => n.value),
+    if: job.if.expression,
+    strategy: m.get("strategy"),
+    outputs: m.get("outputs"),
+    concurrency: m.get("concurrency"),
+    location: tokenLocation(file, job.id),
+  };
+  if (job.type === "reusableWorkflowJob") {
+    const secrets = m.get("secrets");
+    return {
+      ...base,
+      kind: "reusable",
+      defaults: {},
+      steps: [],
+      uses: job.ref.value,
+      with: m.get("with"),
+      secrets: secrets && literalString(secrets) === "inherit" ? "inherit" : secrets,
+    };
+  }
+  const rawSteps = m.get("steps");
+  const steps: StepDef[] = job.steps.map((s, index) => {
+    const raw = rawSteps && "get" in rawSteps ? (rawSteps as unknown as { get(i: number): TemplateToken }).get(index) : undefined;
+    return buildStep(s, index, raw, file);
+  });
+  return {
+    ...base,
+    kind: "job",
+    runsOn: m.get("runs-on"),
+    env: m.get("env"),
+    defaults: readDefaults(m.get("defaults")),
+    timeoutMinutes: m.get("timeout-minutes"),
+    continueOnError: m.get("continue-on-error"),
+    environment: m.get("environment"),
+    steps,
+  };
+}
+
+export function buildStep(step: { id: string; if?: { expression: string } }, index: number, raw: TemplateToken | undefined, file: string): StepDef {
+  const m = mappingEntries(raw);
+  return {
+    id: step.id,
+    hasUserId: m.has("id"),
+    index,
+    name: m.get("name"),
+    if: step.if?.expression ?? "success()",
+    run: m.get("run"),
+    uses: literalString(m.get("uses")),
+    with: m.get("with"),
+    env: m.get("env"),
+    shell: m.get("shell"),
+    workingDirectory: m.get("working-directory"),
+    timeoutMinutes: m.get("timeout-minutes"),
+    continueOnError: m.get("continue-on-error"),
+    location: tokenLocation(file, raw),
+  };
+}
+
+function readDefaults(token: TemplateToken | undefined): RunDefaults {
+  const run = mappingEntries(mappingEntries(token).get("run"));
+  return { shell: run.get("shell"), workingDirectory: run.get("working-directory") };
+}
