@@ -89,3 +89,45 @@ describe("loadDotenvFile", () => {
     }
   });
 });
+
+describe("parseDotenv fuzz", () => {
+  it("returns values or a located SluiceError for any input", () => {
+    const alphabet = [
+      "A",
+      "b",
+      "_",
+      "1",
+      "=",
+      " ",
+      "\t",
+      "#",
+      "'",
+      '"',
+      "\\",
+      "n",
+      "\n",
+      "\r\n",
+      "export ",
+      "$",
+      "é",
+    ];
+    let state = 7;
+    // A small LCG: deterministic, so a failing input can be reproduced from its index.
+    const next = (n: number): number => ((state = (state * 1103515245 + 12345) % 2147483648), state % n);
+    const failures: string[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const text = Array.from({ length: next(40) }, () => alphabet[next(alphabet.length)]).join("");
+      try {
+        parseDotenv(text, ".env");
+      } catch (err) {
+        const located =
+          err instanceof SluiceError &&
+          err.code === "SLUICE_E_SECRETS_FILE" &&
+          err.problems.length > 0 &&
+          err.problems.every((p) => (p.location?.line ?? 0) > 0 && (p.location?.column ?? 0) > 0);
+        if (!located) failures.push(`${i}: ${JSON.stringify(text)}: ${String(err)}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+});

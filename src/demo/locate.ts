@@ -38,8 +38,7 @@ export function locateExample(from: string | URL = import.meta.url): string {
 
 /** Why shared dependencies can or cannot be used, for the demo's intro. */
 export type SharedDependencies =
-  | { usable: true; nodeModules: string }
-  | { usable: false; nodeModules: string; reason: string };
+  { usable: true; nodeModules: string } | { usable: false; nodeModules: string; reason: string };
 
 /**
  * Decides whether the sluice package's node_modules (two levels above the example) can serve as the
@@ -60,7 +59,8 @@ export function findSharedDependencies(exampleDir: string): SharedDependencies {
   const wanted = { ...pkg.dependencies, ...pkg.devDependencies };
   for (const [name, range] of Object.entries(wanted)) {
     const installed = installedVersion(nodeModules, name);
-    if (installed === undefined) return { usable: false, nodeModules, reason: `${name} is not installed there` };
+    if (installed === undefined)
+      return { usable: false, nodeModules, reason: `${name} is not installed there` };
     if (!semver.satisfies(installed, range)) {
       return { usable: false, nodeModules, reason: `${name}@${installed} there does not satisfy ${range}` };
     }
@@ -70,7 +70,9 @@ export function findSharedDependencies(exampleDir: string): SharedDependencies {
 
 function installedVersion(nodeModules: string, name: string): string | undefined {
   try {
-    const manifest = JSON.parse(readFileSync(join(nodeModules, name, "package.json"), "utf8")) as { version?: unknown };
+    const manifest = JSON.parse(readFileSync(join(nodeModules, name, "package.json"), "utf8")) as {
+      version?: unknown;
+    };
     return typeof manifest.version === "string" ? manifest.version : undefined;
   } catch {
     return undefined;

@@ -1,5 +1,6 @@
 /** Builds the demo's throw-away git repository from the shipped example. */
 import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
 import { cp, symlink } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { createError } from "../core/errors";
@@ -8,7 +9,13 @@ import { createError } from "../core/errors";
  * Build outputs and local state that must not be copied: they are ignored by the example's .gitignore,
  * and copying a developer's node_modules would be slow and could carry another platform's binaries.
  */
-export const COPY_EXCLUDES: ReadonlySet<string> = new Set(["node_modules", "dist", "coverage", ".sluice", ".git"]);
+export const COPY_EXCLUDES: ReadonlySet<string> = new Set([
+  "node_modules",
+  "dist",
+  "coverage",
+  ".sluice",
+  ".git",
+]);
 
 /** Copies the example tree into `dest` (created if missing), leaving out COPY_EXCLUDES at any depth. */
 export async function copyExample(exampleDir: string, dest: string): Promise<void> {
@@ -35,7 +42,15 @@ export async function initRepo(dir: string, env: NodeJS.ProcessEnv, signal?: Abo
   await git(["config", "user.email", DEMO_AUTHOR.email]);
   await git(["config", "commit.gpgsign", "false"]);
   await git(["add", "-A"]);
-  await git(["-c", "core.hooksPath=/dev/null", "commit", "-q", "--no-verify", "-m", "Add the example service"]);
+  await git([
+    "-c",
+    "core.hooksPath=/dev/null",
+    "commit",
+    "-q",
+    "--no-verify",
+    "-m",
+    "Add the example service",
+  ]);
   return (await git(["rev-parse", "HEAD"])).trim();
 }
 
@@ -44,7 +59,8 @@ function runGit(cwd: string, args: string[], env: NodeJS.ProcessEnv, signal?: Ab
     execFile("git", args, { cwd, env, signal, encoding: "utf8" }, (err, stdout, stderr) => {
       if (!err) return resolve(stdout);
       if (signal?.aborted) return reject(err);
-      const missing = (err as NodeJS.ErrnoException).code === "ENOENT";
+      // spawn reports a missing cwd as ENOENT too; only blame git when the directory is there.
+      const missing = (err as NodeJS.ErrnoException).code === "ENOENT" && existsSync(cwd);
       reject(
         createError(
           "SLUICE_E_INTERNAL",

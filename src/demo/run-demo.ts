@@ -35,7 +35,14 @@ const REPO_NAME = "example-service";
  * Variables that point git at another repository. If the demo is started from inside a git hook or a
  * worktree script they would make its git commands, and the run's, act on the user's repository.
  */
-const GIT_LOCATION_VARS = ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR", "GIT_OBJECT_DIRECTORY", "GIT_PREFIX"];
+const GIT_LOCATION_VARS = [
+  "GIT_DIR",
+  "GIT_WORK_TREE",
+  "GIT_INDEX_FILE",
+  "GIT_COMMON_DIR",
+  "GIT_OBJECT_DIRECTORY",
+  "GIT_PREFIX",
+];
 
 /**
  * Runs the demo and resolves to the exit code of the pipeline (0 when it passed, 1 when it failed or the

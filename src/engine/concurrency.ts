@@ -9,6 +9,7 @@ import path from "node:path";
 import type { TemplateToken } from "@actions/workflow-parser/templates/tokens/index";
 import { coerceToString, isTruthy } from "../workflow/expression/data";
 import { evaluateToken } from "../workflow/expression/template";
+import { isPidAlive } from "../store/pid";
 import type { RunScope } from "./scope";
 
 export interface ConcurrencySetting {
@@ -55,15 +56,6 @@ export function watchCancelRequest(stateDir: string, runId: string, controller: 
   };
 }
 
-function isAlive(pid: number | null): boolean {
-  if (pid === null) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 /** Waits until the run may hold `setting.group`; returns the release function. */
 export async function acquireRunGroup(run: RunScope, setting: ConcurrencySetting | null, controller: AbortController): Promise<() => void> {
@@ -74,7 +66,7 @@ export async function acquireRunGroup(run: RunScope, setting: ConcurrencySetting
   let announced = false;
   while (!controller.signal.aborted) {
     const others = (await store.listRuns({ limit: 1000 })).filter(
-      (r) => r.id !== identity.runId && r.concurrencyGroup === setting.group && r.status !== "completed" && isAlive(r.pid),
+      (r) => r.id !== identity.runId && r.concurrencyGroup === setting.group && r.status !== "completed" && r.pid !== null && isPidAlive(r.pid),
     );
     const holders = others.filter((r) => r.status === "in_progress");
     const olderPending = others.filter((r) => r.status === "queued" && self && r.createdAt <= self.createdAt && r.number < self.number);

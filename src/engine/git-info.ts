@@ -46,3 +46,7 @@ export function changedFiles(root: string, baseRef: string | undefined): string[
   const files = new Set([...lines(first), ...lines(dirty).map((l) => l.slice(3).replace(/^.* -> /, ""))]);
   return [...files];
 }
+
+export function isTag(root: string, name: string): boolean {
+  return git(root, ["show-ref", "--verify", "--quiet", `refs/tags/${name}`]) !== null;
+}

@@ -91,12 +91,12 @@ function installCommand(manager: PackageManager, lockfile: boolean, berry: boole
 }
 
 function nodeVersionOf(snapshot: RepoSnapshot, pkg: PackageJson, warnings: string[]): string {
-  const range = typeof pkg.engines?.node === "string" ? pkg.engines.node : undefined;
+  const range = typeof pkg.engines?.node === "string" ? pkg.engines.node.trim() : undefined;
   if (range !== undefined) {
-    // The lowest version the package claims to support is the one most likely to break.
-    const min = semver.validRange(range) ? semver.minVersion(range) : null;
-    if (min) return String(min.major);
-    warnings.push(`engines.node "${range}" is not a valid version range; ignored`);
+    // The range as written, not one version picked from it: setup-node accepts ranges, and a host
+    // running `sluice run` then passes with any Node the package supports.
+    if (semver.validRange(range) !== null && range !== "" && range !== "*") return range;
+    warnings.push(`engines.node "${range}" is not a usable version range; ignored`);
   }
   for (const file of [".nvmrc", ".node-version"]) {
     const text = snapshot.files[file];
@@ -108,7 +108,9 @@ function nodeVersionOf(snapshot: RepoSnapshot, pkg: PackageJson, warnings: strin
         ?.trim() ?? "";
     const version = /^v?(\d+(?:\.\d+){0,2})$/.exec(line)?.[1];
     if (version) return version;
-    warnings.push(`${file} names "${line}", not a version number; using Node ${DEFAULT_NODE_VERSION}`);
+    // Aliases that setup-node (GitHub's and Sluice's) resolves without an exact number.
+    if (/^lts\/([a-z]+|\*)$/i.test(line)) return line;
+    warnings.push(`${file} names "${line}", which is not a Node version; ignored`);
   }
   return DEFAULT_NODE_VERSION;
 }

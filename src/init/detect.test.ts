@@ -11,7 +11,7 @@ function snap(files: Record<string, string>, present: string[] = []): RepoSnapsh
 const pkg = (value: object): string => JSON.stringify(value);
 
 describe("detectProject: Node", () => {
-  it("uses npm ci, the scripts present and the minimum engines.node major", () => {
+  it("uses npm ci, the scripts present and the engines.node range", () => {
     const project = detectProject(
       snap(
         {
@@ -27,7 +27,7 @@ describe("detectProject: Node", () => {
       kind: "node",
       packageManager: "npm",
       installCommand: "npm ci",
-      nodeVersion: "18",
+      nodeVersion: "^18.17 || >=20",
       scripts: ["lint", "test", "build"],
       lockfile: true,
       warnings: [],
@@ -87,8 +87,9 @@ describe("detectProject: Node", () => {
       ).nodeVersion;
     expect(version({ ".nvmrc": "v22.3.0\n" })).toBe("22.3.0");
     expect(version({ ".node-version": "18\n" })).toBe("18");
-    expect(version({ ".nvmrc": "lts/iron\n" })).toBe("20");
-    expect(version({ "package.json": pkg({ engines: { node: ">=22" } }), ".nvmrc": "18" })).toBe("22");
+    expect(version({ ".nvmrc": "lts/iron\n" })).toBe("lts/iron");
+    expect(version({ ".nvmrc": "system\n" })).toBe("20");
+    expect(version({ "package.json": pkg({ engines: { node: ">=22" } }), ".nvmrc": "18" })).toBe(">=22");
     expect(version({ "package.json": pkg({ engines: { node: "banana" } }), ".nvmrc": "18" })).toBe("18");
     expect(version({})).toBe("20");
   });

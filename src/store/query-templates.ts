@@ -40,7 +40,7 @@ export class QueryTemplates {
    * may be reused or reordered, e.g. an id in a subquery); the same shape must always build the same
    * query. Constants the builder parameterises itself (`eb.val`) stay fixed in the template.
    */
-  execute(
+  async execute(
     shape: string,
     values: readonly unknown[],
     build: (slots: readonly string[]) => Compilable<unknown>,

@@ -75,7 +75,9 @@ export class ArtifactStore {
     const metas = await Promise.all(
       names.filter((n) => n.endsWith(".json")).map((n) => this.get(n.slice(0, -".json".length))),
     );
-    return metas.filter((m): m is ArtifactMeta => m !== undefined).sort((a, b) => a.name.localeCompare(b.name));
+    return metas
+      .filter((m): m is ArtifactMeta => m !== undefined)
+      .sort((a, b) => a.name.localeCompare(b.name));
   }
 
   /**

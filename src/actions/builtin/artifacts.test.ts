@@ -77,7 +77,13 @@ describe("upload-artifact → download-artifact", () => {
     await download({ name: "ex", path: "ex" });
     await download({ name: "hidden", path: "hidden" });
     expect(await tree(join(sb.workspace, "ex"))).toEqual(["a/x.txt", "b/y.txt"]);
-    expect(await tree(join(sb.workspace, "hidden"))).toEqual([".env", ".git/config", "a/x.txt", "b/y.txt", "b/z.tmp"]);
+    expect(await tree(join(sb.workspace, "hidden"))).toEqual([
+      ".env",
+      ".git/config",
+      "a/x.txt",
+      "b/y.txt",
+      "b/z.tmp",
+    ]);
   });
 
   it("refuses a second upload of the same name unless overwrite is set", async () => {
@@ -126,6 +132,8 @@ describe("upload-artifact → download-artifact", () => {
     await expect(upload({ name: "e", path: "nothing", "if-no-files-found": "error" })).rejects.toMatchObject({
       code: "SLUICE_E_ARTIFACT",
     });
-    await expect(upload({ name: "bad/name", path: "out" })).rejects.toMatchObject({ code: "SLUICE_E_ARTIFACT" });
+    await expect(upload({ name: "bad/name", path: "out" })).rejects.toMatchObject({
+      code: "SLUICE_E_ARTIFACT",
+    });
   });
 });

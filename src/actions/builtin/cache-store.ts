@@ -84,7 +84,11 @@ export class CacheStore {
     await mkdir(tmp, { recursive: true });
     try {
       for (const p of paths) {
-        await cp(p, join(tmp, storedPath(p, workspace)), { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
+        await cp(p, join(tmp, storedPath(p, workspace)), {
+          recursive: true,
+          verbatimSymlinks: true,
+          preserveTimestamps: true,
+        });
       }
       if (!(await this.moveIntoPlace(tmp, dir, key, version))) return false;
     } finally {
@@ -117,7 +121,12 @@ export class CacheStore {
   /** Copies an entry's files back to where they were saved from, overwriting files that exist. */
   async restore(entry: CacheEntry, workspace: string): Promise<void> {
     const dir = join(this.root, "entries", entry.id);
-    const options = { recursive: true, force: true, verbatimSymlinks: true, preserveTimestamps: true } as const;
+    const options = {
+      recursive: true,
+      force: true,
+      verbatimSymlinks: true,
+      preserveTimestamps: true,
+    } as const;
     if (await pathExists(join(dir, "ws"))) await cp(join(dir, "ws"), workspace, options);
     const absDir = join(dir, "abs");
     if (!(await pathExists(absDir))) return;

@@ -124,7 +124,11 @@ describe("actions/cache/restore and actions/cache/save", () => {
 
     const restore = createTestContext(sb, { key: "out-2", path: "out", "restore-keys": "out-" });
     await cacheRestoreAction.main(restore);
-    expect(restore.outputs).toEqual({ "cache-primary-key": "out-2", "cache-matched-key": "out-1", "cache-hit": "false" });
+    expect(restore.outputs).toEqual({
+      "cache-primary-key": "out-2",
+      "cache-matched-key": "out-1",
+      "cache-hit": "false",
+    });
     expect(await readFile(join(sb.workspace, "out", "f"), "utf8")).toBe("saved");
     expect(cacheRestoreAction.post).toBeUndefined();
   });

@@ -18,9 +18,13 @@ const MAX_KEY_LENGTH = 512;
 /** Rejects keys the cache service would reject, with the real action's wording. */
 function validateKey(key: string): void {
   if (key.length > MAX_KEY_LENGTH) {
-    throw createError("SLUICE_E_CACHE", `Key Validation Error: ${key} cannot be larger than ${MAX_KEY_LENGTH} characters.`);
+    throw createError(
+      "SLUICE_E_CACHE",
+      `Key Validation Error: ${key} cannot be larger than ${MAX_KEY_LENGTH} characters.`,
+    );
   }
-  if (key.includes(",")) throw createError("SLUICE_E_CACHE", `Key Validation Error: ${key} cannot contain commas.`);
+  if (key.includes(","))
+    throw createError("SLUICE_E_CACHE", `Key Validation Error: ${key} cannot contain commas.`);
 }
 
 function requiredInput(ctx: BuiltinContext, name: string): string {
@@ -82,7 +86,11 @@ async function restoreCache(ctx: BuiltinContext, mode: RestoreMode): Promise<Bui
   if (mode === "cache") ctx.saveState(STATE_MATCHED_KEY, matched);
   else ctx.setOutput("cache-matched-key", matched);
   ctx.setOutput("cache-hit", String(matched === key));
-  ctx.log(lookupOnly ? `Cache found and can be restored from key: ${matched}` : `Cache restored from key: ${matched}`);
+  ctx.log(
+    lookupOnly
+      ? `Cache found and can be restored from key: ${matched}`
+      : `Cache restored from key: ${matched}`,
+  );
   return { outcome: "success" };
 }
 

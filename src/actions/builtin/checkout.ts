@@ -106,7 +106,9 @@ async function checkoutMain(ctx: BuiltinContext): Promise<BuiltinResult> {
   if (head === "") {
     ctx.log(`${ctx.workspace} is not a git repository; using it as it is.`);
   } else {
-    ctx.log(`Using the repository at ${ctx.workspace} as it is (HEAD ${head}); nothing was fetched or cleaned.`);
+    ctx.log(
+      `Using the repository at ${ctx.workspace} as it is (HEAD ${head}); nothing was fetched or cleaned.`,
+    );
   }
 
   const ref =

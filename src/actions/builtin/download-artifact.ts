@@ -25,7 +25,12 @@ function checkRepository(ctx: BuiltinContext): void {
   );
 }
 
-async function downloadOne(ctx: BuiltinContext, store: ArtifactStore, name: string, dest: string): Promise<void> {
+async function downloadOne(
+  ctx: BuiltinContext,
+  store: ArtifactStore,
+  name: string,
+  dest: string,
+): Promise<void> {
   const meta = await store.get(name);
   if (meta === undefined || !isLive(meta, new Date())) {
     const available = (await store.list()).filter((m) => isLive(m, new Date())).map((m) => m.name);
@@ -52,7 +57,10 @@ async function selectArtifacts(ctx: BuiltinContext, store: ArtifactStore): Promi
     const chosen = live.filter((m) => ids.includes(m.id));
     const missing = ids.filter((id) => !chosen.some((m) => m.id === id));
     if (missing.length > 0) {
-      throw createError("SLUICE_E_ARTIFACT", `no artifact with id ${missing.join(", ")} in run ${store.runId}`);
+      throw createError(
+        "SLUICE_E_ARTIFACT",
+        `no artifact with id ${missing.join(", ")} in run ${store.runId}`,
+      );
     }
     return chosen;
   }

@@ -42,7 +42,8 @@ export function choiceInput<T extends string>(
   const raw = ctx.input(name).trim().toLowerCase();
   if (raw === "") return fallback;
   const found = choices.find((c) => c === raw);
-  if (found === undefined) throw createError(code, `input "${name}" must be one of ${choices.join(", ")}, got "${raw}"`);
+  if (found === undefined)
+    throw createError(code, `input "${name}" must be one of ${choices.join(", ")}, got "${raw}"`);
   return found;
 }
 

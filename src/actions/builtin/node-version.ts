@@ -52,17 +52,21 @@ export function parseVersionSpec(raw: string): VersionMatcher {
   const lower = spec.toLowerCase();
   if (lower === "" || lower === "node" || lower === "latest" || lower === "current") {
     const note =
-      lower === "" ? undefined : `"${spec}" means the newest release, which cannot be checked offline; any host Node is accepted`;
+      lower === ""
+        ? undefined
+        : `"${spec}" means the newest release, which cannot be checked offline; any host Node is accepted`;
     return { spec, test: () => true, note };
   }
   if (lower === "lts" || lower === "lts/*" || /^lts\/-\d+$/.test(lower)) {
-    const note =
-      lower.startsWith("lts/-") ? `"${spec}" is resolved offline as any LTS line (an even major)` : undefined;
+    const note = lower.startsWith("lts/-")
+      ? `"${spec}" is resolved offline as any LTS line (an even major)`
+      : undefined;
     return { spec, test: isLtsLine, note };
   }
   if (lower.startsWith("lts/")) {
     const major = LTS_CODENAMES[lower.slice(4)];
-    if (major === undefined) throw createError("SLUICE_E_NODE_VERSION", `unknown Node LTS codename in "${spec}"`);
+    if (major === undefined)
+      throw createError("SLUICE_E_NODE_VERSION", `unknown Node LTS codename in "${spec}"`);
     return { spec, test: (v) => majorOf(v) === major };
   }
   const range = semver.validRange(spec);
@@ -98,7 +102,9 @@ async function packageJsonVersion(file: string): Promise<string> {
   if (volta) return volta;
   const manifest = JSON.parse(await readFile(file, "utf8")) as PackageManifest;
   const runtimes = manifest.devEngines?.runtime;
-  const runtime = (Array.isArray(runtimes) ? runtimes : runtimes ? [runtimes] : []).find((r) => r.name === "node");
+  const runtime = (Array.isArray(runtimes) ? runtimes : runtimes ? [runtimes] : []).find(
+    (r) => r.name === "node",
+  );
   return runtime?.version ?? manifest.engines?.node ?? "";
 }
 
@@ -122,12 +128,19 @@ export async function readVersionFile(file: string): Promise<string> {
   let version: string;
   try {
     version =
-      basename(file) === "package.json" ? await packageJsonVersion(file) : versionFromText(await readFile(file, "utf8"));
+      basename(file) === "package.json"
+        ? await packageJsonVersion(file)
+        : versionFromText(await readFile(file, "utf8"));
   } catch (err) {
-    throw createError("SLUICE_E_NODE_VERSION", `cannot read node-version-file ${file}: ${(err as Error).message}`, {
-      cause: err,
-    });
+    throw createError(
+      "SLUICE_E_NODE_VERSION",
+      `cannot read node-version-file ${file}: ${(err as Error).message}`,
+      {
+        cause: err,
+      },
+    );
   }
-  if (version === "") throw createError("SLUICE_E_NODE_VERSION", `node-version-file ${file} names no Node version`);
+  if (version === "")
+    throw createError("SLUICE_E_NODE_VERSION", `node-version-file ${file} names no Node version`);
   return version;
 }

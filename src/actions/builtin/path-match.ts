@@ -54,7 +54,9 @@ function compile(line: string, options: MatchOptions): CompiledPattern {
   const rest = firstGlob === -1 ? "" : segments.slice(firstGlob).join("/");
   const direct = rest === "" ? (rel: string) => rel === "" : picomatch(rest, PM_OPTIONS);
   const below =
-    rest === "" ? (rel: string) => rel !== "" : picomatch(rest.endsWith("**") ? rest : `${rest}/**`, PM_OPTIONS);
+    rest === ""
+      ? (rel: string) => rel !== ""
+      : picomatch(rest.endsWith("**") ? rest : `${rest}/**`, PM_OPTIONS);
   const implicit = options.implicitDescendants;
   return { negate, root, rest, test: (rel) => direct(rel) || (implicit && below(rel)) };
 }
@@ -102,8 +104,8 @@ export async function matchPaths(lines: string[], options: MatchOptions): Promis
     }
     if (options.followSymlinks) {
       // A symlinked directory pointing at an ancestor would otherwise be walked forever.
-      const real = await realpath(path);
-      if (visited.has(real)) return;
+      const real = await realpath(path).catch(() => undefined);
+      if (real === undefined || visited.has(real)) return;
       visited.add(real);
     }
     let entries: Dirent[];

@@ -99,7 +99,9 @@ async function configureRegistry(ctx: BuiltinContext, registry: string): Promise
   const tempDir = ctx.env.RUNNER_TEMP || join(ctx.stateDir, "tmp", ctx.runId);
   const npmrc = join(tempDir, ".npmrc");
   const existing = await readFile(npmrc, "utf8").catch(() => "");
-  const kept = existing.split(/\r?\n/).filter((l) => l !== "" && !l.toLowerCase().startsWith(`${prefix}registry`));
+  const kept = existing
+    .split(/\r?\n/)
+    .filter((l) => l !== "" && !l.toLowerCase().startsWith(`${prefix}registry`));
   const auth = `${url.replace(/^\w+:/, "")}:_authToken=\${NODE_AUTH_TOKEN}`;
   const alwaysAuth = ctx.input("always-auth").trim() || "false";
   const lines = [...kept, auth, `${prefix}registry=${url}`, `always-auth=${alwaysAuth}`];
@@ -115,9 +117,14 @@ function logIgnoredInputs(ctx: BuiltinContext): void {
   const manager = ctx.input("cache").trim().toLowerCase();
   if (manager !== "") {
     if (!["npm", "yarn", "pnpm"].includes(manager)) {
-      throw createError("SLUICE_E_NODE_VERSION", `caching for "${manager}" is not supported (npm, yarn or pnpm)`);
+      throw createError(
+        "SLUICE_E_NODE_VERSION",
+        `caching for "${manager}" is not supported (npm, yarn or pnpm)`,
+      );
     }
-    ctx.log(`cache: ${manager} — the host's ${manager} cache is used as it is; nothing is restored or saved.`);
+    ctx.log(
+      `cache: ${manager} — the host's ${manager} cache is used as it is; nothing is restored or saved.`,
+    );
   }
   if (booleanInput(ctx, "check-latest", false, "SLUICE_E_NODE_VERSION")) {
     ctx.log("check-latest ignored: Sluice only uses Node versions already on the host.");

@@ -34,7 +34,9 @@ export async function createSandbox(): Promise<Sandbox> {
     home: join(root, "home"),
     cleanup: () => rm(root, { recursive: true, force: true }),
   };
-  await Promise.all([sandbox.workspace, sandbox.stateDir, sandbox.home].map((d) => mkdir(d, { recursive: true })));
+  await Promise.all(
+    [sandbox.workspace, sandbox.stateDir, sandbox.home].map((d) => mkdir(d, { recursive: true })),
+  );
   return sandbox;
 }
 

@@ -41,7 +41,11 @@ function checkCompressionLevel(ctx: BuiltinContext): void {
 }
 
 /** Handles an upload that matched nothing, per `if-no-files-found`. */
-function noFilesFound(ctx: BuiltinContext, lines: string[], mode: "warn" | "error" | "ignore"): BuiltinResult {
+function noFilesFound(
+  ctx: BuiltinContext,
+  lines: string[],
+  mode: "warn" | "error" | "ignore",
+): BuiltinResult {
   const message = `No files were found with the provided path: ${lines.join(", ")}. No artifacts will be uploaded.`;
   if (mode === "error") throw createError("SLUICE_E_ARTIFACT", message);
   if (mode === "warn") logWarning(ctx, message);
@@ -53,7 +57,13 @@ async function uploadMain(ctx: BuiltinContext): Promise<BuiltinResult> {
   const name = ctx.input("name").trim() || "artifact";
   const lines = parseLines(ctx.input("path"));
   if (lines.length === 0) throw createError("SLUICE_E_ARTIFACT", "Input required and not supplied: path");
-  const ifNoFiles = choiceInput(ctx, "if-no-files-found", ["warn", "error", "ignore"], "warn", "SLUICE_E_ARTIFACT");
+  const ifNoFiles = choiceInput(
+    ctx,
+    "if-no-files-found",
+    ["warn", "error", "ignore"],
+    "warn",
+    "SLUICE_E_ARTIFACT",
+  );
   const overwrite = booleanInput(ctx, "overwrite", false, "SLUICE_E_ARTIFACT");
   const includeHidden = booleanInput(ctx, "include-hidden-files", false, "SLUICE_E_ARTIFACT");
   const days = retentionDays(ctx);
@@ -72,12 +82,19 @@ async function uploadMain(ctx: BuiltinContext): Promise<BuiltinResult> {
   const files = match.paths.map((source) => ({ source, path: relative(root, source).split(sep).join("/") }));
   ctx.log(`With the provided path, there will be ${files.length} file(s) uploaded, relative to ${root}`);
   const store = new ArtifactStore(ctx.stateDir, ctx.runId);
-  const meta = await store.put(name, files, { overwrite, retentionDays: days, now: new Date(), signal: ctx.signal });
+  const meta = await store.put(name, files, {
+    overwrite,
+    retentionDays: days,
+    now: new Date(),
+    signal: ctx.signal,
+  });
 
   ctx.setOutput("artifact-id", meta.id);
   ctx.setOutput("artifact-url", pathToFileURL(store.filesDir(name)).href);
   ctx.setOutput("artifact-digest", meta.digest);
-  ctx.log(`Artifact ${name} has been successfully uploaded! Final size is ${meta.size} bytes. Artifact ID is ${meta.id}`);
+  ctx.log(
+    `Artifact ${name} has been successfully uploaded! Final size is ${meta.size} bytes. Artifact ID is ${meta.id}`,
+  );
   return { outcome: "success" };
 }
 

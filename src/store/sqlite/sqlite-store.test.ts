@@ -34,6 +34,16 @@ describe("SqliteStore", () => {
     raw.close();
   });
 
+  it("opens one fresh file many times at once without stalling", async () => {
+    const path = freshPath();
+    const started = performance.now();
+    const stores = await Promise.all(Array.from({ length: 4 }, () => SqliteStore.open(path)));
+    expect(performance.now() - started).toBeLessThan(2000); // far below the 5 s busy timeout
+    const runs = await Promise.all(stores.map((s) => s.createRun(newRun())));
+    expect(runs.map((r) => r.number).sort()).toEqual([1, 2, 3, 4]);
+    await Promise.all(stores.map((s) => s.close()));
+  });
+
   it("refuses a database migrated by a newer Sluice", async () => {
     const path = freshPath();
     await (await SqliteStore.open(path)).close();

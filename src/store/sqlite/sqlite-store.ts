@@ -21,7 +21,8 @@ export const SQLITE_STORE_TYPE = "sqlite";
 /**
  * The default Store: one SQLite file (better-sqlite3 through Kysely), shared safely by several
  * processes thanks to WAL and a busy timeout. Every method is one prepared statement (createRun and
- * recoverOrphans are small transactions), so the engine can persist each state change before acting.
+ * recoverOrphans a few), none holds a transaction open across awaits, and each commits before it
+ * resolves, so the engine can persist each state change before acting on it.
  */
 export class SqliteStore extends KyselyStore {
   /** The path the store was opened on (`":memory:"` for an in-memory store). */
@@ -38,7 +39,8 @@ export class SqliteStore extends KyselyStore {
    * SLUICE_E_STORE when the file cannot be opened or migrated.
    */
   static async open(path: string, options: KyselyStoreOptions = {}): Promise<SqliteStore> {
-    const key = path === ":memory:" ? `${path}:${Math.random()}` : resolve(path);
+    if (path === ":memory:") return SqliteStore.openNow(path, options);
+    const key = resolve(path);
     const previous = opening.get(key) ?? Promise.resolve();
     const current = previous.catch(() => undefined).then(() => SqliteStore.openNow(path, options));
     opening.set(key, current);

@@ -1,0 +1,98 @@
+import { execFileSync } from "node:child_process";
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { DEMO_AUTHOR, copyExample, initRepo, linkDependencies } from "./prepare-repo";
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "sluice-prepare-"));
+  dirs.push(dir);
+  return dir;
+}
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function write(path: string, content: string): void {
+  mkdirSync(join(path, ".."), { recursive: true });
+  writeFileSync(path, content);
+}
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync("git", args, { cwd, encoding: "utf8" }).trim();
+}
+
+describe("copyExample", () => {
+  it("copies sources and dotfiles but leaves out installs, outputs and state at any depth", async () => {
+    const src = tempDir();
+    for (const f of ["package.json", "src/a.ts", ".github/workflows/ci.yml", ".gitignore"])
+      write(join(src, f), f);
+    for (const f of [
+      "node_modules/x/index.js",
+      "dist/a.js",
+      "coverage/lcov.info",
+      ".sluice/db",
+      "src/dist/b.js",
+    ]) {
+      write(join(src, f), f);
+    }
+    const dest = join(tempDir(), "copy");
+    await copyExample(src, dest);
+    for (const f of ["package.json", "src/a.ts", ".github/workflows/ci.yml", ".gitignore"]) {
+      expect(readFileSync(join(dest, f), "utf8")).toBe(f);
+    }
+    for (const d of ["node_modules", "dist", "coverage", ".sluice", "src/dist"])
+      expect(existsSync(join(dest, d))).toBe(false);
+  });
+});
+
+describe("initRepo", () => {
+  it("commits everything on main with the demo identity and no user hooks", async () => {
+    const repo = tempDir();
+    write(join(repo, "README.md"), "hi\n");
+    write(join(repo, "src", "x.ts"), "export {};\n");
+    const env = { ...process.env, GIT_CONFIG_GLOBAL: join(repo, "no-such-global") };
+    const sha = await initRepo(repo, env);
+    expect(sha).toMatch(/^[0-9a-f]{40}$/);
+    expect(git(repo, "rev-parse", "--abbrev-ref", "HEAD")).toBe("main");
+    expect(git(repo, "log", "-1", "--format=%an <%ae>")).toBe(`${DEMO_AUTHOR.name} <${DEMO_AUTHOR.email}>`);
+    expect(git(repo, "ls-files").split("\n").sort()).toEqual(["README.md", "src/x.ts"]);
+    expect(git(repo, "status", "--porcelain")).toBe("");
+  });
+
+  it("reports a failing git command as SLUICE_E_INTERNAL", async () => {
+    const missing = join(tempDir(), "does-not-exist");
+    await expect(initRepo(missing, process.env)).rejects.toMatchObject({ code: "SLUICE_E_INTERNAL" });
+  });
+});
+
+describe("linkDependencies", () => {
+  it("links node_modules without it showing up as a change, given the example's .gitignore", async () => {
+    const repo = tempDir();
+    const shared = join(tempDir(), "node_modules");
+    write(join(shared, "typescript", "package.json"), "{}");
+    // The example ignores `node_modules` without a trailing slash, which also matches a symlink.
+    write(
+      join(repo, ".gitignore"),
+      readFileSync(new URL("../../examples/service/.gitignore", import.meta.url), "utf8"),
+    );
+    await initRepo(repo, process.env);
+    await linkDependencies(repo, shared);
+    expect(lstatSync(join(repo, "node_modules")).isSymbolicLink()).toBe(true);
+    expect(realpathSync(join(repo, "node_modules", "typescript"))).toBe(
+      realpathSync(join(shared, "typescript")),
+    );
+    expect(git(repo, "status", "--porcelain")).toBe("");
+  });
+});

@@ -1,0 +1,164 @@
+/**
+ * `sluice run` as a library call: find and validate every workflow (nothing runs if any is invalid),
+ * match triggers against the event, and run the matching workflows side by side.
+ */
+import os from "node:os";
+import path from "node:path";
+import { loadConfig, loadDotenvFile } from "../config/index";
+import { createError } from "../core/errors";
+import type { Problem } from "../core/errors";
+import { Semaphore } from "../core/semaphore";
+import { LocalExecutor } from "../executor/local/local-executor";
+import { openStore } from "../store/registry";
+import { isPidAlive } from "../store/pid";
+import { discoverWorkflowFiles } from "../workflow/discover";
+import { matchTrigger } from "../workflow/filters";
+import { loadWorkflow, parseWorkflowText } from "../workflow/load";
+import type { WorkflowDef } from "../workflow/model";
+import { readFile } from "node:fs/promises";
+import { changedFiles, isTag, readGitInfo } from "./git-info";
+import { coerceInputs } from "./inputs";
+import { buildPayload } from "./payload";
+import { runWorkflow } from "./run-workflow";
+import type { EventInfo, RunReporter, RunResult } from "./types";
+
+export interface RunRequest {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  workflows: string[];
+  event?: string;
+  ref?: string;
+  sha?: string;
+  inputs: Record<string, string>;
+  secrets: Record<string, string>;
+  secretsFile?: string;
+  vars: Record<string, string>;
+  jobs: string[];
+  concurrency?: number;
+  reporter: RunReporter;
+  signal: AbortSignal;
+  trigger?: string;
+  killGraceMs?: number;
+}
+
+export interface RepositoryRun {
+  runs: RunResult[];
+  skipped: Array<{ workflow: string; reason: string }>;
+  conclusion: "success" | "failure" | "cancelled" | "skipped";
+  durationMs: number;
+}
+
+export async function runRepository(req: RunRequest): Promise<RepositoryRun> {
+  const started = Date.now();
+  const git = readGitInfo(req.cwd, req.env);
+  const repoRoot = git.root;
+  const { config } = await loadConfig(repoRoot);
+  const files = discoverWorkflowFiles(repoRoot, config.workflows.paths, req.workflows, req.cwd);
+  const workflows = await loadAll(files, repoRoot);
+
+  const ref = normalizeRef(req.ref ?? git.ref ?? "refs/heads/main", repoRoot);
+  const eventName = req.event ?? "push";
+  const event: EventInfo = {
+    name: eventName,
+    ref,
+    sha: req.sha ?? git.sha,
+    baseRef: eventName.startsWith("pull_request") ? (req.env.SLUICE_BASE_REF ?? "main") : undefined,
+    headRef: eventName.startsWith("pull_request") ? ref.replace(/^refs\/heads\//, "") : undefined,
+    action: eventName.startsWith("pull_request") ? "opened" : undefined,
+    changedFiles: null,
+    payload: {},
+    actor: git.actor,
+  };
+  event.changedFiles = changedFiles(repoRoot, event.baseRef);
+
+  const matched: Array<{ wf: WorkflowDef; inputs: Record<string, unknown> }> = [];
+  const skipped: RepositoryRun["skipped"] = [];
+  for (const wf of workflows) {
+    const m = matchTrigger(wf.events, { name: event.name, ref: event.ref, baseRef: event.baseRef, action: event.action, changedFiles: event.changedFiles });
+    if (!m.matched) {
+      skipped.push({ workflow: wf.path, reason: m.reason });
+      continue;
+    }
+    const specs = event.name === "workflow_dispatch" ? (wf.events.workflow_dispatch?.inputs ?? {}) : {};
+    matched.push({ wf, inputs: event.name === "workflow_dispatch" ? coerceInputs(specs, req.inputs, wf.path) : {} });
+  }
+  event.payload = buildPayload(event, git.repository, matched[0]?.inputs ?? {});
+
+  const secrets = { ...(config.secrets.file ? await loadDotenvFile(path.resolve(repoRoot, config.secrets.file)) : {}) };
+  if (req.secretsFile) Object.assign(secrets, await loadDotenvFile(path.resolve(req.cwd, req.secretsFile)));
+  Object.assign(secrets, req.secrets);
+  const vars = { ...config.vars, ...req.vars };
+
+  const stateDir = path.join(repoRoot, ".sluice");
+  const storePath = path.resolve(repoRoot, config.store.path);
+  const store = await openStore({ type: config.store.type, path: storePath });
+  try {
+    const repaired = await store.recoverOrphans(isPidAlive);
+    if (repaired.length > 0) req.reporter.info(`marked ${repaired.length} run(s) left unfinished by a crashed process as failed`);
+    const slots = new Semaphore(req.concurrency ?? config.run.concurrency ?? os.availableParallelism());
+    const hostEnv = { ...stringEnv(req.env), ...config.env };
+    const results = await Promise.all(
+      matched.map(({ wf, inputs }) =>
+        runWorkflow({
+          workflow: wf,
+          repoRoot,
+          repository: git.repository,
+          stateDir,
+          event: { ...event, payload: { ...event.payload, ...(event.name === "workflow_dispatch" ? { inputs } : {}) } },
+          trigger: req.trigger ?? "cli",
+          secrets,
+          vars,
+          inputs,
+          jobFilter: req.jobs,
+          store,
+          executor: new LocalExecutor(),
+          reporter: req.reporter,
+          signal: req.signal,
+          slots,
+          loadWorkflow: (rel) => loadWorkflow(path.resolve(repoRoot, rel), repoRoot),
+          hostEnv,
+          killGraceMs: req.killGraceMs,
+          debug: req.env.RUNNER_DEBUG === "1",
+        }),
+      ),
+    );
+    return { runs: results, skipped, conclusion: overall(results), durationMs: Date.now() - started };
+  } finally {
+    await store.close();
+  }
+}
+
+/** Loads every workflow, collecting all problems of all files before failing (nothing runs). */
+async function loadAll(files: string[], repoRoot: string): Promise<WorkflowDef[]> {
+  const problems: Problem[] = [];
+  const out: WorkflowDef[] = [];
+  for (const file of files) {
+    const rel = path.relative(repoRoot, file) || file;
+    const parsed = await parseWorkflowText(await readFile(file, "utf8"), rel, file);
+    if (parsed.workflow) out.push(parsed.workflow);
+    problems.push(...parsed.problems);
+  }
+  if (problems.length > 0) {
+    throw createError(problems[0]!.code, `${problems.length} problem${problems.length === 1 ? "" : "s"} in workflows; nothing was run`, { problems });
+  }
+  return out;
+}
+
+/** `main` → refs/heads/main; a name that is an existing tag → refs/tags/<name>. */
+function normalizeRef(ref: string, repoRoot: string): string {
+  if (ref.startsWith("refs/")) return ref;
+  return isTag(repoRoot, ref) ? `refs/tags/${ref}` : `refs/heads/${ref}`;
+}
+
+function overall(results: RunResult[]): RepositoryRun["conclusion"] {
+  if (results.length === 0) return "skipped";
+  if (results.some((r) => r.conclusion === "failure")) return "failure";
+  if (results.some((r) => r.conclusion === "cancelled")) return "cancelled";
+  return "success";
+}
+
+function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v;
+  return out;
+}
