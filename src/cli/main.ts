@@ -34,12 +34,16 @@ function reportError(err: unknown, io: CliIO): ExitCode {
     return err.exitCode === 0 ? 0 : 2;
   }
   if (isSluiceError(err)) {
-    const located = err.location ? formatProblem({ code: err.code, message: err.message, location: err.location }) : `${err.code}: ${err.message}`;
+    const located = err.location
+      ? formatProblem({ code: err.code, message: err.message, location: err.location })
+      : `${err.code}: ${err.message}`;
     io.stderr.write(`error: ${located}\n`);
     for (const p of err.problems) io.stderr.write(`  ${formatProblem(p)}\n`);
     return err.exitCode;
   }
-  io.stderr.write(`error: SLUICE_E_INTERNAL: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  io.stderr.write(
+    `error: SLUICE_E_INTERNAL: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
   return 3;
 }
 
@@ -57,7 +61,13 @@ if (isEntry) {
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
-  const io: CliIO = { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env, signal: controller.signal };
+  const io: CliIO = {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    cwd: process.cwd(),
+    env: process.env,
+    signal: controller.signal,
+  };
   const code = await main(process.argv.slice(2), io);
   process.exitCode = code;
   // Let stdout drain, then leave even if a stray handle (timer, socket) would keep the loop alive.

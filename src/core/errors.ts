@@ -5,28 +5,52 @@
 export const errorCodes = {
   SLUICE_E_USAGE: { exit: 2, summary: "The command line is invalid (unknown option, missing argument)." },
   SLUICE_E_YAML: { exit: 2, summary: "A YAML file is not well-formed." },
-  SLUICE_E_WORKFLOW_SCHEMA: { exit: 2, summary: "A workflow does not match the GitHub Actions workflow schema." },
+  SLUICE_E_WORKFLOW_SCHEMA: {
+    exit: 2,
+    summary: "A workflow does not match the GitHub Actions workflow schema.",
+  },
   SLUICE_E_WORKFLOW_INVALID: {
     exit: 2,
     summary: "A workflow is well-formed but inconsistent (unknown needs, cycles, bad ids).",
   },
-  SLUICE_E_WORKFLOW_NOT_FOUND: { exit: 2, summary: "A workflow file named on the command line does not exist." },
-  SLUICE_E_NO_WORKFLOWS: { exit: 2, summary: "No workflow files were found in .sluice/workflows or .github/workflows." },
+  SLUICE_E_WORKFLOW_NOT_FOUND: {
+    exit: 2,
+    summary: "A workflow file named on the command line does not exist.",
+  },
+  SLUICE_E_NO_WORKFLOWS: {
+    exit: 2,
+    summary: "No workflow files were found in .sluice/workflows or .github/workflows.",
+  },
   SLUICE_E_EXPRESSION: { exit: 2, summary: "A ${{ }} expression cannot be parsed." },
-  SLUICE_E_EXPRESSION_EVAL: { exit: 1, summary: "A ${{ }} expression failed while being evaluated at run time." },
-  SLUICE_E_INPUT: { exit: 2, summary: "A workflow_dispatch or workflow_call input is missing or has the wrong type." },
+  SLUICE_E_EXPRESSION_EVAL: {
+    exit: 1,
+    summary: "A ${{ }} expression failed while being evaluated at run time.",
+  },
+  SLUICE_E_INPUT: {
+    exit: 2,
+    summary: "A workflow_dispatch or workflow_call input is missing or has the wrong type.",
+  },
   SLUICE_E_SECRETS_FILE: { exit: 2, summary: "A --secrets-file cannot be read or parsed." },
   SLUICE_E_ACTION_NOT_FOUND: {
     exit: 1,
     summary: "A `uses:` names a remote action that is neither built in nor vendored under .sluice/actions.",
   },
-  SLUICE_E_ACTION_INVALID: { exit: 1, summary: "A local or vendored action's action.yml is missing or invalid." },
-  SLUICE_E_REUSABLE_WORKFLOW: { exit: 2, summary: "A reusable workflow call cannot be resolved or is invalid." },
+  SLUICE_E_ACTION_INVALID: {
+    exit: 1,
+    summary: "A local or vendored action's action.yml is missing or invalid.",
+  },
+  SLUICE_E_REUSABLE_WORKFLOW: {
+    exit: 2,
+    summary: "A reusable workflow call cannot be resolved or is invalid.",
+  },
   SLUICE_E_CHECKOUT: {
     exit: 1,
     summary: "actions/checkout asked for another repository, path or ref than the one the job runs in.",
   },
-  SLUICE_E_NODE_VERSION: { exit: 1, summary: "actions/setup-node asked for a Node version the host does not have." },
+  SLUICE_E_NODE_VERSION: {
+    exit: 1,
+    summary: "actions/setup-node asked for a Node version the host does not have.",
+  },
   SLUICE_E_CACHE: { exit: 1, summary: "actions/cache could not save or restore an entry." },
   SLUICE_E_ARTIFACT: { exit: 1, summary: "An artifact could not be uploaded or downloaded." },
   SLUICE_E_STEP_TIMEOUT: { exit: 1, summary: "A step or job exceeded its timeout-minutes." },
@@ -59,7 +83,11 @@ export class SluiceError extends Error {
   /** Further problems reported together with this one (e.g. every validation error of a workflow). */
   readonly problems: Problem[];
 
-  constructor(code: ErrorCode, message: string, options: { location?: SourceLocation; problems?: Problem[]; cause?: unknown } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { location?: SourceLocation; problems?: Problem[]; cause?: unknown } = {},
+  ) {
     super(message, { cause: options.cause });
     this.name = "SluiceError";
     this.code = code;

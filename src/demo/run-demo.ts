@@ -88,7 +88,7 @@ export async function runDemo(io: CliIO, options: DemoOptions, deps: DemoDeps): 
 
 function introText(repo: string, shared: SharedDependencies): string {
   const deps = shared.usable
-    ? `Its dependencies come from Sluice's own node_modules (${shared.nodeModules}), linked in,\n` +
+    ? `The example's dependencies come from Sluice's own node_modules (${shared.nodeModules}), linked in,\n` +
       `so the workflow's install step is skipped and nothing is downloaded.`
     : `The workflow's \`npm ci\` step installs its dependencies (Sluice's own cannot be reused:\n` +
       `${shared.reason}), which needs the npm registry.`;

@@ -20,7 +20,10 @@ export interface ConcurrencySetting {
 const POLL_MS = 200;
 
 /** Evaluates `concurrency:` (a string, or `{group, cancel-in-progress}`); null when unset or empty. */
-export function resolveConcurrency(token: TemplateToken | undefined, contexts: Record<string, unknown>): ConcurrencySetting | null {
+export function resolveConcurrency(
+  token: TemplateToken | undefined,
+  contexts: Record<string, unknown>,
+): ConcurrencySetting | null {
   if (!token) return null;
   const host = { success: () => true, failure: () => false, cancelled: () => false, hashFiles: () => "" };
   const value = evaluateToken(token, { contexts, host });
@@ -56,9 +59,12 @@ export function watchCancelRequest(stateDir: string, runId: string, controller: 
   };
 }
 
-
 /** Waits until the run may hold `setting.group`; returns the release function. */
-export async function acquireRunGroup(run: RunScope, setting: ConcurrencySetting | null, controller: AbortController): Promise<() => void> {
+export async function acquireRunGroup(
+  run: RunScope,
+  setting: ConcurrencySetting | null,
+  controller: AbortController,
+): Promise<() => void> {
   if (!setting) return () => {};
   const { store, identity } = run;
   await store.updateRun(identity.runId, { concurrencyGroup: setting.group, pid: process.pid });
@@ -66,10 +72,17 @@ export async function acquireRunGroup(run: RunScope, setting: ConcurrencySetting
   let announced = false;
   while (!controller.signal.aborted) {
     const others = (await store.listRuns({ limit: 1000 })).filter(
-      (r) => r.id !== identity.runId && r.concurrencyGroup === setting.group && r.status !== "completed" && r.pid !== null && isPidAlive(r.pid),
+      (r) =>
+        r.id !== identity.runId &&
+        r.concurrencyGroup === setting.group &&
+        r.status !== "completed" &&
+        r.pid !== null &&
+        isPidAlive(r.pid),
     );
     const holders = others.filter((r) => r.status === "in_progress");
-    const olderPending = others.filter((r) => r.status === "queued" && self && r.createdAt <= self.createdAt && r.number < self.number);
+    const olderPending = others.filter(
+      (r) => r.status === "queued" && self && r.createdAt <= self.createdAt && r.number < self.number,
+    );
     for (const r of olderPending) requestCancel(run.stateDir, r.id);
     if (setting.cancelInProgress) for (const r of holders) requestCancel(run.stateDir, r.id);
     if (holders.length === 0 && olderPending.length === 0) break;

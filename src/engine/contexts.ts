@@ -80,7 +80,10 @@ export function runnerContext(tempDir: string, toolCache: string, debug: boolean
 }
 
 /** GITHUB_* and RUNNER_* variables of a step, from the two contexts. */
-export function standardVariables(github: Record<string, unknown>, runner: Record<string, unknown>): Record<string, string> {
+export function standardVariables(
+  github: Record<string, unknown>,
+  runner: Record<string, unknown>,
+): Record<string, string> {
   const s = (v: unknown): string => (v === undefined || v === null ? "" : String(v));
   const vars: Record<string, string> = {
     CI: "true",
@@ -95,9 +98,33 @@ export function standardVariables(github: Record<string, unknown>, runner: Recor
   };
   if (runner.debug) vars.RUNNER_DEBUG = "1";
   const keys = [
-    "action", "action_path", "actor", "api_url", "base_ref", "event_name", "event_path", "graphql_url", "head_ref", "job",
-    "ref", "ref_name", "ref_protected", "ref_type", "repository", "repository_owner", "retention_days", "run_attempt",
-    "run_id", "run_number", "server_url", "sha", "triggering_actor", "workflow", "workflow_ref", "workflow_sha", "workspace",
+    "action",
+    "action_path",
+    "actor",
+    "api_url",
+    "base_ref",
+    "event_name",
+    "event_path",
+    "graphql_url",
+    "head_ref",
+    "job",
+    "ref",
+    "ref_name",
+    "ref_protected",
+    "ref_type",
+    "repository",
+    "repository_owner",
+    "retention_days",
+    "run_attempt",
+    "run_id",
+    "run_number",
+    "server_url",
+    "sha",
+    "triggering_actor",
+    "workflow",
+    "workflow_ref",
+    "workflow_sha",
+    "workspace",
   ];
   for (const k of keys) vars[`GITHUB_${k.toUpperCase()}`] = s(github[k]);
   return vars;

@@ -16,16 +16,23 @@ export interface InputSpec {
  * Returns the `inputs` context: every declared input (given, or its default, or the type's empty
  * value), typed. Unknown or ill-typed inputs throw SLUICE_E_INPUT naming the input.
  */
-export function coerceInputs(specs: Record<string, InputSpec>, given: Record<string, unknown>, where: string): Record<string, unknown> {
+export function coerceInputs(
+  specs: Record<string, InputSpec>,
+  given: Record<string, unknown>,
+  where: string,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const problems: string[] = [];
   const lowerSpecs = new Map(Object.keys(specs).map((k) => [k.toLowerCase(), k]));
   for (const key of Object.keys(given)) {
-    if (!lowerSpecs.has(key.toLowerCase())) problems.push(`unknown input "${key}" (declared: ${Object.keys(specs).join(", ") || "none"})`);
+    if (!lowerSpecs.has(key.toLowerCase()))
+      problems.push(`unknown input "${key}" (declared: ${Object.keys(specs).join(", ") || "none"})`);
   }
   const givenLower = new Map(Object.entries(given).map(([k, v]) => [k.toLowerCase(), v]));
   for (const [name, spec] of Object.entries(specs)) {
-    const raw = givenLower.has(name.toLowerCase()) ? givenLower.get(name.toLowerCase()) : defaultValue(spec.default);
+    const raw = givenLower.has(name.toLowerCase())
+      ? givenLower.get(name.toLowerCase())
+      : defaultValue(spec.default);
     if (raw === undefined) {
       if (spec.required) problems.push(`input "${name}" is required`);
       out[name] = spec.type === "boolean" ? false : spec.type === "number" ? 0 : "";

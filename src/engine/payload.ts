@@ -4,7 +4,11 @@
  */
 import type { EventInfo } from "./types";
 
-export function buildPayload(event: EventInfo, repository: string, inputs: Record<string, unknown>): Record<string, unknown> {
+export function buildPayload(
+  event: EventInfo,
+  repository: string,
+  inputs: Record<string, unknown>,
+): Record<string, unknown> {
   const [owner, name] = repository.split("/");
   const repo = { full_name: repository, name, owner: { login: owner }, default_branch: "main" };
   const sender = { login: event.actor };

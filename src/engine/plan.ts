@@ -41,7 +41,15 @@ export type Action =
   | { type: "complete"; conclusion: Conclusion };
 
 export function createJobState(id: string, needs: string[]): JobState {
-  return { id, needs, phase: "blocked", instances: [], maxParallel: Infinity, failFast: true, tolerated: new Set() };
+  return {
+    id,
+    needs,
+    phase: "blocked",
+    instances: [],
+    maxParallel: Infinity,
+    failFast: true,
+    tolerated: new Set(),
+  };
 }
 
 /**
@@ -83,7 +91,9 @@ export function markStarted(state: SchedulerState, jobId: string, index: number)
 export function markExpanded(
   state: SchedulerState,
   jobId: string,
-  expansion: { skipped: Conclusion } | { count: number; maxParallel?: number; failFast?: boolean; tolerated?: number[] },
+  expansion:
+    | { skipped: Conclusion }
+    | { count: number; maxParallel?: number; failFast?: boolean; tolerated?: number[] },
 ): void {
   const job = findJob(state, jobId);
   if ("skipped" in expansion) {
@@ -103,7 +113,12 @@ export function markExpanded(
  * Records an instance's conclusion. Returns the follow-up actions this causes: with fail-fast, a
  * failed instance cancels its siblings that are still queued or running.
  */
-export function markInstanceDone(state: SchedulerState, jobId: string, index: number, result: Conclusion): Action[] {
+export function markInstanceDone(
+  state: SchedulerState,
+  jobId: string,
+  index: number,
+  result: Conclusion,
+): Action[] {
   const job = findJob(state, jobId);
   const inst = job.instances[index];
   if (!inst) return [];
@@ -128,7 +143,8 @@ export function markInstanceDone(state: SchedulerState, jobId: string, index: nu
 export function markCancelled(state: SchedulerState): void {
   state.cancelled = true;
   for (const job of state.jobs) {
-    for (const inst of job.instances) if (inst.phase === "queued") Object.assign(inst, { phase: "done", result: "cancelled" });
+    for (const inst of job.instances)
+      if (inst.phase === "queued") Object.assign(inst, { phase: "done", result: "cancelled" });
     if (job.phase === "active" && job.instances.every((i) => i.phase === "done")) finishJob(job);
   }
 }

@@ -74,17 +74,28 @@ export async function runRepository(req: RunRequest): Promise<RepositoryRun> {
   const matched: Array<{ wf: WorkflowDef; inputs: Record<string, unknown> }> = [];
   const skipped: RepositoryRun["skipped"] = [];
   for (const wf of workflows) {
-    const m = matchTrigger(wf.events, { name: event.name, ref: event.ref, baseRef: event.baseRef, action: event.action, changedFiles: event.changedFiles });
+    const m = matchTrigger(wf.events, {
+      name: event.name,
+      ref: event.ref,
+      baseRef: event.baseRef,
+      action: event.action,
+      changedFiles: event.changedFiles,
+    });
     if (!m.matched) {
       skipped.push({ workflow: wf.path, reason: m.reason });
       continue;
     }
     const specs = event.name === "workflow_dispatch" ? (wf.events.workflow_dispatch?.inputs ?? {}) : {};
-    matched.push({ wf, inputs: event.name === "workflow_dispatch" ? coerceInputs(specs, req.inputs, wf.path) : {} });
+    matched.push({
+      wf,
+      inputs: event.name === "workflow_dispatch" ? coerceInputs(specs, req.inputs, wf.path) : {},
+    });
   }
   event.payload = buildPayload(event, git.repository, matched[0]?.inputs ?? {});
 
-  const secrets = { ...(config.secrets.file ? await loadDotenvFile(path.resolve(repoRoot, config.secrets.file)) : {}) };
+  const secrets = {
+    ...(config.secrets.file ? await loadDotenvFile(path.resolve(repoRoot, config.secrets.file)) : {}),
+  };
   if (req.secretsFile) Object.assign(secrets, await loadDotenvFile(path.resolve(req.cwd, req.secretsFile)));
   Object.assign(secrets, req.secrets);
   const vars = { ...config.vars, ...req.vars };
@@ -94,7 +105,8 @@ export async function runRepository(req: RunRequest): Promise<RepositoryRun> {
   const store = await openStore({ type: config.store.type, path: storePath });
   try {
     const repaired = await store.recoverOrphans(isPidAlive);
-    if (repaired.length > 0) req.reporter.info(`marked ${repaired.length} run(s) left unfinished by a crashed process as failed`);
+    if (repaired.length > 0)
+      req.reporter.info(`marked ${repaired.length} run(s) left unfinished by a crashed process as failed`);
     const slots = new Semaphore(req.concurrency ?? config.run.concurrency ?? os.availableParallelism());
     const hostEnv = { ...stringEnv(req.env), ...config.env };
     const results = await Promise.all(
@@ -104,7 +116,10 @@ export async function runRepository(req: RunRequest): Promise<RepositoryRun> {
           repoRoot,
           repository: git.repository,
           stateDir,
-          event: { ...event, payload: { ...event.payload, ...(event.name === "workflow_dispatch" ? { inputs } : {}) } },
+          event: {
+            ...event,
+            payload: { ...event.payload, ...(event.name === "workflow_dispatch" ? { inputs } : {}) },
+          },
           trigger: req.trigger ?? "cli",
           secrets,
           vars,
@@ -119,6 +134,8 @@ export async function runRepository(req: RunRequest): Promise<RepositoryRun> {
           hostEnv,
           killGraceMs: req.killGraceMs,
           debug: req.env.RUNNER_DEBUG === "1",
+          defaultShell: config.run.shell,
+          defaultTimeoutMinutes: config.run.timeoutMinutes,
         }),
       ),
     );
@@ -139,7 +156,11 @@ async function loadAll(files: string[], repoRoot: string): Promise<WorkflowDef[]
     problems.push(...parsed.problems);
   }
   if (problems.length > 0) {
-    throw createError(problems[0]!.code, `${problems.length} problem${problems.length === 1 ? "" : "s"} in workflows; nothing was run`, { problems });
+    throw createError(
+      problems[0]!.code,
+      `${problems.length} problem${problems.length === 1 ? "" : "s"} in workflows; nothing was run`,
+      { problems },
+    );
   }
   return out;
 }

@@ -38,6 +38,8 @@ export interface RunWorkflowOptions {
   hostEnv: Record<string, string>;
   killGraceMs?: number;
   debug?: boolean;
+  defaultShell?: string;
+  defaultTimeoutMinutes?: number;
 }
 
 export async function runWorkflow(opts: RunWorkflowOptions): Promise<RunResult> {
@@ -82,6 +84,8 @@ export async function runWorkflow(opts: RunWorkflowOptions): Promise<RunResult> 
     hostEnv: opts.hostEnv,
     killGraceMs: opts.killGraceMs ?? 5000,
     debug: opts.debug ?? false,
+    defaultShell: opts.defaultShell,
+    defaultTimeoutMinutes: opts.defaultTimeoutMinutes ?? 360,
     slots: opts.slots,
     loadWorkflow: opts.loadWorkflow,
   };
@@ -94,23 +98,54 @@ export async function runWorkflow(opts: RunWorkflowOptions): Promise<RunResult> 
   const stopWatching = watchCancelRequest(opts.stateDir, record.id, controller);
   const release = await acquireRunGroup(run, group, controller);
 
-  await opts.store.updateRun(record.id, { status: "in_progress", startedAt: new Date().toISOString(), pid: process.pid, concurrencyGroup: group?.group ?? null });
-  opts.reporter.runStarted({ runId: record.id, runNumber: record.number, workflow: wf.path, jobs: wf.jobs.map((j) => j.id) });
+  await opts.store.updateRun(record.id, {
+    status: "in_progress",
+    startedAt: new Date().toISOString(),
+    pid: process.pid,
+    concurrencyGroup: group?.group ?? null,
+  });
+  opts.reporter.runStarted({
+    runId: record.id,
+    runNumber: record.number,
+    workflow: wf.path,
+    jobs: wf.jobs.map((j) => j.id),
+  });
   let conclusion: RunResult["conclusion"] = "cancelled";
   let jobs: RunResult["jobs"] = [];
   if (!controller.signal.aborted) {
-    const scope = { contexts: { ...baseContexts, secrets: opts.secrets, env: {} }, host: { success: () => true, failure: () => false, cancelled: () => false, hashFiles: () => "" } };
+    const scope = {
+      contexts: { ...baseContexts, secrets: opts.secrets, env: {} },
+      host: { success: () => true, failure: () => false, cancelled: () => false, hashFiles: () => "" },
+    };
     const workflowEnv = evaluateStringMap(wf.env, scope);
     const selected = selectJobs(wf, opts.jobFilter);
-    const outcome = await executeJobs(run, { workflow: wf, jobs: selected, workflowEnv, prefix: "", signal: controller.signal });
+    const outcome = await executeJobs(run, {
+      workflow: wf,
+      jobs: selected,
+      workflowEnv,
+      prefix: "",
+      signal: controller.signal,
+    });
     conclusion = outcome.conclusion;
     jobs = outcome.results;
   }
   release();
   stopWatching();
   opts.signal.removeEventListener("abort", onAbort);
-  await opts.store.updateRun(record.id, { status: "completed", conclusion, completedAt: new Date().toISOString() });
-  const result: RunResult = { runId: record.id, runNumber: record.number, workflow: wf.path, status: "completed", conclusion, durationMs: Date.now() - started, jobs };
+  await opts.store.updateRun(record.id, {
+    status: "completed",
+    conclusion,
+    completedAt: new Date().toISOString(),
+  });
+  const result: RunResult = {
+    runId: record.id,
+    runNumber: record.number,
+    workflow: wf.path,
+    status: "completed",
+    conclusion,
+    durationMs: Date.now() - started,
+    jobs,
+  };
   opts.reporter.runFinished(result);
   return result;
 }
@@ -128,4 +163,3 @@ function selectJobs(wf: WorkflowDef, filter: string[] | undefined) {
   }
   return wf.jobs.filter((j) => keep.has(j.id));
 }
-

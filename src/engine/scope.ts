@@ -28,6 +28,9 @@ export interface RunScope {
   /** Graceful stop period for cancelled steps before SIGKILL. */
   killGraceMs: number;
   debug: boolean;
+  /** sluice.yml `run.shell` and `run.timeoutMinutes`: used where the workflow sets none. */
+  defaultShell?: string;
+  defaultTimeoutMinutes: number;
   /** Bounds how many job instances run at once across the whole run (--concurrency). */
   slots: Semaphore;
   /** Loads a reusable workflow by path relative to the repository root. */

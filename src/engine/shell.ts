@@ -37,7 +37,11 @@ export function resolveShell(shell: string | undefined, scriptPath: string): She
     );
   }
   const argv = splitCommandLine(line).map((a) => a.replaceAll("{0}", scriptPath));
-  return { command: argv[0]!, args: argv.slice(1), extension: named?.extension ?? (shell === undefined ? ".sh" : "") };
+  return {
+    command: argv[0]!,
+    args: argv.slice(1),
+    extension: named?.extension ?? (shell === undefined ? ".sh" : ""),
+  };
 }
 
 /** Splits a command line on whitespace, honouring single and double quotes. */

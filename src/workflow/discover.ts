@@ -3,12 +3,21 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { createError } from "../core/errors";
 
-export function discoverWorkflowFiles(repoRoot: string, dirs: readonly string[], named: string[], cwd: string): string[] {
+export function discoverWorkflowFiles(
+  repoRoot: string,
+  dirs: readonly string[],
+  named: string[],
+  cwd: string,
+): string[] {
   if (named.length > 0) {
     return named.map((n) => {
       const candidates = [path.resolve(cwd, n), ...dirs.map((d) => path.resolve(repoRoot, d, n))];
       const found = candidates.find((c) => existsSync(c) && statSync(c).isFile());
-      if (!found) throw createError("SLUICE_E_WORKFLOW_NOT_FOUND", `workflow "${n}" not found (looked in ${[cwd, ...dirs].join(", ")})`);
+      if (!found)
+        throw createError(
+          "SLUICE_E_WORKFLOW_NOT_FOUND",
+          `workflow "${n}" not found (looked in ${[cwd, ...dirs].join(", ")})`,
+        );
       return found;
     });
   }
@@ -21,7 +30,10 @@ export function discoverWorkflowFiles(repoRoot: string, dirs: readonly string[],
     }
   }
   if (files.length === 0) {
-    throw createError("SLUICE_E_NO_WORKFLOWS", `no workflow files in ${dirs.join(" or ")} (run \`sluice init\` to create one)`);
+    throw createError(
+      "SLUICE_E_NO_WORKFLOWS",
+      `no workflow files in ${dirs.join(" or ")} (run \`sluice init\` to create one)`,
+    );
   }
   return files;
 }

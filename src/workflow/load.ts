@@ -26,12 +26,18 @@ export interface ParsedWorkflow {
  * Parses workflow text. Never throws for bad input: problems are returned as data.
  * @param displayPath the path shown in problems (relative to the repository root)
  */
-export async function parseWorkflowText(content: string, displayPath: string, absPath: string): Promise<ParsedWorkflow> {
+export async function parseWorkflowText(
+  content: string,
+  displayPath: string,
+  absPath: string,
+): Promise<ParsedWorkflow> {
   const parsed = parseWorkflow({ name: displayPath, content }, new NoOperationTraceWriter());
   const parseErrors = parsed.context.errors.getErrors().length;
   let template: WorkflowTemplate | undefined;
   if (parsed.value) {
-    template = await convertWorkflowTemplate(parsed.context, parsed.value, undefined, { errorPolicy: TRY_CONVERSION });
+    template = await convertWorkflowTemplate(parsed.context, parsed.value, undefined, {
+      errorPolicy: TRY_CONVERSION,
+    });
   }
   const all = parsed.context.errors.getErrors();
   const problems = dedupe([
@@ -60,7 +66,10 @@ export async function loadWorkflow(absPath: string, repoRoot: string): Promise<W
   try {
     content = await readFile(absPath, "utf8");
   } catch (cause) {
-    throw createError("SLUICE_E_WORKFLOW_NOT_FOUND", `cannot read workflow ${displayPath}`, { cause, location: { file: displayPath } });
+    throw createError("SLUICE_E_WORKFLOW_NOT_FOUND", `cannot read workflow ${displayPath}`, {
+      cause,
+      location: { file: displayPath },
+    });
   }
   const { workflow, problems } = await parseWorkflowText(content, displayPath, absPath);
   if (!workflow) throw workflowError(displayPath, problems);
@@ -69,14 +78,19 @@ export async function loadWorkflow(absPath: string, repoRoot: string): Promise<W
 
 export function workflowError(displayPath: string, problems: Problem[]) {
   const first = problems[0];
-  return createError(first?.code ?? "SLUICE_E_WORKFLOW_INVALID", `${displayPath} is invalid (${problems.length} problem${problems.length === 1 ? "" : "s"})`, {
-    problems,
-  });
+  return createError(
+    first?.code ?? "SLUICE_E_WORKFLOW_INVALID",
+    `${displayPath} is invalid (${problems.length} problem${problems.length === 1 ? "" : "s"})`,
+    {
+      problems,
+    },
+  );
 }
 
 function classifyParseError(message: string): ErrorCode {
   if (/ at line \d+, column \d+/.test(message)) return "SLUICE_E_YAML";
-  if (/expression|named-value|Unrecognized function|parameters|Unexpected symbol/i.test(message)) return "SLUICE_E_EXPRESSION";
+  if (/expression|named-value|Unrecognized function|parameters|Unexpected symbol/i.test(message))
+    return "SLUICE_E_EXPRESSION";
   return "SLUICE_E_WORKFLOW_SCHEMA";
 }
 
@@ -96,14 +110,22 @@ function dedupe(problems: Problem[]): Problem[] {
   const seen = new Set<string>();
   return problems.filter((p) => {
     // The converter re-reports expression errors the parser already found at the same place.
-    const key = p.code === "SLUICE_E_EXPRESSION" ? `${p.location?.line}:${p.location?.column}` : `${p.location?.line}:${p.location?.column}:${p.message}`;
+    const key =
+      p.code === "SLUICE_E_EXPRESSION"
+        ? `${p.location?.line}:${p.location?.column}`
+        : `${p.location?.line}:${p.location?.column}:${p.message}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
   });
 }
 
-function buildModel(root: MappingToken, template: WorkflowTemplate, displayPath: string, absPath: string): WorkflowDef {
+function buildModel(
+  root: MappingToken,
+  template: WorkflowTemplate,
+  displayPath: string,
+  absPath: string,
+): WorkflowDef {
   const top = mappingEntries(root);
   const rawJobs = mappingEntries(top.get("jobs"));
   const jobs = template.jobs.map((job) => buildJob(job, rawJobs.get(job.id.value), displayPath));
@@ -121,7 +143,11 @@ function buildModel(root: MappingToken, template: WorkflowTemplate, displayPath:
   };
 }
 
-function buildJob(job: WorkflowTemplate["jobs"][number], raw: TemplateToken | undefined, file: string): JobDef {
+function buildJob(
+  job: WorkflowTemplate["jobs"][number],
+  raw: TemplateToken | undefined,
+  file: string,
+): JobDef {
   const m = mappingEntries(raw);
   const base = {
     id: job.id.value,
@@ -147,7 +173,10 @@ function buildJob(job: WorkflowTemplate["jobs"][number], raw: TemplateToken | un
   }
   const rawSteps = m.get("steps");
   const steps: StepDef[] = job.steps.map((s, index) => {
-    const raw = rawSteps && "get" in rawSteps ? (rawSteps as unknown as { get(i: number): TemplateToken }).get(index) : undefined;
+    const raw =
+      rawSteps && "get" in rawSteps
+        ? (rawSteps as unknown as { get(i: number): TemplateToken }).get(index)
+        : undefined;
     return buildStep(s, index, raw, file);
   });
   return {
@@ -163,7 +192,12 @@ function buildJob(job: WorkflowTemplate["jobs"][number], raw: TemplateToken | un
   };
 }
 
-export function buildStep(step: { id: string; if?: { expression: string } }, index: number, raw: TemplateToken | undefined, file: string): StepDef {
+export function buildStep(
+  step: { id: string; if?: { expression: string } },
+  index: number,
+  raw: TemplateToken | undefined,
+  file: string,
+): StepDef {
   const m = mappingEntries(raw);
   return {
     id: step.id,

@@ -2,10 +2,20 @@ import type { Command } from "commander";
 import type { CliIO, ExitCode } from "../io";
 import { registerDemo } from "./demo";
 import { registerInit } from "./init";
+import { registerLogs } from "./logs";
 import { registerRun } from "./run";
+import { registerRuns } from "./runs";
+import { registerValidate } from "./validate";
 
 /** Registers one command on the program; `done` records the process exit code. */
 export type RegisterCommand = (program: Command, io: CliIO, done: (code: ExitCode) => void) => void;
 
 /** Every CLI command, in the order `sluice --help` lists them. */
-export const commands: RegisterCommand[] = [registerRun, registerInit, registerDemo];
+export const commands: RegisterCommand[] = [
+  registerRun,
+  registerValidate,
+  registerRuns,
+  registerLogs,
+  registerInit,
+  registerDemo,
+];

@@ -26,7 +26,10 @@ interface RunFlags {
 export function defineRunCommand(cmd: Command): Command {
   return cmd
     .description("Run the workflows whose triggers match an event (default: push to the current branch)")
-    .argument("[workflow...]", "workflow files to consider (default: all in .sluice/workflows and .github/workflows)")
+    .argument(
+      "[workflow...]",
+      "workflow files to consider (default: all in .sluice/workflows and .github/workflows)",
+    )
     .option("--event <name>", "event name: push, pull_request, workflow_dispatch, schedule…", "push")
     .option("--ref <ref>", "branch, tag or full ref (default: the current branch)")
     .option("--sha <sha>", "commit sha (default: HEAD)")
@@ -86,7 +89,8 @@ async function executeRun(io: CliIO, workflows: string[], flags: RunFlags): Prom
 
 function printSummary(io: CliIO, result: RepositoryRun): void {
   for (const s of result.skipped) io.stdout.write(`skipped ${s.workflow}: ${s.reason}\n`);
-  if (result.runs.length === 0) io.stdout.write("no workflow matched the event; nothing ran (see --event and --ref)\n");
+  if (result.runs.length === 0)
+    io.stdout.write("no workflow matched the event; nothing ran (see --event and --ref)\n");
 }
 
 /** The stable `--json` shape (documented in docs/cli.md). */
@@ -115,7 +119,13 @@ export function toJson(result: RepositoryRun) {
     status: "completed",
     conclusion: result.conclusion,
     durationMs: result.durationMs,
-    runs: result.runs.map((r) => ({ runId: r.runId, runNumber: r.runNumber, workflow: r.workflow, conclusion: r.conclusion, durationMs: r.durationMs })),
+    runs: result.runs.map((r) => ({
+      runId: r.runId,
+      runNumber: r.runNumber,
+      workflow: r.workflow,
+      conclusion: r.conclusion,
+      durationMs: r.durationMs,
+    })),
     skipped: result.skipped,
     jobs,
   };

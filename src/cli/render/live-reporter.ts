@@ -27,7 +27,10 @@ interface JobView {
 
 const SPINNER = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
-export function createLiveReporter(out: { write(s: string): unknown; columns?: number }): RunReporter & { stop(): void } {
+export function createLiveReporter(out: {
+  write(s: string): unknown;
+  columns?: number;
+}): RunReporter & { stop(): void } {
   const jobs = new Map<string, JobView>();
   let drawnLines = 0;
   let frame = 0;
@@ -49,13 +52,19 @@ export function createLiveReporter(out: { write(s: string): unknown; columns?: n
     const now = Date.now();
     const lines: string[] = [];
     for (const job of jobs.values()) {
-      const sym = job.conclusion ? conclusionSymbol(job.conclusion, true) : pc.cyan(SPINNER[frame % SPINNER.length]!);
+      const sym = job.conclusion
+        ? conclusionSymbol(job.conclusion, true)
+        : pc.cyan(SPINNER[frame % SPINNER.length]!);
       lines.push(`${sym} ${pc.bold(job.name)} ${pc.dim(formatDuration((job.ended ?? now) - job.started))}`);
       if (job.ended && job.conclusion === "success") continue;
       for (const step of job.steps) {
         if (step.conclusion === "skipped") continue;
-        const ssym = step.conclusion ? conclusionSymbol(step.conclusion, true) : pc.cyan(SPINNER[frame % SPINNER.length]!);
-        lines.push(clip(`   ${ssym} ${step.name} ${pc.dim(formatDuration((step.ended ?? now) - step.started))}`));
+        const ssym = step.conclusion
+          ? conclusionSymbol(step.conclusion, true)
+          : pc.cyan(SPINNER[frame % SPINNER.length]!);
+        lines.push(
+          clip(`   ${ssym} ${step.name} ${pc.dim(formatDuration((step.ended ?? now) - step.started))}`),
+        );
         if (!step.ended && step.last) lines.push(pc.dim(clip(`       ${step.last}`)));
       }
     }
@@ -102,7 +111,9 @@ export function createLiveReporter(out: { write(s: string): unknown; columns?: n
     runFinished: (r) => {
       draw();
       drawnLines = 0; // keep the final view on screen
-      out.write(`${conclusionSymbol(r.conclusion, true)} ${pc.bold(r.workflow)} — run #${r.runNumber} ${r.conclusion} in ${formatDuration(r.durationMs)}\n`);
+      out.write(
+        `${conclusionSymbol(r.conclusion, true)} ${pc.bold(r.workflow)} — run #${r.runNumber} ${r.conclusion} in ${formatDuration(r.durationMs)}\n`,
+      );
       jobs.clear();
     },
     info: (message) => above(pc.dim(`sluice: ${message}`)),

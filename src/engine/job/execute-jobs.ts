@@ -7,7 +7,14 @@ import type { Conclusion } from "../../store/types";
 import { githubContext } from "../contexts";
 import { ancestorsOf } from "../../workflow/needs-graph";
 import type { JobDef, WorkflowDef } from "../../workflow/model";
-import { createJobState, markCancelled, markExpanded, markInstanceDone, markStarted, planNext } from "../plan";
+import {
+  createJobState,
+  markCancelled,
+  markExpanded,
+  markInstanceDone,
+  markStarted,
+  planNext,
+} from "../plan";
 import type { SchedulerState } from "../plan";
 import type { RunScope } from "../scope";
 import type { JobRef, JobResult } from "../types";
@@ -36,7 +43,12 @@ export interface ExecuteJobsOptions {
 
 export async function executeJobs(run: RunScope, opts: ExecuteJobsOptions): Promise<JobsOutcome> {
   const state: SchedulerState = {
-    jobs: opts.jobs.map((j) => createJobState(j.id, j.needs.filter((n) => opts.jobs.some((o) => o.id === n)))),
+    jobs: opts.jobs.map((j) =>
+      createJobState(
+        j.id,
+        j.needs.filter((n) => opts.jobs.some((o) => o.id === n)),
+      ),
+    ),
     concurrency: Infinity, // the run-wide semaphore bounds processes; nested calls must not deadlock on it
     cancelled: opts.signal.aborted,
   };
@@ -68,8 +80,15 @@ export async function executeJobs(run: RunScope, opts: ExecuteJobsOptions): Prom
     for (const action of actions) {
       if (action.type === "expand") {
         const def = defs.get(action.jobId)!;
-        const ancestors = [...ancestorsOf(def.id, opts.jobs)].map((id) => state.jobs.find((j) => j.id === id)?.result ?? "skipped");
-        const expansion = expandJob({ def, contexts: jobContexts(run, opts, def, byJob), ancestorResults: ancestors, cancelled: state.cancelled });
+        const ancestors = [...ancestorsOf(def.id, opts.jobs)].map(
+          (id) => state.jobs.find((j) => j.id === id)?.result ?? "skipped",
+        );
+        const expansion = expandJob({
+          def,
+          contexts: jobContexts(run, opts, def, byJob),
+          ancestorResults: ancestors,
+          cancelled: state.cancelled,
+        });
         if (expansion.kind === "run") {
           instances.set(def.id, expansion.instances);
           markExpanded(state, def.id, {
@@ -81,9 +100,14 @@ export async function executeJobs(run: RunScope, opts: ExecuteJobsOptions): Prom
         } else {
           const result: Conclusion = expansion.kind === "skip" ? expansion.result : "failure";
           markExpanded(state, def.id, { skipped: result });
-          const ref: JobRef = { key: opts.prefix + def.id, id: opts.prefix + def.id, name: opts.prefix + def.id };
+          const ref: JobRef = {
+            key: opts.prefix + def.id,
+            id: opts.prefix + def.id,
+            name: opts.prefix + def.id,
+          };
           const message = expansion.kind === "skip" ? expansion.reason : expansion.message;
-          if (expansion.kind === "fail") run.reporter.annotation(ref, null, { level: "error", message: `${def.id}: ${message}` });
+          if (expansion.kind === "fail")
+            run.reporter.annotation(ref, null, { level: "error", message: `${def.id}: ${message}` });
           results.push(await recordUnstartedJob(run, ref, def.id, result, message));
         }
         if (state.jobs.find((j) => j.id === def.id)?.phase === "done") aggregate(def.id);
@@ -99,7 +123,8 @@ export async function executeJobs(run: RunScope, opts: ExecuteJobsOptions): Prom
             controllers.delete(key);
             const follow = markInstanceDone(state, action.jobId, action.index, result.conclusion);
             for (const f of follow) {
-              if (f.type === "cancel-instances") for (const i of f.indexes) controllers.get(`${f.jobId}#${i}`)?.abort();
+              if (f.type === "cancel-instances")
+                for (const i of f.indexes) controllers.get(`${f.jobId}#${i}`)?.abort();
             }
             if (state.jobs.find((j) => j.id === action.jobId)?.phase === "done") aggregate(action.jobId);
           });
@@ -126,9 +151,20 @@ export async function executeJobs(run: RunScope, opts: ExecuteJobsOptions): Prom
   async function startInstance(jobId: string, index: number, signal: AbortSignal): Promise<JobResult> {
     const def = defs.get(jobId)!;
     const inst = instances.get(jobId)![index]!;
-    const ref: JobRef = { key: `${opts.prefix}${jobId}#${index}`, id: opts.prefix + jobId, name: opts.prefix + inst.name };
+    const ref: JobRef = {
+      key: `${opts.prefix}${jobId}#${index}`,
+      id: opts.prefix + jobId,
+      name: opts.prefix + inst.name,
+    };
     const needs = needsContext(def, byJob);
-    const plan: JobInstancePlan = { def, ref, matrix: inst.matrix, strategy: inst.strategy, needs, workflowEnv: opts.workflowEnv };
+    const plan: JobInstancePlan = {
+      def,
+      ref,
+      matrix: inst.matrix,
+      strategy: inst.strategy,
+      needs,
+      workflowEnv: opts.workflowEnv,
+    };
     let result: JobResult;
     if (def.kind === "reusable") {
       const nested = await runReusableJob(run, opts.workflow, plan, signal);
@@ -148,7 +184,12 @@ export async function executeJobs(run: RunScope, opts: ExecuteJobsOptions): Prom
 }
 
 /** Contexts for job-level `if`/strategy/name/with: github, needs, vars, inputs, secrets. */
-function jobContexts(run: RunScope, opts: ExecuteJobsOptions, def: JobDef, byJob: JobsOutcome["byJob"]): Record<string, unknown> {
+function jobContexts(
+  run: RunScope,
+  opts: ExecuteJobsOptions,
+  def: JobDef,
+  byJob: JobsOutcome["byJob"],
+): Record<string, unknown> {
   return {
     github: githubContext(run.identity, def.id),
     needs: needsContext(def, byJob),
@@ -164,10 +205,35 @@ function needsContext(def: JobDef, byJob: JobsOutcome["byJob"]): JobInstancePlan
   return Object.fromEntries(def.needs.map((n) => [n, byJob[n] ?? skipped]));
 }
 
-async function recordUnstartedJob(run: RunScope, ref: JobRef, jobKey: string, conclusion: Conclusion, reason: string): Promise<JobResult> {
+async function recordUnstartedJob(
+  run: RunScope,
+  ref: JobRef,
+  jobKey: string,
+  conclusion: Conclusion,
+  reason: string,
+): Promise<JobResult> {
   const now = new Date().toISOString();
-  await run.store.createJob({ runId: run.identity.runId, jobKey, name: ref.name, matrix: null, status: "completed", conclusion, startedAt: null, completedAt: now, outputs: {} });
-  const result: JobResult = { id: ref.id, name: ref.name, matrix: null, conclusion, outputs: {}, durationMs: 0, steps: [], annotations: [] };
+  await run.store.createJob({
+    runId: run.identity.runId,
+    jobKey,
+    name: ref.name,
+    matrix: null,
+    status: "completed",
+    conclusion,
+    startedAt: null,
+    completedAt: now,
+    outputs: {},
+  });
+  const result: JobResult = {
+    id: ref.id,
+    name: ref.name,
+    matrix: null,
+    conclusion,
+    outputs: {},
+    durationMs: 0,
+    steps: [],
+    annotations: [],
+  };
   run.reporter.info(`${ref.name}: ${conclusion} (${reason})`);
   run.reporter.jobFinished(ref, result);
   return result;

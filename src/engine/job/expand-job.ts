@@ -43,7 +43,8 @@ export function expandJob({ def, contexts, ancestorResults, cancelled }: ExpandI
         : { kind: "skip", result: "skipped", reason: `if: ${def.if} was false` };
     }
     const strategy = (evaluateToken(def.strategy, scope) ?? {}) as Record<string, unknown>;
-    if (typeof strategy !== "object" || Array.isArray(strategy)) throw createError("SLUICE_E_EXPRESSION_EVAL", "strategy must be a mapping");
+    if (typeof strategy !== "object" || Array.isArray(strategy))
+      throw createError("SLUICE_E_EXPRESSION_EVAL", "strategy must be a mapping");
     const failFast = strategy["fail-fast"] === undefined ? true : isTruthy(strategy["fail-fast"]);
     const maxParallel = typeof strategy["max-parallel"] === "number" ? strategy["max-parallel"] : undefined;
     const combos: Array<Record<string, unknown> | null> = [];
@@ -55,8 +56,16 @@ export function expandJob({ def, contexts, ancestorResults, cancelled }: ExpandI
       combos.push(null);
     }
     const instances = combos.map((matrix, index) => {
-      const strategyCtx = { "fail-fast": failFast, "job-index": index, "job-total": combos.length, "max-parallel": maxParallel ?? combos.length };
-      const withMatrix: EvalScope = { contexts: { ...contexts, matrix: matrix ?? {}, strategy: strategyCtx }, host: scope.host };
+      const strategyCtx = {
+        "fail-fast": failFast,
+        "job-index": index,
+        "job-total": combos.length,
+        "max-parallel": maxParallel ?? combos.length,
+      };
+      const withMatrix: EvalScope = {
+        contexts: { ...contexts, matrix: matrix ?? {}, strategy: strategyCtx },
+        host: scope.host,
+      };
       return {
         matrix,
         strategy: strategyCtx,

@@ -15,9 +15,6 @@ import type { JobScope, RunScope, StepFrame } from "../scope";
 import { runPostStep, runStep } from "../step/run-step";
 import type { JobRef, JobResult, StepResult } from "../types";
 
-/** GitHub's default job timeout. */
-const DEFAULT_TIMEOUT_MINUTES = 360;
-
 export interface JobInstancePlan {
   def: JobDef;
   ref: JobRef;
@@ -28,7 +25,12 @@ export interface JobInstancePlan {
   workflowEnv: Record<string, string>;
 }
 
-export async function runJobInstance(run: RunScope, workflow: WorkflowDef, plan: JobInstancePlan, cancel: AbortSignal): Promise<JobResult> {
+export async function runJobInstance(
+  run: RunScope,
+  workflow: WorkflowDef,
+  plan: JobInstancePlan,
+  cancel: AbortSignal,
+): Promise<JobResult> {
   const started = Date.now();
   const record = await run.store.createJob({
     runId: run.identity.runId,
@@ -49,9 +51,9 @@ export async function runJobInstance(run: RunScope, workflow: WorkflowDef, plan:
     const scope = jobEvalScope(job, plan.workflowEnv);
     job.env = { ...plan.workflowEnv, ...evaluateStringMap(plan.def.env, scope) };
     const jobScope = jobEvalScope(job, job.env);
-    job.defaults = resolveDefaults(workflow, plan.def, jobScope);
+    job.defaults = resolveDefaults(workflow, plan.def, jobScope, run.defaultShell);
     const timeout = evaluateToken(plan.def.timeoutMinutes, jobScope);
-    job.startTimeout(typeof timeout === "number" && timeout > 0 ? timeout : DEFAULT_TIMEOUT_MINUTES);
+    job.startTimeout(typeof timeout === "number" && timeout > 0 ? timeout : run.defaultTimeoutMinutes);
   } catch (err) {
     setupFailed = true;
     const message = isSluiceError(err) ? `${err.code}: ${err.message}` : String(err);
@@ -67,7 +69,10 @@ export async function runJobInstance(run: RunScope, workflow: WorkflowDef, plan:
   const outputs = setupFailed ? {} : evaluateOutputs(job, frame, plan);
   dispose();
   if (job.summary.length > 0) {
-    appendFileSync(path.join(run.identity.runDir, "summary.md"), `## ${plan.ref.name}\n\n${job.summary.join("\n")}\n`);
+    appendFileSync(
+      path.join(run.identity.runDir, "summary.md"),
+      `## ${plan.ref.name}\n\n${job.summary.join("\n")}\n`,
+    );
   }
   const result: JobResult = {
     id: plan.def.id,
@@ -79,14 +84,25 @@ export async function runJobInstance(run: RunScope, workflow: WorkflowDef, plan:
     steps,
     annotations: job.annotations,
   };
-  await run.store.updateJob(record.id, { status: "completed", conclusion, outputs, completedAt: new Date().toISOString() });
+  await run.store.updateJob(record.id, {
+    status: "completed",
+    conclusion,
+    outputs,
+    completedAt: new Date().toISOString(),
+  });
   run.reporter.jobFinished(plan.ref, result);
   return result;
 }
 
 type ScopeWithTimeout = JobScope & { startTimeout(minutes: number): void };
 
-function createJobScope(run: RunScope, workflow: WorkflowDef, plan: JobInstancePlan, recordId: string, cancel: AbortSignal) {
+function createJobScope(
+  run: RunScope,
+  workflow: WorkflowDef,
+  plan: JobInstancePlan,
+  recordId: string,
+  cancel: AbortSignal,
+) {
   const dir = path.join(run.identity.runDir, "jobs", recordId);
   const temp = path.join(dir, "tmp");
   mkdirSync(temp, { recursive: true });
@@ -129,7 +145,9 @@ function createJobScope(run: RunScope, workflow: WorkflowDef, plan: JobInstanceP
     startTimeout(minutes: number) {
       timer = setTimeout(() => {
         interruption ??= "timeout";
-        run.reporter.info(`${plan.ref.name}: the job exceeded its timeout of ${minutes} minutes and is being stopped`);
+        run.reporter.info(
+          `${plan.ref.name}: the job exceeded its timeout of ${minutes} minutes and is being stopped`,
+        );
         controller.abort();
       }, minutes * 60_000);
     },
@@ -156,13 +174,22 @@ function jobEvalScope(job: JobScope, env: Record<string, string>): EvalScope {
   };
 }
 
-function resolveDefaults(workflow: WorkflowDef, def: JobDef, scope: EvalScope): JobScope["defaults"] {
+function resolveDefaults(
+  workflow: WorkflowDef,
+  def: JobDef,
+  scope: EvalScope,
+  defaultShell: string | undefined,
+): JobScope["defaults"] {
   const pick = (job: unknown, wf: unknown) => {
     const v = job ?? wf;
     return v === undefined || v === null ? undefined : coerceToString(v);
   };
   return {
-    shell: pick(evaluateToken(def.defaults.shell, scope) ?? undefined, evaluateToken(workflow.defaults.shell, scope) ?? undefined),
+    shell:
+      pick(
+        evaluateToken(def.defaults.shell, scope) ?? undefined,
+        evaluateToken(workflow.defaults.shell, scope) ?? undefined,
+      ) ?? defaultShell,
     workingDirectory: pick(
       evaluateToken(def.defaults.workingDirectory, scope) ?? undefined,
       evaluateToken(workflow.defaults.workingDirectory, scope) ?? undefined,

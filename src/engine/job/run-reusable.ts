@@ -38,8 +38,27 @@ export async function runReusableJob(
   };
   const fail = async (message: string) => {
     run.reporter.annotation(plan.ref, null, { level: "error", message });
-    const result: JobResult = { id: def.id, name: plan.ref.name, matrix: plan.matrix, conclusion: "failure", outputs: {}, durationMs: Date.now() - started, steps: [], annotations: [{ level: "error", message }] };
-    await run.store.createJob({ runId: run.identity.runId, jobKey: def.id, name: plan.ref.name, matrix: plan.matrix, status: "completed", conclusion: "failure", startedAt: new Date(started).toISOString(), completedAt: new Date().toISOString(), outputs: {} });
+    const result: JobResult = {
+      id: def.id,
+      name: plan.ref.name,
+      matrix: plan.matrix,
+      conclusion: "failure",
+      outputs: {},
+      durationMs: Date.now() - started,
+      steps: [],
+      annotations: [{ level: "error", message }],
+    };
+    await run.store.createJob({
+      runId: run.identity.runId,
+      jobKey: def.id,
+      name: plan.ref.name,
+      matrix: plan.matrix,
+      status: "completed",
+      conclusion: "failure",
+      startedAt: new Date(started).toISOString(),
+      completedAt: new Date().toISOString(),
+      outputs: {},
+    });
     run.reporter.jobFinished(plan.ref, result);
     return { result, nested: [] };
   };
@@ -49,31 +68,77 @@ export async function runReusableJob(
   try {
     callee = await run.loadWorkflow(def.uses!.replace(/^\.\//, ""));
     const call = callee.events.workflow_call;
-    if (!call) throw createError("SLUICE_E_REUSABLE_WORKFLOW", `${callee.path} has no on.workflow_call trigger, so it cannot be called`);
+    if (!call)
+      throw createError(
+        "SLUICE_E_REUSABLE_WORKFLOW",
+        `${callee.path} has no on.workflow_call trigger, so it cannot be called`,
+      );
     const given = evaluateStringMapRaw(def.with, scope);
     inputs = coerceInputs(call.inputs ?? {}, given, `${def.id}.with`);
     secrets = def.secrets === "inherit" ? run.secrets : evaluateStringMap(def.secrets, scope);
     for (const [name, spec] of Object.entries(call.secrets ?? {})) {
-      if (spec.required && !(name in secrets)) throw createError("SLUICE_E_REUSABLE_WORKFLOW", `secret "${name}" is required by ${callee.path}`);
+      if (spec.required && !(name in secrets))
+        throw createError("SLUICE_E_REUSABLE_WORKFLOW", `secret "${name}" is required by ${callee.path}`);
     }
   } catch (err) {
-    return fail(isSluiceError(err) ? `${err.code}: ${err.message}${err.problems.map((p) => `\n  ${p.message}`).join("")}` : String(err));
+    return fail(
+      isSluiceError(err)
+        ? `${err.code}: ${err.message}${err.problems.map((p) => `\n  ${p.message}`).join("")}`
+        : String(err),
+    );
   }
   const child: RunScope = { ...run, inputs, secrets, masker: run.masker };
-  const workflowEnv = evaluateStringMap(callee.env, { ...scope, contexts: { ...scope.contexts, inputs, secrets, env: {} } });
-  const outcome = await executeJobs(child, { workflow: callee, jobs: callee.jobs, workflowEnv, prefix: `${def.id}/`, signal });
+  const workflowEnv = evaluateStringMap(callee.env, {
+    ...scope,
+    contexts: { ...scope.contexts, inputs, secrets, env: {} },
+  });
+  const outcome = await executeJobs(child, {
+    workflow: callee,
+    jobs: callee.jobs,
+    workflowEnv,
+    prefix: `${def.id}/`,
+    signal,
+  });
   const outputs: Record<string, string> = {};
-  const outScope: EvalScope = { contexts: { ...scope.contexts, inputs, jobs: outcome.byJob }, host: scope.host };
-  const declared = evaluateToken(callee.callOutputs, { ...outScope, host: outScope.host }) as Record<string, { value?: unknown }> | null;
-  for (const [name, spec] of Object.entries(declared ?? {})) outputs[name] = coerceToString(spec?.value ?? "");
-  const result: JobResult = { id: def.id, name: plan.ref.name, matrix: plan.matrix, conclusion: outcome.conclusion, outputs, durationMs: Date.now() - started, steps: [], annotations: [] };
-  await run.store.createJob({ runId: run.identity.runId, jobKey: def.id, name: plan.ref.name, matrix: plan.matrix, status: "completed", conclusion: outcome.conclusion, startedAt: new Date(started).toISOString(), completedAt: new Date().toISOString(), outputs });
+  const outScope: EvalScope = {
+    contexts: { ...scope.contexts, inputs, jobs: outcome.byJob },
+    host: scope.host,
+  };
+  const declared = evaluateToken(callee.callOutputs, { ...outScope, host: outScope.host }) as Record<
+    string,
+    { value?: unknown }
+  > | null;
+  for (const [name, spec] of Object.entries(declared ?? {}))
+    outputs[name] = coerceToString(spec?.value ?? "");
+  const result: JobResult = {
+    id: def.id,
+    name: plan.ref.name,
+    matrix: plan.matrix,
+    conclusion: outcome.conclusion,
+    outputs,
+    durationMs: Date.now() - started,
+    steps: [],
+    annotations: [],
+  };
+  await run.store.createJob({
+    runId: run.identity.runId,
+    jobKey: def.id,
+    name: plan.ref.name,
+    matrix: plan.matrix,
+    status: "completed",
+    conclusion: outcome.conclusion,
+    startedAt: new Date(started).toISOString(),
+    completedAt: new Date().toISOString(),
+    outputs,
+  });
   run.reporter.jobFinished(plan.ref, result);
   return { result, nested: outcome.results };
 }
 
-function evaluateStringMapRaw(token: Parameters<typeof evaluateToken>[0], scope: EvalScope): Record<string, unknown> {
+function evaluateStringMapRaw(
+  token: Parameters<typeof evaluateToken>[0],
+  scope: EvalScope,
+): Record<string, unknown> {
   const v = evaluateToken(token, scope);
   return v && typeof v === "object" && !Array.isArray(v) ? v : {};
 }
-

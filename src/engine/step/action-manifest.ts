@@ -40,11 +40,12 @@ export function loadActionManifest(dir: string, displayName: string): ActionMani
     });
   }
   const rawSteps = mappingEntries(mappingEntries(parsed.value).get("runs")).get("steps") as
-    | { get(i: number): TemplateToken }
-    | undefined;
+    { get(i: number): TemplateToken } | undefined;
   const steps =
     template.runs.using === "composite"
-      ? template.runs.steps.map((s, i) => buildStep(s as { id: string; if?: { expression: string } }, i, rawSteps?.get(i), file))
+      ? template.runs.steps.map((s, i) =>
+          buildStep(s as { id: string; if?: { expression: string } }, i, rawSteps?.get(i), file),
+        )
       : [];
   const manifest = { dir, template, steps };
   cache.set(dir, manifest);

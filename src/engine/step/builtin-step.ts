@@ -7,11 +7,19 @@ import type { JobScope } from "../scope";
 import type { StepBodyResult } from "./run-step";
 import type { UsesOptions } from "./uses-step";
 
-export async function runBuiltin(job: JobScope, def: StepDef, action: BuiltinAction, opts: UsesOptions): Promise<StepBodyResult> {
+export async function runBuiltin(
+  job: JobScope,
+  def: StepDef,
+  action: BuiltinAction,
+  opts: UsesOptions,
+): Promise<StepBodyResult> {
   const outputs: Record<string, string> = {};
   const state: Record<string, string> = {};
   const ctx = builtinContext(job, opts, outputs, state, (line) => opts.output.line(line));
-  const result = await guarded(() => action.main(ctx), (line) => opts.output.line(line));
+  const result = await guarded(
+    () => action.main(ctx),
+    (line) => opts.output.line(line),
+  );
   if (action.post) {
     const post = action.post;
     job.posts.push({
@@ -24,7 +32,12 @@ export async function runBuiltin(job: JobScope, def: StepDef, action: BuiltinAct
       },
     });
   }
-  return { exitCode: result.outcome === "success" ? 0 : 1, timedOut: false, interrupted: job.signal.aborted, outputs };
+  return {
+    exitCode: result.outcome === "success" ? 0 : 1,
+    timedOut: false,
+    interrupted: job.signal.aborted,
+    outputs,
+  };
 }
 
 function builtinContext(
@@ -54,15 +67,21 @@ function builtinContext(
   };
 }
 
-async function guarded(fn: () => Promise<BuiltinResult>, log: (line: string) => void): Promise<BuiltinResult> {
+async function guarded(
+  fn: () => Promise<BuiltinResult>,
+  log: (line: string) => void,
+): Promise<BuiltinResult> {
   try {
     const result = await fn();
     if (result.outcome === "failure" && result.message) log(`::error::${escapeData(result.message)}`);
     return result;
   } catch (err) {
-    const message = isSluiceError(err) ? `${err.code}: ${err.message}` : err instanceof Error ? err.message : String(err);
+    const message = isSluiceError(err)
+      ? `${err.code}: ${err.message}`
+      : err instanceof Error
+        ? err.message
+        : String(err);
     log(`::error::${escapeData(message)}`);
     return { outcome: "failure", message };
   }
 }
-

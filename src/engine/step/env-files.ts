@@ -18,7 +18,13 @@ export interface EnvFiles {
 /** Creates empty files for step number `n` of the job and returns their paths. */
 export function createEnvFiles(job: JobScope, n: number): EnvFiles {
   const file = (kind: string) => path.join(job.dir, `${kind}_${n}`);
-  const files = { env: file("env"), output: file("output"), path: file("path"), state: file("state"), summary: file("summary") };
+  const files = {
+    env: file("env"),
+    output: file("output"),
+    path: file("path"),
+    state: file("state"),
+    summary: file("summary"),
+  };
   for (const f of Object.values(files)) writeFileSync(f, "");
   return files;
 }

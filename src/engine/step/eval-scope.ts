@@ -13,7 +13,9 @@ export function stepEvalScope(job: JobScope, frame: StepFrame, env: Record<strin
       env,
       steps: frame.steps,
       inputs: frame.inputs ?? job.contexts.inputs,
-      ...(frame.actionPath ? { github: { ...(job.contexts.github as object), action_path: frame.actionPath } } : {}),
+      ...(frame.actionPath
+        ? { github: { ...(job.contexts.github as object), action_path: frame.actionPath } }
+        : {}),
     },
     host: { ...status, hashFiles: (patterns) => hashFilesSync(workspace, patterns) },
   };

@@ -18,7 +18,14 @@ import { runStep } from "./run-step";
 import type { StepBodyResult } from "./run-step";
 import type { UsesOptions } from "./uses-step";
 
-export async function runLocalAction(job: JobScope, frame: StepFrame, def: StepDef, dir: string, uses: string, opts: UsesOptions): Promise<StepBodyResult> {
+export async function runLocalAction(
+  job: JobScope,
+  frame: StepFrame,
+  def: StepDef,
+  dir: string,
+  uses: string,
+  opts: UsesOptions,
+): Promise<StepBodyResult> {
   const manifest = loadActionManifest(dir, uses);
   const inputs = resolveInputs(job, frame, manifest, opts);
   const runs = manifest.template.runs;
@@ -47,10 +54,19 @@ export async function runLocalAction(job: JobScope, frame: StepFrame, def: StepD
     }
     return main;
   }
-  throw createError("SLUICE_E_ACTION_INVALID", `${uses}: "${runs.using}" actions need a container engine; Sluice runs composite and node actions on the host`);
+  throw createError(
+    "SLUICE_E_ACTION_INVALID",
+    `${uses}: "${runs.using}" actions need a container engine; Sluice runs composite and node actions on the host`,
+  );
 }
 
-async function runComposite(job: JobScope, def: StepDef, manifest: ActionManifest, inputs: Record<string, string>, opts: UsesOptions): Promise<StepBodyResult> {
+async function runComposite(
+  job: JobScope,
+  def: StepDef,
+  manifest: ActionManifest,
+  inputs: Record<string, string>,
+  opts: UsesOptions,
+): Promise<StepBodyResult> {
   const inner: StepFrame = { steps: {}, conclusions: [], inputs, actionPath: manifest.dir };
   let outcome: Conclusion = "success";
   for (const step of manifest.steps) {
@@ -62,11 +78,21 @@ async function runComposite(job: JobScope, def: StepDef, manifest: ActionManifes
   for (const out of manifest.template.outputs ?? []) {
     outputs[out.id] = coerceToString(evaluateToken(out.value, scope));
   }
-  return { exitCode: outcome === "success" ? 0 : 1, timedOut: false, interrupted: job.signal.aborted, outputs };
+  return {
+    exitCode: outcome === "success" ? 0 : 1,
+    timedOut: false,
+    interrupted: job.signal.aborted,
+    outputs,
+  };
 }
 
 /** `with:` values over the action's declared defaults (which may be expressions). */
-function resolveInputs(job: JobScope, frame: StepFrame, manifest: ActionManifest, opts: UsesOptions): Record<string, string> {
+function resolveInputs(
+  job: JobScope,
+  frame: StepFrame,
+  manifest: ActionManifest,
+  opts: UsesOptions,
+): Record<string, string> {
   const given = new Map(Object.entries(opts.inputs).map(([k, v]) => [k.toLowerCase(), v]));
   const scope = stepEvalScope(job, frame, opts.envContext);
   const inputs: Record<string, string> = {};
@@ -85,10 +111,21 @@ function resolveInputs(job: JobScope, frame: StepFrame, manifest: ActionManifest
 
 /** INPUT_<NAME>: upper case, spaces to underscores, as @actions/core reads them. */
 function inputEnv(inputs: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.replace(/ /g, "_").toUpperCase()}`, v]));
+  return Object.fromEntries(
+    Object.entries(inputs).map(([k, v]) => [`INPUT_${k.replace(/ /g, "_").toUpperCase()}`, v]),
+  );
 }
 
-function runNode(job: JobScope, opts: UsesOptions, file: string, env: Record<string, string>): Promise<ProcessOutcome> {
-  return runStepProcess(job, opts.output, { command: process.execPath, args: [file], cwd: job.run.identity.workspace, env }, opts.timeoutMs);
+function runNode(
+  job: JobScope,
+  opts: UsesOptions,
+  file: string,
+  env: Record<string, string>,
+): Promise<ProcessOutcome> {
+  return runStepProcess(
+    job,
+    opts.output,
+    { command: process.execPath, args: [file], cwd: job.run.identity.workspace, env },
+    opts.timeoutMs,
+  );
 }
-

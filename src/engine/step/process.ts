@@ -11,7 +11,12 @@ export interface ProcessOutcome {
   startError?: string;
 }
 
-export async function runStepProcess(job: JobScope, output: StepOutput, spec: ProcessSpec, timeoutMs: number | undefined): Promise<ProcessOutcome> {
+export async function runStepProcess(
+  job: JobScope,
+  output: StepOutput,
+  spec: ProcessSpec,
+  timeoutMs: number | undefined,
+): Promise<ProcessOutcome> {
   const handle = job.run.executor.start(spec, {
     stdout: (c) => output.chunk("stdout", c),
     stderr: (c) => output.chunk("stderr", c),
@@ -39,7 +44,13 @@ export async function runStepProcess(job: JobScope, output: StepOutput, spec: Pr
   await output.finish();
   if (exit.error) {
     const code = (exit.error as NodeJS.ErrnoException).code;
-    return { exitCode: null, timedOut, interrupted, startError: code === "ENOENT" ? `cannot start "${spec.command}": not found on PATH` : exit.error.message };
+    return {
+      exitCode: null,
+      timedOut,
+      interrupted,
+      startError:
+        code === "ENOENT" ? `cannot start "${spec.command}": not found on PATH` : exit.error.message,
+    };
   }
   return { exitCode: exit.exitCode, timedOut, interrupted };
 }

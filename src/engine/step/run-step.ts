@@ -31,12 +31,22 @@ export interface SyntheticBody {
   body(output: StepOutput): Promise<Conclusion>;
 }
 
-export async function runStep(job: JobScope, frame: StepFrame, def: StepDef, namePrefix = "", synthetic?: SyntheticBody): Promise<StepResult> {
+export async function runStep(
+  job: JobScope,
+  frame: StepFrame,
+  def: StepDef,
+  namePrefix = "",
+  synthetic?: SyntheticBody,
+): Promise<StepResult> {
   const started = Date.now();
   const n = job.stepCounter++;
   const baseEnv = { ...job.env, ...job.fileEnv };
   const scope = stepEvalScope(job, frame, baseEnv);
-  const ref: StepRef = { index: n, id: def.id, name: namePrefix + (synthetic?.name ?? displayName(def, scope)) };
+  const ref: StepRef = {
+    index: n,
+    id: def.id,
+    name: namePrefix + (synthetic?.name ?? displayName(def, scope)),
+  };
   const record = await job.run.store.createStep({
     jobId: job.recordId,
     index: n,
@@ -77,7 +87,15 @@ export async function runStep(job: JobScope, frame: StepFrame, def: StepDef, nam
   }
   await output.finish();
   const conclusion: Conclusion = outcome === "failure" && continueOnError ? "success" : outcome;
-  const result: StepResult = { id: def.id, name: ref.name, outcome, conclusion, exitCode, durationMs: Date.now() - started, outputs };
+  const result: StepResult = {
+    id: def.id,
+    name: ref.name,
+    outcome,
+    conclusion,
+    exitCode,
+    durationMs: Date.now() - started,
+    outputs,
+  };
   frame.conclusions.push({ conclusion });
   if (def.hasUserId) frame.steps[def.id] = { outputs, outcome, conclusion };
   await job.run.store.updateStep(record.id, {
@@ -105,13 +123,21 @@ function decideOutcome(job: JobScope, body: StepBodyResult, output: StepOutput):
   return body.exitCode === 0 ? "success" : "failure";
 }
 
-async function runBody(job: JobScope, frame: StepFrame, def: StepDef, output: StepOutput, n: number, baseEnv: Record<string, string>): Promise<StepBodyResult> {
+async function runBody(
+  job: JobScope,
+  frame: StepFrame,
+  def: StepDef,
+  output: StepOutput,
+  n: number,
+  baseEnv: Record<string, string>,
+): Promise<StepBodyResult> {
   const scope = stepEvalScope(job, frame, baseEnv);
   const stepEnv = evaluateStringMap(def.env, scope);
   const envContext = { ...baseEnv, ...stepEnv };
   const fullScope = stepEvalScope(job, frame, envContext);
   const timeoutMinutes = evaluateToken(def.timeoutMinutes, fullScope);
-  const timeoutMs = typeof timeoutMinutes === "number" && timeoutMinutes > 0 ? timeoutMinutes * 60_000 : undefined;
+  const timeoutMs =
+    typeof timeoutMinutes === "number" && timeoutMinutes > 0 ? timeoutMinutes * 60_000 : undefined;
   const files = createEnvFiles(job, n);
   const env = processEnv(job, frame, envContext, envFileVariables(files));
   const workspace = job.run.identity.workspace;
@@ -137,9 +163,17 @@ async function runBody(job: JobScope, frame: StepFrame, def: StepDef, output: St
 }
 
 /** The process environment of a step: host, standard variables, workflow/job/step env, file commands. */
-export function processEnv(job: JobScope, frame: StepFrame, envContext: Record<string, string>, files: Record<string, string>): Record<string, string> {
+export function processEnv(
+  job: JobScope,
+  frame: StepFrame,
+  envContext: Record<string, string>,
+  files: Record<string, string>,
+): Record<string, string> {
   const github = job.contexts.github as Record<string, unknown>;
-  const standard = standardVariables(frame.actionPath ? { ...github, action_path: frame.actionPath } : github, job.contexts.runner as Record<string, unknown>);
+  const standard = standardVariables(
+    frame.actionPath ? { ...github, action_path: frame.actionPath } : github,
+    job.contexts.runner as Record<string, unknown>,
+  );
   const env: Record<string, string> = { ...job.run.hostEnv, ...envContext, ...standard, ...files };
   if (frame.actionPath) env.GITHUB_ACTION_PATH = frame.actionPath;
   if (job.paths.length > 0) env.PATH = [...job.paths, env.PATH ?? ""].join(path.delimiter);
@@ -159,7 +193,6 @@ function displayName(def: StepDef, scope: ReturnType<typeof stepEvalScope>): str
   const text = run?.source ?? (run?.value !== undefined ? String(run.value) : def.id);
   return `Run ${text.split("\n")[0]!.trim()}`;
 }
-
 
 /** Runs a registered post phase as its own step, if its post-if holds for the job's final status. */
 export async function runPostStep(job: JobScope, frame: StepFrame, post: PostStep): Promise<StepResult> {

@@ -17,10 +17,19 @@ export interface ScriptOptions {
   n: number;
 }
 
-export async function runScript(job: JobScope, output: StepOutput, opts: ScriptOptions): Promise<ProcessOutcome> {
+export async function runScript(
+  job: JobScope,
+  output: StepOutput,
+  opts: ScriptOptions,
+): Promise<ProcessOutcome> {
   const probe = resolveShell(opts.shell, "{0}");
   const file = path.join(job.dir, `script_${opts.n}${probe.extension}`);
   writeFileSync(file, opts.script);
   const shell = resolveShell(opts.shell, file);
-  return runStepProcess(job, output, { command: shell.command, args: shell.args, cwd: opts.cwd, env: opts.env }, opts.timeoutMs);
+  return runStepProcess(
+    job,
+    output,
+    { command: shell.command, args: shell.args, cwd: opts.cwd, env: opts.env },
+    opts.timeoutMs,
+  );
 }

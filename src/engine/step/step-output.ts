@@ -69,7 +69,11 @@ export class StepOutput {
       case "error":
       case "warning":
       case "notice": {
-        const annotation = { level: cmd.name, ...annotationProps(cmd), message: run.masker.mask(cmd.message) };
+        const annotation = {
+          level: cmd.name,
+          ...annotationProps(cmd),
+          message: run.masker.mask(cmd.message),
+        };
         this.job.annotations.push(annotation);
         run.reporter.annotation(this.job.ref, this.step, annotation);
         this.appendLog(`${cmd.name}: ${annotation.message}`);
@@ -124,7 +128,8 @@ export class StepOutput {
 
 function annotationProps(cmd: WorkflowCommand) {
   const p = cmd.properties;
-  const num = (v: string | undefined) => (v === undefined || v === "" || Number.isNaN(Number(v)) ? undefined : Number(v));
+  const num = (v: string | undefined) =>
+    v === undefined || v === "" || Number.isNaN(Number(v)) ? undefined : Number(v);
   return {
     file: p.file,
     line: num(p.line),

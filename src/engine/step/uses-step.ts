@@ -23,10 +23,18 @@ export interface UsesOptions {
   n: number;
 }
 
-export async function runUses(job: JobScope, frame: StepFrame, def: StepDef, opts: UsesOptions): Promise<StepBodyResult> {
+export async function runUses(
+  job: JobScope,
+  frame: StepFrame,
+  def: StepDef,
+  opts: UsesOptions,
+): Promise<StepBodyResult> {
   const uses = def.uses ?? "";
   if (uses.startsWith("docker://")) {
-    throw createError("SLUICE_E_ACTION_NOT_FOUND", `${uses}: container actions need a container engine; Sluice runs steps on the host`);
+    throw createError(
+      "SLUICE_E_ACTION_NOT_FOUND",
+      `${uses}: container actions need a container engine; Sluice runs steps on the host`,
+    );
   }
   const workspace = job.run.identity.workspace;
   if (uses.startsWith("./") || uses.startsWith("../")) {
@@ -39,7 +47,9 @@ export async function runUses(job: JobScope, frame: StepFrame, def: StepDef, opt
   throw createError(
     "SLUICE_E_ACTION_NOT_FOUND",
     `action "${uses}" is not built into Sluice and is not vendored; ` +
-      (vendored ? `copy it to ${path.relative(workspace, vendored)}/ to use it` : "use owner/repo@ref or a ./local path"),
+      (vendored
+        ? `copy it to ${path.relative(workspace, vendored)}/ to use it`
+        : "use owner/repo@ref or a ./local path"),
   );
 }
 

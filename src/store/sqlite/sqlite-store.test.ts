@@ -1,8 +1,10 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { describeStoreContract, newJob, newRun, newStep } from "../contract";
@@ -180,6 +182,46 @@ for (let j = 0; ; j++) {
   if (j === 20) process.stdout.write(JSON.stringify({ runId, pid: process.pid }) + "\\n");
 }
 `;
+
+describe("several processes", () => {
+  it("migrate a fresh file and number their runs without clashes", async () => {
+    // The real store, bundled so plain node can run it; node_modules is linked for better-sqlite3.
+    const dir = join(root, "multi-process");
+    mkdirSync(dir);
+    symlinkSync(resolve("node_modules"), join(dir, "node_modules"));
+    await build({
+      entryPoints: [fileURLToPath(new URL("./sqlite-store.ts", import.meta.url))],
+      outfile: join(dir, "store.mjs"),
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      external: ["better-sqlite3"],
+      logLevel: "silent",
+    });
+    writeFileSync(
+      join(dir, "writer.mjs"),
+      `import { SqliteStore } from "./store.mjs";
+      const store = await SqliteStore.open(process.argv[2]);
+      const numbers = [];
+      for (let i = 0; i < 25; i++) numbers.push((await store.createRun({ workflowPath: "w", workflowName: "w", event: "push", ref: "r", sha: "s", trigger: "t", inputs: {} })).number);
+      await store.close();
+      process.stdout.write(JSON.stringify(numbers));`,
+    );
+    const path = freshPath();
+    mkdirSync(dirname(path), { recursive: true });
+    const outputs = await Promise.all(
+      Array.from({ length: 4 }, () => {
+        const child = spawn(process.execPath, [join(dir, "writer.mjs"), path], { stdio: "pipe" });
+        let out = "";
+        child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+        child.stderr.on("data", (d: Buffer) => (out += d.toString()));
+        return new Promise<string>((done) => child.on("exit", () => done(out)));
+      }),
+    );
+    const numbers = outputs.flatMap((out) => JSON.parse(out) as number[]).sort((a, b) => a - b);
+    expect(numbers).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+  });
+});
 
 describe("crash consistency", () => {
   it("recovers a run whose process was SIGKILLed mid-write", async () => {

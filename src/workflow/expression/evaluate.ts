@@ -10,7 +10,20 @@ import { fromExpressionData, toExpressionData } from "./data";
 import type { Json } from "./data";
 
 /** Every context name a workflow may reference. */
-export const contextNames = ["github", "env", "vars", "secrets", "inputs", "matrix", "strategy", "needs", "steps", "job", "jobs", "runner"];
+export const contextNames = [
+  "github",
+  "env",
+  "vars",
+  "secrets",
+  "inputs",
+  "matrix",
+  "strategy",
+  "needs",
+  "steps",
+  "job",
+  "jobs",
+  "runner",
+];
 
 /** Host-provided functions available in the evaluation. */
 export interface HostFunctions {
@@ -46,7 +59,11 @@ export function parseExpression(expression: string): Expr {
  * Evaluates one expression (without the `${{ }}` markers) against contexts given as plain data.
  * Throws SLUICE_E_EXPRESSION_EVAL with the expression in the message when evaluation fails.
  */
-export function evaluateExpression(expression: string, contexts: Record<string, unknown>, host: HostFunctions): Json {
+export function evaluateExpression(
+  expression: string,
+  contexts: Record<string, unknown>,
+  host: HostFunctions,
+): Json {
   try {
     const expr = parseExpression(expression);
     const dict = new data.Dictionary();
@@ -54,7 +71,9 @@ export function evaluateExpression(expression: string, contexts: Record<string, 
     return fromExpressionData(new Evaluator(expr, dict, functionMap(host)).evaluate());
   } catch (cause) {
     const detail = cause instanceof Error ? cause.message : String(cause);
-    throw createError("SLUICE_E_EXPRESSION_EVAL", `cannot evaluate \${{ ${expression} }}: ${detail}`, { cause });
+    throw createError("SLUICE_E_EXPRESSION_EVAL", `cannot evaluate \${{ ${expression} }}: ${detail}`, {
+      cause,
+    });
   }
 }
 

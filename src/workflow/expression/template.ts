@@ -23,10 +23,14 @@ export function evaluateToken(token: TemplateToken | undefined, scope: EvalScope
   }
   if (isMapping(token)) {
     const out: Record<string, Json> = {};
-    for (const pair of token) out[coerceToString(evaluateToken(pair.key, scope))] = evaluateToken(pair.value, scope);
+    for (const pair of token)
+      out[coerceToString(evaluateToken(pair.key, scope))] = evaluateToken(pair.value, scope);
     return out;
   }
-  throw createError("SLUICE_E_EXPRESSION_EVAL", "`${{ insert }}` and other template directives are not supported here");
+  throw createError(
+    "SLUICE_E_EXPRESSION_EVAL",
+    "`${{ insert }}` and other template directives are not supported here",
+  );
 }
 
 export function evaluateString(token: TemplateToken | undefined, scope: EvalScope): string | undefined {
@@ -35,12 +39,18 @@ export function evaluateString(token: TemplateToken | undefined, scope: EvalScop
 }
 
 /** A mapping evaluated to string values (env, with, outputs); a non-mapping result is an error. */
-export function evaluateStringMap(token: TemplateToken | undefined, scope: EvalScope): Record<string, string> {
+export function evaluateStringMap(
+  token: TemplateToken | undefined,
+  scope: EvalScope,
+): Record<string, string> {
   if (!token) return {};
   const value = evaluateToken(token, scope);
   if (value === null) return {};
   if (typeof value !== "object" || Array.isArray(value)) {
-    throw createError("SLUICE_E_EXPRESSION_EVAL", `expected a mapping, got ${Array.isArray(value) ? "an array" : typeof value}`);
+    throw createError(
+      "SLUICE_E_EXPRESSION_EVAL",
+      `expected a mapping, got ${Array.isArray(value) ? "an array" : typeof value}`,
+    );
   }
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(value)) out[k] = coerceToString(v);
