@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Executor } from "../executor/types";
 import type { Store } from "../store/types";
-import { Semaphore } from "../core/semaphore";
+import type { Semaphore } from "../core/semaphore";
 import { evaluateStringMap } from "../workflow/expression/template";
 import type { WorkflowDef } from "../workflow/model";
 import { Masker } from "./commands/mask";

@@ -18,7 +18,9 @@ import {
 import type { SchedulerState } from "../plan";
 import type { RunScope } from "../scope";
 import type { JobRef, JobResult } from "../types";
+import { resolveConcurrency } from "../concurrency";
 import { expandJob } from "./expand-job";
+import { acquireJobGroup } from "./job-concurrency";
 import type { ExpandedInstance } from "./expand-job";
 import { runJobInstance } from "./run-job";
 import type { JobInstancePlan } from "./run-job";
@@ -166,6 +168,40 @@ export async function executeJobs(run: RunScope, opts: ExecuteJobsOptions): Prom
       workflowEnv: opts.workflowEnv,
     };
     let result: JobResult;
+    const group = resolveConcurrency(def.concurrency, {
+      ...jobContexts(run, opts, def, byJob),
+      matrix: inst.matrix ?? {},
+      strategy: inst.strategy,
+    });
+    const releaseGroup = group
+      ? await acquireJobGroup(
+          group,
+          () => controllers.get(`${jobId}#${index}`)?.abort(),
+          (m) => run.reporter.info(`${ref.name}: ${m}`),
+        )
+      : () => {};
+    if (!releaseGroup) {
+      result = await recordUnstartedJob(
+        run,
+        ref,
+        jobId,
+        "cancelled",
+        `replaced by a newer job in concurrency group "${group!.group}"`,
+      );
+      results.push(result);
+      return result;
+    }
+    try {
+      result = await runInstance(def, plan, signal);
+    } finally {
+      releaseGroup();
+    }
+    results.push(result);
+    return result;
+  }
+
+  async function runInstance(def: JobDef, plan: JobInstancePlan, signal: AbortSignal): Promise<JobResult> {
+    let result: JobResult;
     if (def.kind === "reusable") {
       const nested = await runReusableJob(run, opts.workflow, plan, signal);
       results.push(...nested.nested);
@@ -178,7 +214,6 @@ export async function executeJobs(run: RunScope, opts: ExecuteJobsOptions): Prom
         release();
       }
     }
-    results.push(result);
     return result;
   }
 }

@@ -218,7 +218,15 @@ describe("several processes", () => {
         return new Promise<string>((done) => child.on("exit", () => done(out)));
       }),
     );
-    const numbers = outputs.flatMap((out) => JSON.parse(out) as number[]).sort((a, b) => a - b);
+    const numbers = outputs
+      .flatMap((out) => {
+        try {
+          return JSON.parse(out) as number[];
+        } catch {
+          throw new Error(`writer failed: ${out}`);
+        }
+      })
+      .sort((a, b) => a - b);
     expect(numbers).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
   });
 });
