@@ -26,6 +26,8 @@ const sluiceBin = path.join(root, "bin", "sluice.js");
 const libraryEntry = path.join(root, "dist", "index.js");
 const rssHook = fileURLToPath(new URL("./max-rss.mjs", import.meta.url));
 const libraryRunner = fileURLToPath(new URL("./library-run.mjs", import.meta.url));
+const floorScript = fileURLToPath(new URL("./floor.mjs", import.meta.url));
+let tmpDir = os.tmpdir();
 
 const JOBS = intEnv("SLUICE_BENCH_JOBS", 300);
 const REPEATS = intEnv("SLUICE_BENCH_REPEATS", 3);
@@ -68,56 +70,67 @@ function makeRepo(dir, yaml) {
 
 // ---- measurements ------------------------------------------------------------------------------
 
-/** One `sluice run --json`, from a fresh state dir; returns wall ms and the process's peak RSS. */
+/**
+ * Runs a command under GNU time (or, without it, with the peak-RSS hook for Node commands) and
+ * returns its exit code, output, wall ms, peak RSS (MiB) and CPU ms (user + sys, children included;
+ * null without GNU time).
+ */
+async function timed(nodeArgs, opts) {
+  const statsFile = path.join(tmpDir, "stats.txt");
+  rmSync(statsFile, { force: true });
+  const [cmd, args] = haveGnuTime
+    ? [GNU_TIME, ["-f", "%M %U %S", "-o", statsFile, process.execPath, ...nodeArgs]]
+    : [process.execPath, ["--import", pathToFileURL(rssHook).href, ...nodeArgs]];
+  const env = { ...process.env, SLUICE_BENCH_RSS_FILE: statsFile, NO_COLOR: "1" };
+  const t0 = performance.now();
+  const out = await run(cmd, args, { ...opts, env });
+  const ms = performance.now() - t0;
+  const stats = existsSync(statsFile)
+    ? readFileSync(statsFile, "utf8").trim().split("\n").pop().split(" ")
+    : [];
+  const [kb, user, sys] = stats.map(Number);
+  return { ...out, ms, rssMb: kb / 1024, cpuMs: haveGnuTime ? (user + sys) * 1000 : null };
+}
+
+/** One `sluice run --json`, from a fresh state dir. */
 async function timeSluice(repo, expectedJobs) {
   rmSync(path.join(repo, ".sluice"), { recursive: true, force: true });
-  const rssFile = path.join(repo, "..", `${path.basename(repo)}.rss`);
-  rmSync(rssFile, { force: true });
-  const sluiceArgs = [sluiceBin, "run", "--json", "--concurrency", String(CONCURRENCY)];
-  const [cmd, args] = haveGnuTime
-    ? [GNU_TIME, ["-f", "%M", "-o", rssFile, process.execPath, ...sluiceArgs]]
-    : [process.execPath, ["--import", pathToFileURL(rssHook).href, ...sluiceArgs]];
-  const env = { ...process.env, SLUICE_BENCH_RSS_FILE: rssFile, NO_COLOR: "1" };
-  const t0 = performance.now();
-  const { code, stdout, stderr } = await run(cmd, args, { cwd: repo, env });
-  const ms = performance.now() - t0;
+  const r = await timed([sluiceBin, "run", "--json", "--concurrency", String(CONCURRENCY)], { cwd: repo });
   let result;
   try {
-    result = JSON.parse(stdout);
+    result = JSON.parse(r.stdout);
   } catch {
     result = null;
   }
-  if (code !== 0 || result?.conclusion !== "success" || result.jobs?.length !== expectedJobs) {
+  if (r.code !== 0 || result?.conclusion !== "success" || result.jobs?.length !== expectedJobs) {
     throw new Error(
-      `sluice run in ${repo} failed (exit ${code}, conclusion ${result?.conclusion}, ` +
-        `${result?.jobs?.length} jobs of ${expectedJobs}):\n${stderr.slice(-2000)}`,
+      `sluice run in ${repo} failed (exit ${r.code}, conclusion ${result?.conclusion}, ` +
+        `${result?.jobs?.length} jobs of ${expectedJobs}):\n${r.stderr.slice(-2000)}`,
     );
   }
-  const kb = Number(readFileSync(rssFile, "utf8").trim().split("\n").pop());
-  return { ms, rssMb: kb / 1024 };
+  return r;
 }
 
-/** The floor: `count` × `bash -c true` with `parallelism` running at once. */
+/**
+ * The floor, in its own Node process: `ms` is timed inside it around the spawning alone (no Node
+ * startup); `cpuMs` is the whole process's (its Node startup, ≈ 40 ms, included).
+ */
 async function timeFloor(count, parallelism) {
-  let next = 0;
-  const worker = async () => {
-    while (next < count) {
-      next++;
-      const { code } = await run("bash", ["-c", "true"], {});
-      if (code !== 0) throw new Error(`bash -c true exited ${code}`);
-    }
-  };
-  const t0 = performance.now();
-  await Promise.all(Array.from({ length: parallelism }, worker));
-  return performance.now() - t0;
+  const r = await timed([floorScript, String(count), String(parallelism)], {});
+  if (r.code !== 0) throw new Error(`floor failed (exit ${r.code}):\n${r.stderr.slice(-2000)}`);
+  return { ...r, ms: JSON.parse(r.stdout).ms };
 }
 
 /** runRepository() in a fresh process, timed around the call only (no startup, no bundle load). */
 async function timeLibrary(repo) {
   rmSync(path.join(repo, ".sluice"), { recursive: true, force: true });
-  const { code, stdout, stderr } = await run(process.execPath, [libraryRunner, libraryEntry, String(CONCURRENCY)], {
-    cwd: repo,
-  });
+  const { code, stdout, stderr } = await run(
+    process.execPath,
+    [libraryRunner, libraryEntry, String(CONCURRENCY)],
+    {
+      cwd: repo,
+    },
+  );
   if (code !== 0) throw new Error(`library run failed (exit ${code}):\n${stderr.slice(-2000)}`);
   return JSON.parse(stdout).ms;
 }
@@ -160,57 +173,77 @@ const round = (x, d = 1) => (x === null ? null : Math.round(x * 10 ** d) / 10 **
 // ---- main --------------------------------------------------------------------------------------
 
 async function main() {
-  if (!existsSync(path.join(root, "dist", "cli.js"))) throw new Error("dist/cli.js is missing: run `npm run build`");
+  if (!existsSync(path.join(root, "dist", "cli.js")))
+    throw new Error("dist/cli.js is missing: run `npm run build`");
   const tmp = mkdtempSync(path.join(os.tmpdir(), "sluice-bench-"));
+  tmpDir = tmp;
   const withLibrary = await libraryAvailable();
   try {
     const workloads = [
-      { key: `independent${JOBS}`, repo: makeRepo(path.join(tmp, "independent"), workflowYaml(JOBS, false)), floorPar: CONCURRENCY },
-      { key: `chain${JOBS}`, repo: makeRepo(path.join(tmp, "chain"), workflowYaml(JOBS, true)), floorPar: 1 },
-    ];
+      { key: `independent${JOBS}`, yaml: workflowYaml(JOBS, false), floorPar: CONCURRENCY },
+      { key: `chain${JOBS}`, yaml: workflowYaml(JOBS, true), floorPar: 1 },
+    ].map((w) => ({
+      ...w,
+      repo: makeRepo(path.join(tmp, w.key), w.yaml),
+      sluice: [],
+      floor: [],
+      library: [],
+    }));
     const single = makeRepo(path.join(tmp, "single"), workflowYaml(1, false));
 
     log(`warm-up (node ${process.version}, ${os.availableParallelism()} cores, concurrency ${CONCURRENCY})`);
     await timeSluice(single, 1);
     await timeFloor(Math.min(JOBS, 50), CONCURRENCY);
 
-    const fixed = { ms: [], rss: [] };
-    for (const w of workloads) Object.assign(w, { sluice: [], rss: [], floor: [], library: [] });
+    const fixed = [];
     for (let rep = 0; rep < REPEATS; rep++) {
-      const f = await timeSluice(single, 1);
-      fixed.ms.push(f.ms);
-      fixed.rss.push(f.rssMb);
+      fixed.push(await timeSluice(single, 1));
       for (const w of workloads) {
+        // Alternate which side goes first so a burst of load elsewhere does not always hit one side.
         const sluiceFirst = rep % 2 === 0;
         if (!sluiceFirst) w.floor.push(await timeFloor(JOBS, w.floorPar));
-        const s = await timeSluice(w.repo, JOBS);
-        w.sluice.push(s.ms);
-        w.rss.push(s.rssMb);
+        w.sluice.push(await timeSluice(w.repo, JOBS));
         if (sluiceFirst) w.floor.push(await timeFloor(JOBS, w.floorPar));
         if (withLibrary) w.library.push(await timeLibrary(w.repo));
-        log(`${w.key} #${rep + 1}: sluice ${w.sluice.at(-1).toFixed(0)} ms, floor ${w.floor.at(-1).toFixed(0)} ms`);
+        log(
+          `${w.key} #${rep + 1}: sluice ${w.sluice.at(-1).ms.toFixed(0)} ms, floor ${w.floor.at(-1).ms.toFixed(0)} ms`,
+        );
       }
     }
 
+    const med = (runs, field) =>
+      runs.length === 0 || runs[0][field] === null ? null : median(runs.map((r) => r[field]));
+    const fixedMs = med(fixed, "ms");
     const engine = {};
     for (const w of workloads) {
-      const sluiceMs = median(w.sluice);
-      const floorMs = median(w.floor);
+      const sluiceMs = med(w.sluice, "ms");
+      const floorMs = med(w.floor, "ms");
+      const sluiceCpuMs = med(w.sluice, "cpuMs");
+      const floorCpuMs = med(w.floor, "cpuMs");
       const libraryMs = withLibrary ? median(w.library) : null;
       engine[w.key] = {
         sluiceMs: round(sluiceMs),
         floorMs: round(floorMs),
         overheadRatio: round(sluiceMs / floorMs, 2),
-        peakRssMb: round(median(w.rss)),
-        // Without the per-invocation cost (Node startup, bundle, git, store): the per-job overhead.
-        perJobOverheadMs: round((sluiceMs - median(fixed.ms) - floorMs) / JOBS, 2),
+        peakRssMb: round(med(w.sluice, "rssMb")),
+        // Wall time beyond the floor, per job, after taking out the per-invocation cost (fixedMs).
+        perJobOverheadMs: round((sluiceMs - fixedMs - floorMs) / JOBS, 2),
+        // CPU (user + sys, child processes included): steadier than wall time on a busy machine.
+        sluiceCpuMs: round(sluiceCpuMs),
+        floorCpuMs: round(floorCpuMs),
+        cpuRatio: sluiceCpuMs === null ? null : round(sluiceCpuMs / floorCpuMs, 2),
         libraryMs: round(libraryMs),
         libraryRatio: libraryMs === null ? null : round(libraryMs / floorMs, 2),
-        sluiceSamplesMs: w.sluice.map((x) => round(x)),
-        floorSamplesMs: w.floor.map((x) => round(x)),
+        sluiceSamplesMs: w.sluice.map((r) => round(r.ms)),
+        floorSamplesMs: w.floor.map((r) => round(r.ms)),
       };
     }
-    engine.fixed = { sluiceMs: round(median(fixed.ms)), peakRssMb: round(median(fixed.rss)), jobs: 1 };
+    engine.fixed = {
+      jobs: 1,
+      sluiceMs: round(fixedMs),
+      sluiceCpuMs: round(med(fixed, "cpuMs")),
+      peakRssMb: round(med(fixed, "rssMb")),
+    };
     engine.target = TARGET;
     engine.goal = GOAL;
     engine.config = {
@@ -219,7 +252,8 @@ async function main() {
       concurrency: CONCURRENCY,
       cores: os.availableParallelism(),
       node: process.version,
-      rss: haveGnuTime ? "/usr/bin/time %M" : "process.resourceUsage().maxRSS",
+      measuredWith: haveGnuTime ? "/usr/bin/time -f '%M %U %S'" : "process.resourceUsage().maxRSS",
+      // Other work on the machine inflates both sides; a high load average means noisy figures.
       loadAverage: os.loadavg().map((x) => round(x, 2)),
     };
     process.stdout.write(JSON.stringify({ engine }, null, 2) + "\n");

@@ -6,9 +6,7 @@ import { pathToFileURL } from "node:url";
 const [entry, concurrency] = process.argv.slice(2);
 const lib = await import(pathToFileURL(entry).href);
 const noop = () => {};
-const reporter =
-  lib.silentReporter ??
-  new Proxy({}, { get: () => noop });
+const reporter = lib.silentReporter ?? new Proxy({}, { get: () => noop });
 const t0 = performance.now();
 const result = await lib.runRepository({
   cwd: process.cwd(),
@@ -20,7 +18,7 @@ const result = await lib.runRepository({
   jobs: [],
   concurrency: Number(concurrency),
   reporter,
-  signal: new AbortController().signal,
+  signal: new globalThis.AbortController().signal,
 });
 const ms = performance.now() - t0;
 if (result.conclusion !== "success") {

@@ -89,9 +89,9 @@ export async function runDemo(io: CliIO, options: DemoOptions, deps: DemoDeps): 
 function introText(repo: string, shared: SharedDependencies): string {
   const deps = shared.usable
     ? `The example's dependencies come from Sluice's own node_modules (${shared.nodeModules}), linked in,\n` +
-      `so the workflow's install step is skipped and nothing is downloaded.`
-    : `The workflow's \`npm ci\` step installs its dependencies (Sluice's own cannot be reused:\n` +
-      `${shared.reason}), which needs the npm registry.`;
+      "so the workflow's install step skips `npm ci` and nothing is downloaded."
+    : `The workflow's install step runs \`npm ci\`, which needs the npm registry (Sluice's own node_modules\n` +
+      `cannot stand in: ${shared.reason}).`;
   return [
     "Sluice demo: a real CI pipeline on a small TypeScript HTTP service, run on this machine.",
     "",

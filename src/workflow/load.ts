@@ -4,7 +4,7 @@
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } from "@actions/workflow-parser";
+import { convertWorkflowTemplate, isLiteral, NoOperationTraceWriter, parseWorkflow } from "@actions/workflow-parser";
 import type { WorkflowTemplate } from "@actions/workflow-parser";
 import type { MappingToken, TemplateToken } from "@actions/workflow-parser/templates/tokens/index";
 import type { TemplateValidationError } from "@actions/workflow-parser/templates/template-validation-error";
@@ -89,6 +89,8 @@ export function workflowError(displayPath: string, problems: Problem[]) {
 
 function classifyParseError(message: string): ErrorCode {
   if (/ at line \d+, column \d+/.test(message)) return "SLUICE_E_YAML";
+  // "Invalid cron expression" is a schedule problem, not a ${{ }} expression.
+  if (/\bcron\b/i.test(message)) return "SLUICE_E_WORKFLOW_SCHEMA";
   if (/expression|named-value|Unrecognized function|parameters|Unexpected symbol/i.test(message))
     return "SLUICE_E_EXPRESSION";
   return "SLUICE_E_WORKFLOW_SCHEMA";
@@ -129,6 +131,7 @@ function buildModel(
   const top = mappingEntries(root);
   const rawJobs = mappingEntries(top.get("jobs"));
   const jobs = template.jobs.map((job) => buildJob(job, rawJobs.get(job.id.value), displayPath));
+  restoreNumberInputs(mappingEntries(top.get("on")), template.events);
   return {
     file: absPath,
     path: displayPath,
@@ -215,6 +218,25 @@ export function buildStep(
     continueOnError: m.get("continue-on-error"),
     location: tokenLocation(file, raw),
   };
+}
+
+/**
+ * The parser's InputType has no `number`: it leaves such inputs untyped and drops their defaults.
+ * Restore both from the YAML so `type: number` inputs are numbers, as on GitHub.
+ */
+function restoreNumberInputs(on: Map<string, TemplateToken>, events: WorkflowTemplate["events"]): void {
+  for (const trigger of ["workflow_dispatch", "workflow_call"] as const) {
+    const specs = (events[trigger] as { inputs?: Record<string, { type?: string; default?: unknown }> } | undefined)?.inputs;
+    if (!specs) continue;
+    for (const [name, raw] of mappingEntries(mappingEntries(on.get(trigger)).get("inputs"))) {
+      const entries = mappingEntries(raw);
+      const spec = specs[name];
+      if (!spec || literalString(entries.get("type")) !== "number") continue;
+      spec.type = "number";
+      const fallback = entries.get("default");
+      if (fallback && isLiteral(fallback)) spec.default = fallback.toJSON();
+    }
+  }
 }
 
 function readDefaults(token: TemplateToken | undefined): RunDefaults {

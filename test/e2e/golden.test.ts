@@ -36,7 +36,9 @@ describe.concurrent("golden workflows", () => {
       repos.push(repo);
       for (const before of c.before ?? []) {
         const r = await runSluice(["run", ...before.args], { cwd: repo, env: c.env });
-        expect(r.code, `earlier run ${before.args.join(" ")}: ${r.stderr}\n${r.stdout}`).toBe(before.exitCode);
+        expect(r.code, `earlier run ${before.args.join(" ")}: ${r.stderr}\n${r.stdout}`).toBe(
+          before.exitCode,
+        );
       }
       const result = await runSluice(["run", ...c.args], { cwd: repo, env: c.env });
       checkCase(c, result, repo);

@@ -15,6 +15,8 @@ interface StepView {
   ended?: number;
   conclusion?: Conclusion;
   last?: string;
+  /** The latest lines, shown under a failed step so the cause is on screen. */
+  tail: string[];
 }
 
 interface JobView {
@@ -25,6 +27,7 @@ interface JobView {
   steps: StepView[];
 }
 
+const FAILED_TAIL_LINES = 8;
 const SPINNER = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
 export function createLiveReporter(out: {
@@ -66,6 +69,8 @@ export function createLiveReporter(out: {
           clip(`   ${ssym} ${step.name} ${pc.dim(formatDuration((step.ended ?? now) - step.started))}`),
         );
         if (!step.ended && step.last) lines.push(pc.dim(clip(`       ${step.last}`)));
+        if (step.conclusion === "failure")
+          for (const t of step.tail) lines.push(pc.dim(clip(`       │ ${t}`)));
       }
     }
     clear();
@@ -87,12 +92,15 @@ export function createLiveReporter(out: {
     },
     stepStarted: (job, ref) => {
       const view = jobs.get(job.key);
-      if (view) view.steps[ref.index] = { name: ref.name, started: Date.now() };
+      if (view) view.steps[ref.index] = { name: ref.name, started: Date.now(), tail: [] };
       dirty = true;
     },
     stepOutput: (job, ref, line) => {
       const s = step(job, ref);
-      if (s && line.trim()) s.last = line;
+      if (!s || !line.trim()) return;
+      s.last = line;
+      s.tail.push(line);
+      if (s.tail.length > FAILED_TAIL_LINES) s.tail.shift();
     },
     annotation: (job, _ref, a) => {
       const color = a.level === "error" ? pc.red : a.level === "warning" ? pc.yellow : pc.blue;
@@ -114,7 +122,8 @@ export function createLiveReporter(out: {
       out.write(
         `${conclusionSymbol(r.conclusion, true)} ${pc.bold(r.workflow)} — run #${r.runNumber} ${r.conclusion} in ${formatDuration(r.durationMs)}\n`,
       );
-      jobs.clear();
+      // Several workflows may run side by side: keep the ones still running in the view.
+      for (const [key, job] of jobs) if (job.ended) jobs.delete(key);
     },
     info: (message) => above(pc.dim(`sluice: ${message}`)),
     stop: () => clearInterval(timer),

@@ -22,7 +22,7 @@ export class StaticMigrationProvider implements MigrationProvider {
   }
 }
 
-/** How often to retry when another process migrates the same database at the same moment. */
+/** How often to try when other processes migrate the same database at the same moment. */
 const MIGRATE_ATTEMPTS = 5;
 
 /**
@@ -32,33 +32,29 @@ const MIGRATE_ATTEMPTS = 5;
  */
 export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
   const migrator = new Migrator({ db, provider: new StaticMigrationProvider(migrations) });
-  let lastError: unknown;
-  for (let attempt = 1; attempt <= MIGRATE_ATTEMPTS; attempt++) {
+  for (let attempt = 1; ; attempt++) {
     const { error, results } = await migrator.migrateToLatest();
     if (error === undefined) return;
-    lastError = error;
-    // A concurrent migrator makes our deferred transaction fail to upgrade to a write lock; the busy
-    // handler cannot wait that out, so start over and find the work already done.
-    if (!isBusyError(error)) {
+    // Kysely's migrator reads which migrations ran, then writes, in one deferred transaction. When
+    // another process migrates in between, the write fails (SQLITE_BUSY_SNAPSHOT, or "table already
+    // exists" when the statement is prepared against the newer schema) and the transaction rolls
+    // back. Any database error is retried: the next attempt finds the work done, while a migration
+    // that is really broken fails every time. Kysely's own errors (unknown migrations) are final.
+    if (!isDatabaseError(error) || attempt === MIGRATE_ATTEMPTS) {
       const failed = results?.find((r) => r.status === "Error")?.migrationName;
+      const reason = error instanceof Error ? error.message : String(error);
       throw createError(
         "SLUICE_E_STORE",
-        `Cannot migrate the store${failed ? ` (migration ${failed})` : ""}: ${errorMessage(error)}`,
+        `Cannot migrate the store${failed ? ` (migration ${failed})` : ""}: ${reason}`,
         { cause: error },
       );
     }
-    await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
+    await new Promise((resolve) => setTimeout(resolve, 10 * attempt + Math.random() * 20));
   }
-  throw createError("SLUICE_E_STORE", `Cannot migrate the store: ${errorMessage(lastError)}`, {
-    cause: lastError,
-  });
 }
 
-function isBusyError(error: unknown): boolean {
+/** better-sqlite3 errors carry an SQLITE_* code; PostgreSQL errors a five-character SQLSTATE. */
+function isDatabaseError(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === "string" && (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED"));
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return typeof code === "string" && (code.startsWith("SQLITE_") || /^[0-9A-Z]{5}$/.test(code));
 }
