@@ -51,6 +51,7 @@ export const errorCodes = {
     exit: 1,
     summary: "actions/setup-node asked for a Node version the host does not have.",
   },
+  SLUICE_E_PYTHON_VERSION: { exit: 1, summary: "actions/setup-python asked for a Python version the host does not have." },
   SLUICE_E_CACHE: { exit: 1, summary: "actions/cache could not save or restore an entry." },
   SLUICE_E_ARTIFACT: { exit: 1, summary: "An artifact could not be uploaded or downloaded." },
   SLUICE_E_STEP_TIMEOUT: { exit: 1, summary: "A step or job exceeded its timeout-minutes." },

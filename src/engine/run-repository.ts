@@ -29,6 +29,10 @@ export interface RunRequest {
   event?: string;
   ref?: string;
   sha?: string;
+  /** Pull requests: the base (target) branch; default main. */
+  baseRef?: string;
+  /** A JSON webhook payload for `github.event`, merged over the one Sluice builds. */
+  eventFile?: string;
   inputs: Record<string, string>;
   secrets: Record<string, string>;
   secretsFile?: string;
@@ -62,7 +66,7 @@ export async function runRepository(req: RunRequest): Promise<RepositoryRun> {
     name: eventName,
     ref,
     sha: req.sha ?? git.sha,
-    baseRef: eventName.startsWith("pull_request") ? (req.env.SLUICE_BASE_REF ?? "main") : undefined,
+    baseRef: eventName.startsWith("pull_request") ? (req.baseRef ?? "main") : undefined,
     headRef: eventName.startsWith("pull_request") ? ref.replace(/^refs\/heads\//, "") : undefined,
     action: eventName.startsWith("pull_request") ? "opened" : undefined,
     changedFiles: null,
@@ -91,7 +95,7 @@ export async function runRepository(req: RunRequest): Promise<RepositoryRun> {
       inputs: event.name === "workflow_dispatch" ? coerceInputs(specs, req.inputs, wf.path) : {},
     });
   }
-  event.payload = buildPayload(event, git.repository, matched[0]?.inputs ?? {});
+  event.payload = { ...buildPayload(event, git.repository, matched[0]?.inputs ?? {}), ...(await readEventFile(req)) };
 
   const secrets = {
     ...(config.secrets.file ? await loadDotenvFile(path.resolve(repoRoot, config.secrets.file)) : {}),
@@ -143,6 +147,18 @@ export async function runRepository(req: RunRequest): Promise<RepositoryRun> {
   } finally {
     await store.close();
   }
+}
+
+async function readEventFile(req: RunRequest): Promise<Record<string, unknown>> {
+  if (!req.eventFile) return {};
+  const file = path.resolve(req.cwd, req.eventFile);
+  try {
+    const parsed: unknown = JSON.parse(await readFile(file, "utf8"));
+    if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  } catch (cause) {
+    throw createError("SLUICE_E_USAGE", `--event-file ${req.eventFile}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+  throw createError("SLUICE_E_USAGE", `--event-file ${req.eventFile}: expected a JSON object`);
 }
 
 /** Loads every workflow, collecting all problems of all files before failing (nothing runs). */

@@ -6,6 +6,7 @@ import { cacheAction, cacheRestoreAction, cacheSaveAction } from "./cache";
 import { checkoutAction } from "./checkout";
 import { downloadArtifactAction } from "./download-artifact";
 import { setupNodeAction } from "./setup-node";
+import { setupPythonAction } from "./setup-python";
 import { uploadArtifactAction } from "./upload-artifact";
 
 /** Built-in actions keyed by `owner/repo[/path]` in lower case. */
@@ -13,6 +14,7 @@ export const builtinActions: Map<string, BuiltinAction> = new Map(
   [
     checkoutAction,
     setupNodeAction,
+    setupPythonAction,
     cacheAction,
     cacheRestoreAction,
     cacheSaveAction,

@@ -14,6 +14,8 @@ interface RunFlags {
   event?: string;
   ref?: string;
   sha?: string;
+  base?: string;
+  eventFile?: string;
   input?: Record<string, string>;
   secret?: Record<string, string>;
   secretsFile?: string;
@@ -33,6 +35,8 @@ export function defineRunCommand(cmd: Command): Command {
     .option("--event <name>", "event name: push, pull_request, workflow_dispatch, schedule…", "push")
     .option("--ref <ref>", "branch, tag or full ref (default: the current branch)")
     .option("--sha <sha>", "commit sha (default: HEAD)")
+    .option("--base <branch>", "pull_request: the base (target) branch", "main")
+    .option("--event-file <file>", "JSON webhook payload for github.event")
     .option("--input <key=value>", "workflow_dispatch input (repeatable)", collectPairs)
     .option("--secret <key=value>", "secret (repeatable; masked in all output)", collectPairs)
     .option("--secrets-file <file>", "dotenv file of secrets")
@@ -70,6 +74,8 @@ async function executeRun(io: CliIO, workflows: string[], flags: RunFlags): Prom
       event: flags.event,
       ref: flags.ref,
       sha: flags.sha,
+      baseRef: flags.base,
+      eventFile: flags.eventFile,
       inputs: flags.input ?? {},
       secrets: flags.secret ?? {},
       secretsFile: flags.secretsFile,
