@@ -36,6 +36,7 @@ describe("findBuiltinAction", () => {
 
   it("registers every action under its own name", () => {
     for (const [name, action] of builtinActions) expect(action.name).toBe(name);
-    expect(builtinActions.size).toBe(7);
+    expect([...builtinActions.keys()]).toContain("actions/setup-python");
+    expect(builtinActions.size).toBe(8);
   });
 });

@@ -61,11 +61,19 @@ export async function executeJobs(run: RunScope, opts: ExecuteJobsOptions): Prom
   const controllers = new Map<string, AbortController>();
   const running = new Map<string, Promise<void>>();
   const events: Array<() => void> = [];
+  const started = new Set<string>();
+  /** Records of instances cancelled before they started (fail-fast, run cancellation), in flight. */
+  const pendingRecords: Array<Promise<void>> = [];
   let wake: (() => void) | null = null;
   const notify = () => wake?.();
 
   const onAbort = () => {
     markCancelled(state);
+    for (const js of state.jobs) {
+      if (js.phase !== "done" || !instances.has(js.id)) continue;
+      recordNeverStarted(js.id);
+      aggregate(js.id);
+    }
     for (const c of controllers.values()) c.abort();
     notify();
   };
@@ -73,6 +81,7 @@ export async function executeJobs(run: RunScope, opts: ExecuteJobsOptions): Prom
 
   for (;;) {
     while (events.length > 0) events.shift()!();
+    if (pendingRecords.length > 0) await Promise.all(pendingRecords.splice(0));
     const actions = planNext(state);
     const done = actions.find((a) => a.type === "complete");
     if (done && done.type === "complete") {
@@ -116,6 +125,7 @@ export async function executeJobs(run: RunScope, opts: ExecuteJobsOptions): Prom
       } else if (action.type === "start") {
         markStarted(state, action.jobId, action.index);
         const key = `${action.jobId}#${action.index}`;
+        started.add(key);
         const controller = new AbortController();
         if (state.cancelled) controller.abort();
         controllers.set(key, controller);
@@ -128,7 +138,10 @@ export async function executeJobs(run: RunScope, opts: ExecuteJobsOptions): Prom
               if (f.type === "cancel-instances")
                 for (const i of f.indexes) controllers.get(`${f.jobId}#${i}`)?.abort();
             }
-            if (state.jobs.find((j) => j.id === action.jobId)?.phase === "done") aggregate(action.jobId);
+            if (state.jobs.find((j) => j.id === action.jobId)?.phase === "done") {
+              recordNeverStarted(action.jobId);
+              aggregate(action.jobId);
+            }
           });
           notify();
         });
@@ -141,6 +154,23 @@ export async function executeJobs(run: RunScope, opts: ExecuteJobsOptions): Prom
       if (events.length > 0) resolve();
     });
     wake = null;
+  }
+
+  /** As on GitHub, matrix instances cancelled while queued still show up, as cancelled jobs. */
+  function recordNeverStarted(jobId: string): void {
+    const js = state.jobs.find((j) => j.id === jobId)!;
+    js.instances.forEach((inst, index) => {
+      const key = `${jobId}#${index}`;
+      if (started.has(key) || inst.result !== "cancelled") return;
+      started.add(key);
+      const expanded = instances.get(jobId)![index]!;
+      const ref: JobRef = { key: opts.prefix + key, id: opts.prefix + jobId, name: opts.prefix + expanded.name };
+      pendingRecords.push(
+        recordUnstartedJob(run, ref, jobId, "cancelled", "cancelled before it started", expanded.matrix).then((r) => {
+          results.push(r);
+        }),
+      );
+    });
   }
 
   function aggregate(jobId: string): void {
@@ -246,13 +276,14 @@ async function recordUnstartedJob(
   jobKey: string,
   conclusion: Conclusion,
   reason: string,
+  matrix: Record<string, unknown> | null = null,
 ): Promise<JobResult> {
   const now = new Date().toISOString();
   await run.store.createJob({
     runId: run.identity.runId,
     jobKey,
     name: ref.name,
-    matrix: null,
+    matrix,
     status: "completed",
     conclusion,
     startedAt: null,
@@ -262,7 +293,7 @@ async function recordUnstartedJob(
   const result: JobResult = {
     id: ref.id,
     name: ref.name,
-    matrix: null,
+    matrix,
     conclusion,
     outputs: {},
     durationMs: 0,
