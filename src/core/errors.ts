@@ -59,6 +59,7 @@ export const errorCodes = {
   SLUICE_E_STORE: { exit: 3, summary: "The store (database) failed." },
   SLUICE_E_CONFIG: { exit: 2, summary: "sluice.yml is invalid." },
   SLUICE_E_INIT_EXISTS: { exit: 2, summary: "`sluice init` would overwrite an existing file (use --force)." },
+  SLUICE_E_PREREQUISITE: { exit: 2, summary: "A program Sluice needs (git, a shell) is missing or failed before anything ran." },
   SLUICE_E_INTERNAL: { exit: 3, summary: "An unexpected internal error; please report it." },
 } as const satisfies Record<string, { exit: 0 | 1 | 2 | 3; summary: string }>;
 

@@ -71,9 +71,9 @@ describe("initRepo", () => {
     expect(git(repo, "status", "--porcelain")).toBe("");
   });
 
-  it("reports a failing git command as SLUICE_E_INTERNAL", async () => {
+  it("reports a failing git command as SLUICE_E_PREREQUISITE", async () => {
     const missing = join(tempDir(), "does-not-exist");
-    await expect(initRepo(missing, process.env)).rejects.toMatchObject({ code: "SLUICE_E_INTERNAL" });
+    await expect(initRepo(missing, process.env)).rejects.toMatchObject({ code: "SLUICE_E_PREREQUISITE" });
   });
 });
 

@@ -63,7 +63,7 @@ function runGit(cwd: string, args: string[], env: NodeJS.ProcessEnv, signal?: Ab
       const missing = (err as NodeJS.ErrnoException).code === "ENOENT" && existsSync(cwd);
       reject(
         createError(
-          "SLUICE_E_INTERNAL",
+          "SLUICE_E_PREREQUISITE",
           missing
             ? "sluice demo needs git on the PATH to create its repository"
             : `git ${args.join(" ")} failed in ${cwd}: ${stderr.trim() || err.message}`,

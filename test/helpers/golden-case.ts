@@ -60,6 +60,8 @@ export interface GoldenCase {
   conclusion?: string;
   /** Workflow paths that ran, exactly (any order). */
   workflowsRun?: string[];
+  /** Per workflow path that ran: the run's conclusion. */
+  runConclusions?: Record<string, string>;
   /** Workflow paths skipped by their triggers, exactly (any order). */
   skipped?: Array<{ workflow: string; reasonContains?: string }>;
   /** Keyed by job display name (matrix instances: `build (1, a)`; reusable: `caller/job`). */
@@ -139,6 +141,9 @@ export function checkCase(c: GoldenCase, result: CliResult, repo: string): void 
 function checkReport(c: GoldenCase, report: JsonReport, context: string): void {
   if (c.conclusion !== undefined) expect(report.conclusion, context).toBe(c.conclusion);
   if (c.workflowsRun) expect(report.runs.map((r) => r.workflow).sort()).toEqual([...c.workflowsRun].sort());
+  for (const [workflow, conclusion] of Object.entries(c.runConclusions ?? {})) {
+    expect(report.runs.find((r) => r.workflow === workflow)?.conclusion, `run of ${workflow}`).toBe(conclusion);
+  }
   if (c.skipped) {
     expect(report.skipped.map((s) => s.workflow).sort()).toEqual(c.skipped.map((s) => s.workflow).sort());
     for (const s of c.skipped) {

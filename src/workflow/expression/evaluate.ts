@@ -4,6 +4,7 @@
  */
 import { Evaluator, Lexer, Parser, data } from "@actions/expressions";
 import type { Expr } from "@actions/expressions";
+import { TokenType } from "@actions/expressions/lexer";
 import type { FunctionDefinition } from "@actions/expressions/funcs/info";
 import { createError } from "../../core/errors";
 import { fromExpressionData, toExpressionData } from "./data";
@@ -48,6 +49,8 @@ export function parseExpression(expression: string): Expr {
   let expr = parsedCache.get(expression);
   if (!expr) {
     const tokens = new Lexer(expression).lex().tokens;
+    // @actions/expressions 0.3.x unescapes only the first '' of a string literal; redo it properly.
+    for (const t of tokens) if (t.type === TokenType.STRING) t.value = t.lexeme.slice(1, -1).replaceAll("''", "'");
     expr = new Parser(tokens, contextNames, hostFunctionInfo).parse();
     if (parsedCache.size > 10_000) parsedCache.clear();
     parsedCache.set(expression, expr);

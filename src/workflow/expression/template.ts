@@ -5,6 +5,7 @@ import { createError } from "../../core/errors";
 import { coerceToString } from "./data";
 import type { Json } from "./data";
 import { evaluateExpression } from "./evaluate";
+import { expressionOf } from "./multiline";
 import type { HostFunctions } from "./evaluate";
 
 export interface EvalScope {
@@ -14,7 +15,7 @@ export interface EvalScope {
 
 export function evaluateToken(token: TemplateToken | undefined, scope: EvalScope): Json {
   if (!token) return null;
-  if (isBasicExpression(token)) return evaluateExpression(token.expression, scope.contexts, scope.host);
+  if (isBasicExpression(token)) return evaluateExpression(expressionOf(token), scope.contexts, scope.host);
   if (isLiteral(token)) return token.toJSON() as Json;
   if (isSequence(token)) {
     const out: Json[] = [];
