@@ -95,7 +95,10 @@ export async function runRepository(req: RunRequest): Promise<RepositoryRun> {
       inputs: event.name === "workflow_dispatch" ? coerceInputs(specs, req.inputs, wf.path) : {},
     });
   }
-  event.payload = { ...buildPayload(event, git.repository, matched[0]?.inputs ?? {}), ...(await readEventFile(req)) };
+  event.payload = {
+    ...buildPayload(event, git.repository, matched[0]?.inputs ?? {}),
+    ...(await readEventFile(req)),
+  };
 
   const secrets = {
     ...(config.secrets.file ? await loadDotenvFile(path.resolve(repoRoot, config.secrets.file)) : {}),
@@ -154,9 +157,14 @@ async function readEventFile(req: RunRequest): Promise<Record<string, unknown>> 
   const file = path.resolve(req.cwd, req.eventFile);
   try {
     const parsed: unknown = JSON.parse(await readFile(file, "utf8"));
-    if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+    if (parsed && typeof parsed === "object" && !Array.isArray(parsed))
+      return parsed as Record<string, unknown>;
   } catch (cause) {
-    throw createError("SLUICE_E_USAGE", `--event-file ${req.eventFile}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    throw createError(
+      "SLUICE_E_USAGE",
+      `--event-file ${req.eventFile}: ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    );
   }
   throw createError("SLUICE_E_USAGE", `--event-file ${req.eventFile}: expected a JSON object`);
 }

@@ -164,11 +164,17 @@ export async function executeJobs(run: RunScope, opts: ExecuteJobsOptions): Prom
       if (started.has(key) || inst.result !== "cancelled") return;
       started.add(key);
       const expanded = instances.get(jobId)![index]!;
-      const ref: JobRef = { key: opts.prefix + key, id: opts.prefix + jobId, name: opts.prefix + expanded.name };
+      const ref: JobRef = {
+        key: opts.prefix + key,
+        id: opts.prefix + jobId,
+        name: opts.prefix + expanded.name,
+      };
       pendingRecords.push(
-        recordUnstartedJob(run, ref, jobId, "cancelled", "cancelled before it started", expanded.matrix).then((r) => {
-          results.push(r);
-        }),
+        recordUnstartedJob(run, ref, jobId, "cancelled", "cancelled before it started", expanded.matrix).then(
+          (r) => {
+            results.push(r);
+          },
+        ),
       );
     });
   }

@@ -33,13 +33,12 @@ export async function runLocalAction(
   if (runs.using.startsWith("node")) {
     const node = runs as { main: string; pre?: string; post?: string; postIf?: string };
     const env = { ...opts.env, ...inputEnv(inputs), GITHUB_ACTION_PATH: dir };
-    const state: Record<string, string> = {};
+    const state = opts.state;
     if (node.pre) {
       const pre = await runNode(job, opts, path.join(dir, node.pre), env);
       if (pre.exitCode !== 0) return pre;
     }
     const main = await runNode(job, opts, path.join(dir, node.main), env);
-    Object.assign(state, opts.output.state);
     if (node.post) {
       const postFile = path.join(dir, node.post);
       job.posts.push({

@@ -3,7 +3,7 @@
  * file commands, conclude with GitHub's outcome/conclusion rules, record again.
  */
 import path from "node:path";
-import { isSluiceError } from "../../core/errors";
+import { formatProblem, isSluiceError } from "../../core/errors";
 import type { Conclusion } from "../../store/types";
 import { isTruthy } from "../../workflow/expression/data";
 import { evaluateExpression } from "../../workflow/expression/evaluate";
@@ -82,7 +82,7 @@ export async function runStep(
     }
   } catch (err) {
     // Expression and action-resolution errors fail the step with a clear message, as on GitHub.
-    output.line(`::error::${escapeData(isSluiceError(err) ? `${err.code}: ${err.message}` : String(err))}`);
+    output.line(`::error::${escapeData(describeError(err))}`);
     outcome = "failure";
   }
   await output.finish();
@@ -141,13 +141,16 @@ async function runBody(
   const files = createEnvFiles(job, n);
   const env = processEnv(job, frame, envContext, envFileVariables(files));
   const workspace = job.run.identity.workspace;
+  const state: Record<string, string> = {};
 
   let body: StepBodyResult;
   if (def.run) {
-    const wd = evaluateString(def.workingDirectory, fullScope) ?? job.defaults.workingDirectory;
+    // defaults.run applies to the workflow's own steps, not to the steps of a composite action.
+    const defaults = frame.actionPath ? {} : job.defaults;
+    const wd = evaluateString(def.workingDirectory, fullScope) ?? defaults.workingDirectory;
     body = await runScript(job, output, {
       script: evaluateString(def.run, fullScope) ?? "",
-      shell: evaluateString(def.shell, fullScope) ?? job.defaults.shell,
+      shell: evaluateString(def.shell, fullScope) ?? defaults.shell,
       cwd: wd ? path.resolve(workspace, wd) : workspace,
       env,
       timeoutMs,
@@ -155,9 +158,11 @@ async function runBody(
     });
   } else {
     const inputs = evaluateStringMap(def.with, fullScope);
-    body = await runUses(job, frame, def, { inputs, env, envContext, output, timeoutMs, n });
+    body = await runUses(job, frame, def, { inputs, env, envContext, output, timeoutMs, n, state });
   }
   const applied = applyEnvFiles(job, files);
+  // GITHUB_STATE (and ::save-state::) of the main phase reach the post phase as STATE_* variables.
+  Object.assign(state, output.state, applied.state);
   for (const p of applied.problems) output.line(`::warning::${escapeData(p)}`);
   return { ...body, outputs: { ...body.outputs, ...output.outputs, ...applied.outputs } };
 }
@@ -205,4 +210,11 @@ export async function runPostStep(job: JobScope, frame: StepFrame, post: PostSte
     location: { file: "" },
   };
   return runStep(job, frame, def, "", { name: post.name, body: (output) => post.run(output) });
+}
+
+/** An error as one message: code, message and every located problem it carries. */
+function describeError(err: unknown): string {
+  if (!isSluiceError(err)) return err instanceof Error ? err.message : String(err);
+  const problems = err.problems.map((p) => `\n  ${formatProblem(p)}`).join("");
+  return `${err.code}: ${err.message}${problems}`;
 }

@@ -21,6 +21,8 @@ export interface UsesOptions {
   output: StepOutput;
   timeoutMs: number | undefined;
   n: number;
+  /** Filled with the main phase's saved state once the step ends; post phases read it. */
+  state: Record<string, string>;
 }
 
 export async function runUses(
