@@ -4,6 +4,7 @@
  * replaces (cancels) an older pending one; `cancel-in-progress` cancels the holder. Coordination goes
  * through the shared store; cancellation requests are files that the target run polls for.
  */
+import { runLevelHost } from "../workflow/expression/evaluate";
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { TemplateToken } from "@actions/workflow-parser/templates/tokens/index";
@@ -25,7 +26,7 @@ export function resolveConcurrency(
   contexts: Record<string, unknown>,
 ): ConcurrencySetting | null {
   if (!token) return null;
-  const host = { success: () => true, failure: () => false, cancelled: () => false, hashFiles: () => "" };
+  const host = runLevelHost();
   const value = evaluateToken(token, { contexts, host });
   if (value && typeof value === "object" && !Array.isArray(value)) {
     const group = coerceToString(value.group);

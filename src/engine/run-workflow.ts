@@ -2,6 +2,7 @@
  * One workflow run: record it, hold its concurrency group, evaluate workflow env, execute the jobs,
  * record the conclusion. The caller has already validated the workflow and matched its trigger.
  */
+import { runLevelHost } from "../workflow/expression/evaluate";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Executor } from "../executor/types";
@@ -115,7 +116,7 @@ export async function runWorkflow(opts: RunWorkflowOptions): Promise<RunResult> 
   if (!controller.signal.aborted) {
     const scope = {
       contexts: { ...baseContexts, secrets: opts.secrets, env: {} },
-      host: { success: () => true, failure: () => false, cancelled: () => false, hashFiles: () => "" },
+      host: runLevelHost(),
     };
     const workflowEnv = evaluateStringMap(wf.env, scope);
     const selected = selectJobs(wf, opts.jobFilter);

@@ -4,7 +4,12 @@
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { convertWorkflowTemplate, isLiteral, NoOperationTraceWriter, parseWorkflow } from "@actions/workflow-parser";
+import {
+  convertWorkflowTemplate,
+  isLiteral,
+  NoOperationTraceWriter,
+  parseWorkflow,
+} from "@actions/workflow-parser";
 import type { WorkflowTemplate } from "@actions/workflow-parser";
 import type { MappingToken, TemplateToken } from "@actions/workflow-parser/templates/tokens/index";
 import type { TemplateValidationError } from "@actions/workflow-parser/templates/template-validation-error";
@@ -226,7 +231,9 @@ export function buildStep(
  */
 function restoreNumberInputs(on: Map<string, TemplateToken>, events: WorkflowTemplate["events"]): void {
   for (const trigger of ["workflow_dispatch", "workflow_call"] as const) {
-    const specs = (events[trigger] as { inputs?: Record<string, { type?: string; default?: unknown }> } | undefined)?.inputs;
+    const specs = (
+      events[trigger] as { inputs?: Record<string, { type?: string; default?: unknown }> } | undefined
+    )?.inputs;
     if (!specs) continue;
     for (const [name, raw] of mappingEntries(mappingEntries(on.get(trigger)).get("inputs"))) {
       const entries = mappingEntries(raw);

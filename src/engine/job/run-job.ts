@@ -2,6 +2,7 @@
  * One job instance (one matrix cell): set up its scope, run its steps and post phases, evaluate its
  * outputs, conclude, and record everything. Cancellation and timeouts come in through `signal`.
  */
+import { runLevelHost } from "../../workflow/expression/evaluate";
 import { appendFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { isSluiceError } from "../../core/errors";
@@ -165,12 +166,7 @@ function createJobScope(
 function jobEvalScope(job: JobScope, env: Record<string, string>): EvalScope {
   return {
     contexts: { ...job.contexts, env },
-    host: {
-      success: () => true,
-      failure: () => false,
-      cancelled: () => job.interruption() !== null,
-      hashFiles: () => "",
-    },
+    host: runLevelHost(() => job.interruption() !== null),
   };
 }
 

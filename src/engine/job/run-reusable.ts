@@ -3,12 +3,14 @@
  * secrets from `secrets:` or `inherit`, the callee's jobs run inside the same run (ids `caller/job`),
  * and `on.workflow_call.outputs` evaluated over the callee's `jobs` context.
  */
+import { runLevelHost } from "../../workflow/expression/evaluate";
 import { createError, isSluiceError } from "../../core/errors";
 import { coerceToString } from "../../workflow/expression/data";
 import { evaluateStringMap, evaluateToken } from "../../workflow/expression/template";
 import type { EvalScope } from "../../workflow/expression/template";
 import type { WorkflowDef } from "../../workflow/model";
 import { githubContext } from "../contexts";
+import type { Conclusion } from "../../store/types";
 import type { RunScope } from "../scope";
 import type { JobResult } from "../types";
 import { executeJobs } from "./execute-jobs";
@@ -34,32 +36,12 @@ export async function runReusableJob(
       vars: run.vars,
       secrets: run.secrets,
     },
-    host: { success: () => true, failure: () => false, cancelled: () => signal.aborted, hashFiles: () => "" },
+    host: runLevelHost(() => signal.aborted),
   };
   const fail = async (message: string) => {
     run.reporter.annotation(plan.ref, null, { level: "error", message });
-    const result: JobResult = {
-      id: def.id,
-      name: plan.ref.name,
-      matrix: plan.matrix,
-      conclusion: "failure",
-      outputs: {},
-      durationMs: Date.now() - started,
-      steps: [],
-      annotations: [{ level: "error", message }],
-    };
-    await run.store.createJob({
-      runId: run.identity.runId,
-      jobKey: def.id,
-      name: plan.ref.name,
-      matrix: plan.matrix,
-      status: "completed",
-      conclusion: "failure",
-      startedAt: new Date(started).toISOString(),
-      completedAt: new Date().toISOString(),
-      outputs: {},
-    });
-    run.reporter.jobFinished(plan.ref, result);
+    const annotations = [{ level: "error" as const, message }];
+    const result = await finishCaller(run, plan, started, "failure", {}, annotations);
     return { result, nested: [] };
   };
   let callee: WorkflowDef;
@@ -110,28 +92,7 @@ export async function runReusableJob(
   > | null;
   for (const [name, spec] of Object.entries(declared ?? {}))
     outputs[name] = coerceToString(spec?.value ?? "");
-  const result: JobResult = {
-    id: def.id,
-    name: plan.ref.name,
-    matrix: plan.matrix,
-    conclusion: outcome.conclusion,
-    outputs,
-    durationMs: Date.now() - started,
-    steps: [],
-    annotations: [],
-  };
-  await run.store.createJob({
-    runId: run.identity.runId,
-    jobKey: def.id,
-    name: plan.ref.name,
-    matrix: plan.matrix,
-    status: "completed",
-    conclusion: outcome.conclusion,
-    startedAt: new Date(started).toISOString(),
-    completedAt: new Date().toISOString(),
-    outputs,
-  });
-  run.reporter.jobFinished(plan.ref, result);
+  const result = await finishCaller(run, plan, started, outcome.conclusion, outputs, []);
   return { result, nested: outcome.results };
 }
 
@@ -141,4 +102,38 @@ function evaluateStringMapRaw(
 ): Record<string, unknown> {
   const v = evaluateToken(token, scope);
   return v && typeof v === "object" && !Array.isArray(v) ? v : {};
+}
+
+/** Records and reports the calling job once its reusable workflow has concluded (or failed to start). */
+async function finishCaller(
+  run: RunScope,
+  plan: JobInstancePlan,
+  started: number,
+  conclusion: Conclusion,
+  outputs: Record<string, string>,
+  annotations: JobResult["annotations"],
+): Promise<JobResult> {
+  const result: JobResult = {
+    id: plan.def.id,
+    name: plan.ref.name,
+    matrix: plan.matrix,
+    conclusion,
+    outputs,
+    durationMs: Date.now() - started,
+    steps: [],
+    annotations,
+  };
+  await run.store.createJob({
+    runId: run.identity.runId,
+    jobKey: plan.def.id,
+    name: plan.ref.name,
+    matrix: plan.matrix,
+    status: "completed",
+    conclusion,
+    startedAt: new Date(started).toISOString(),
+    completedAt: new Date().toISOString(),
+    outputs,
+  });
+  run.reporter.jobFinished(plan.ref, result);
+  return result;
 }

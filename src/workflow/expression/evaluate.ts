@@ -34,6 +34,15 @@ export interface HostFunctions {
   hashFiles(patterns: string[]): string;
 }
 
+/**
+ * Host functions where no step context exists (workflow env, concurrency, job outputs, reusable
+ * `with:`): status functions report an unfailed run, hashFiles is unavailable (GitHub allows it only
+ * in steps) and yields ''.
+ */
+export function runLevelHost(cancelled: () => boolean = () => false): HostFunctions {
+  return { success: () => !cancelled(), failure: () => false, cancelled, hashFiles: () => "" };
+}
+
 const hostFunctionInfo = [
   { name: "success", minArgs: 0, maxArgs: 0 },
   { name: "failure", minArgs: 0, maxArgs: 0 },
@@ -50,7 +59,8 @@ export function parseExpression(expression: string): Expr {
   if (!expr) {
     const tokens = new Lexer(expression).lex().tokens;
     // @actions/expressions 0.3.x unescapes only the first '' of a string literal; redo it properly.
-    for (const t of tokens) if (t.type === TokenType.STRING) t.value = t.lexeme.slice(1, -1).replaceAll("''", "'");
+    for (const t of tokens)
+      if (t.type === TokenType.STRING) t.value = t.lexeme.slice(1, -1).replaceAll("''", "'");
     expr = new Parser(tokens, contextNames, hostFunctionInfo).parse();
     if (parsedCache.size > 10_000) parsedCache.clear();
     parsedCache.set(expression, expr);
