@@ -139,7 +139,7 @@ export async function runRepository(req: RunRequest): Promise<RepositoryRun> {
           slots,
           loadWorkflow: (rel) => loadWorkflow(path.resolve(repoRoot, rel), repoRoot),
           hostEnv,
-          killGraceMs: req.killGraceMs,
+          killGraceMs: req.killGraceMs ?? killGraceFromEnv(req.env),
           debug: req.env.RUNNER_DEBUG === "1",
           defaultShell: config.run.shell,
           defaultTimeoutMinutes: config.run.timeoutMinutes,
@@ -206,4 +206,14 @@ function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v;
   return out;
+}
+
+/**
+ * SLUICE_KILL_GRACE_MS: how long cancelled steps get between SIGINT and SIGKILL (default 5000 ms);
+ * tests and impatient users shorten it. Anything but a non-negative integer is ignored.
+ */
+function killGraceFromEnv(env: NodeJS.ProcessEnv): number | undefined {
+  const raw = env.SLUICE_KILL_GRACE_MS?.trim();
+  if (!raw || !/^\d+$/.test(raw)) return undefined;
+  return Number(raw);
 }

@@ -56,6 +56,8 @@ export async function runWorkflow(opts: RunWorkflowOptions): Promise<RunResult> 
     sha: opts.event.sha,
     trigger: opts.trigger,
     inputs: opts.inputs,
+    // Owned from creation, so a crash at any point leaves a run that recoverOrphans repairs.
+    pid: process.pid,
   });
   const runDir = path.join(opts.stateDir, "runs", record.id);
   mkdirSync(runDir, { recursive: true });

@@ -24,6 +24,11 @@ export interface KyselyStoreOptions {
 /** Shortest id prefix `getRun` accepts; shorter ones would match too often to be meant. */
 export const MIN_ID_PREFIX = 4;
 
+/**
+ * A Store over an open, migrated Kysely database; dialect-specific subclasses open one. Hot-path
+ * writes (jobs, steps, updates, log chunks) go through {@link QueryTemplates}: one prepared
+ * statement each, with no query building after the first call of each shape.
+ */
 export class KyselyStore implements Store {
   private readonly now: () => Date;
   private readonly newId: () => string;

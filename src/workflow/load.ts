@@ -94,14 +94,14 @@ export function workflowError(displayPath: string, problems: Problem[]) {
 
 function classifyParseError(message: string): ErrorCode {
   if (/ at line \d+, column \d+/.test(message)) return "SLUICE_E_YAML";
-  // "Invalid cron expression" is a schedule problem, not a ${{ }} expression.
-  if (/\bcron\b/i.test(message)) return "SLUICE_E_WORKFLOW_SCHEMA";
   if (/expression|named-value|Unrecognized function|parameters|Unexpected symbol/i.test(message))
     return "SLUICE_E_EXPRESSION";
   return "SLUICE_E_WORKFLOW_SCHEMA";
 }
 
 function classifyConvertError(message: string): ErrorCode {
+  // "Invalid cron expression" is a bad schedule value, not a ${{ }} expression.
+  if (/\bcron\b/i.test(message)) return "SLUICE_E_WORKFLOW_SCHEMA";
   if (/Unexpected symbol|expression/i.test(message)) return "SLUICE_E_EXPRESSION";
   return "SLUICE_E_WORKFLOW_INVALID";
 }

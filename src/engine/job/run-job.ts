@@ -3,7 +3,7 @@
  * outputs, conclude, and record everything. Cancellation and timeouts come in through `signal`.
  */
 import { runLevelHost } from "../../workflow/expression/evaluate";
-import { appendFileSync, mkdirSync } from "node:fs";
+import { appendFileSync, mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { isSluiceError } from "../../core/errors";
 import type { Conclusion } from "../../store/types";
@@ -76,7 +76,7 @@ export async function runJobInstance(
     );
   }
   const result: JobResult = {
-    id: plan.def.id,
+    id: plan.ref.id,
     name: plan.ref.name,
     matrix: plan.matrix,
     conclusion,
@@ -159,6 +159,9 @@ function createJobScope(
     cancel.removeEventListener("abort", onCancel);
     // GitHub ends orphan processes (background servers a step started) when the job completes.
     for (const p of job.processes) p.killGroup();
+    // Like the runner's temp directory, the job's scripts and file-command files go with the job:
+    // scripts hold the values of their ${{ }} expressions, secrets included.
+    rmSync(dir, { recursive: true, force: true });
   };
   return { job, frame, dispose };
 }

@@ -114,7 +114,7 @@ async function finishCaller(
   annotations: JobResult["annotations"],
 ): Promise<JobResult> {
   const result: JobResult = {
-    id: plan.def.id,
+    id: plan.ref.id,
     name: plan.ref.name,
     matrix: plan.matrix,
     conclusion,

@@ -103,7 +103,8 @@ export async function runStep(
     outcome,
     conclusion,
     exitCode,
-    outputs,
+    // Later steps see the real values; the stored copy is masked like the logs.
+    outputs: Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, job.run.masker.mask(v)])),
     completedAt: new Date().toISOString(),
   });
   job.run.reporter.stepFinished(job.ref, ref, result);
