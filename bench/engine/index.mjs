@@ -3,17 +3,19 @@
 // Workloads (generated into temp git repos):
 //   independent<N>: N jobs with no `needs`, one `run: "true"` step each, at --concurrency = cores;
 //   chain<N>:       N jobs, each needing the previous one (parallelism 1).
-// Floor: N × `bash -c true` spawned from this Node process with child_process.spawn, output piped as
-// sluice pipes it, at the same parallelism (cores for independent, 1 for the chain). Sluice runs each
-// step as `bash -e <script file>`, so both sides start the same shell once per step.
+// Floor (floor.mjs, its own small Node process): N × `bash -c true` via child_process.spawn, output
+// piped as sluice pipes it, at the same parallelism (cores for independent, 1 for the chain), timed
+// around the spawning alone. Sluice runs each step as `bash -e <script file>`: one shell per step on
+// both sides.
 // Sluice is driven as a user drives it: `node bin/sluice.js run --json` in the repo, timed from spawn
 // to exit, so its wall time includes Node startup, loading the bundle, git, and opening the store.
-// `fixedMs` (a 1-job workflow) shows that per-invocation cost; the rest is per-job overhead.
+// `fixed` (a 1-job workflow) is that per-invocation cost; `perJobOverheadMs` is the rest, per job.
 // Every figure is the median of SLUICE_BENCH_REPEATS runs (default 3); sluice and floor runs are
-// interleaved (alternating which goes first) so machine noise hits both.
+// interleaved (alternating which goes first) so machine noise hits both. CPU figures (user + sys,
+// children included, from GNU time) are steadier than wall time on a busy machine.
 //
 // Env: SLUICE_BENCH_JOBS (300), SLUICE_BENCH_REPEATS (3), SLUICE_BENCH_CONCURRENCY (cores),
-//      SLUICE_BENCH_KEEP=1 keeps the temp repos.
+//      SLUICE_BENCH_TMPDIR (os.tmpdir(); e.g. /dev/shm to take the disk out), SLUICE_BENCH_KEEP=1.
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -175,7 +177,7 @@ const round = (x, d = 1) => (x === null ? null : Math.round(x * 10 ** d) / 10 **
 async function main() {
   if (!existsSync(path.join(root, "dist", "cli.js")))
     throw new Error("dist/cli.js is missing: run `npm run build`");
-  const tmp = mkdtempSync(path.join(os.tmpdir(), "sluice-bench-"));
+  const tmp = mkdtempSync(path.join(process.env.SLUICE_BENCH_TMPDIR ?? os.tmpdir(), "sluice-bench-"));
   tmpDir = tmp;
   const withLibrary = await libraryAvailable();
   try {
@@ -225,6 +227,8 @@ async function main() {
         sluiceMs: round(sluiceMs),
         floorMs: round(floorMs),
         overheadRatio: round(sluiceMs / floorMs, 2),
+        // Each repetition's own sluice/floor pair: less sensitive to a noisy repetition.
+        pairedRatios: w.sluice.map((r, i) => round(r.ms / w.floor[i].ms, 2)),
         peakRssMb: round(med(w.sluice, "rssMb")),
         // Wall time beyond the floor, per job, after taking out the per-invocation cost (fixedMs).
         perJobOverheadMs: round((sluiceMs - fixedMs - floorMs) / JOBS, 2),
@@ -252,6 +256,7 @@ async function main() {
       concurrency: CONCURRENCY,
       cores: os.availableParallelism(),
       node: process.version,
+      tmpdir: path.dirname(tmp),
       measuredWith: haveGnuTime ? "/usr/bin/time -f '%M %U %S'" : "process.resourceUsage().maxRSS",
       // Other work on the machine inflates both sides; a high load average means noisy figures.
       loadAverage: os.loadavg().map((x) => round(x, 2)),

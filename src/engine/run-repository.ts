@@ -125,7 +125,11 @@ export async function runRepository(req: RunRequest): Promise<RepositoryRun> {
           stateDir,
           event: {
             ...event,
-            payload: { ...event.payload, ...(event.name === "workflow_dispatch" ? { inputs } : {}) },
+            payload: {
+              ...event.payload,
+              // The webhook payload carries inputs as strings; only the inputs context is typed.
+              ...(event.name === "workflow_dispatch" ? { inputs: payloadInputs(inputs) } : {}),
+            },
           },
           trigger: req.trigger ?? "cli",
           secrets,
@@ -216,4 +220,8 @@ function killGraceFromEnv(env: NodeJS.ProcessEnv): number | undefined {
   const raw = env.SLUICE_KILL_GRACE_MS?.trim();
   if (!raw || !/^\d+$/.test(raw)) return undefined;
   return Number(raw);
+}
+
+function payloadInputs(inputs: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, String(v)]));
 }

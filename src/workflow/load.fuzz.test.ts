@@ -370,7 +370,7 @@ function nestingCases(): Array<[string, string]> {
   return out;
 }
 
-function aliasCases(): Array<[string, string]> {
+function yamlFeatureCases(): Array<[string, string]> {
   const small = (levels: number) => aliasBomb(levels, 4);
   return [
     ["undefined alias as a value", ci.replace("runs-on: ubuntu-latest", "runs-on: *nope")],
@@ -382,6 +382,13 @@ function aliasCases(): Array<[string, string]> {
     ["anchor redefined", anchors.replace("env: *env", "env: &os\n      C: '3'")],
     ["small alias expansion (4^3)", small(3)],
     ["alias expansion (4^6)", small(6)],
+    ["number as a key", ci.replace("  NODE_ENV: test", "  0x1F: test")],
+    ["boolean as a key", dispatch.replace("        default: patch", "        true: patch")],
+    ["null as a key", ci.replace("  NODE_ENV: test", "  ~: test")],
+    ["sequence as a key", ci.replace("  NODE_ENV: test", "  [a, b]: test")],
+    ["!!binary value", ci.replace("NODE_ENV: test", "NODE_ENV: !!binary aGVsbG8=")],
+    ["empty !!binary as on:", anchors.replace("on: [push]", "on: !!binary")],
+    ["comment only", "# nothing here yet\n"],
   ];
 }
 
@@ -528,8 +535,8 @@ describe(`workflow loader fuzz (seed ${SEED})`, () => {
     expect(await checkAll(nestingCases())).toEqual([]);
   });
 
-  it("anchors and aliases", async () => {
-    expect(await checkAll(aliasCases())).toEqual([]);
+  it("anchors, aliases, tags and non-string keys", async () => {
+    expect(await checkAll(yamlFeatureCases())).toEqual([]);
   });
 
   it("line mutations of valid workflows", async () => {

@@ -6,6 +6,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import {
   convertWorkflowTemplate,
+  isBasicExpression,
   isLiteral,
   NoOperationTraceWriter,
   parseWorkflow,
@@ -238,9 +239,12 @@ function restoreNumberInputs(on: Map<string, TemplateToken>, events: WorkflowTem
     for (const [name, raw] of mappingEntries(mappingEntries(on.get(trigger)).get("inputs"))) {
       const entries = mappingEntries(raw);
       const spec = specs[name];
+      const fallback = entries.get("default");
+      // workflow_call defaults may be expressions, which the converter drops; keep the token, the
+      // caller evaluates it (run-reusable.ts).
+      if (spec && fallback && isBasicExpression(fallback)) spec.default = fallback;
       if (!spec || literalString(entries.get("type")) !== "number") continue;
       spec.type = "number";
-      const fallback = entries.get("default");
       if (fallback && isLiteral(fallback)) spec.default = fallback.toJSON();
     }
   }

@@ -23,10 +23,21 @@ const DOT_SLUICE = "dot-sluice";
 /** Files of a fixture directory that describe the case instead of belonging to the repository. */
 const CASE_FILES = ["expected.json"];
 
-const GIT_IDENTITY = ["-c", "user.name=Sluice Test", "-c", "user.email=test@sluice.invalid", "-c", "commit.gpgsign=false"];
+const GIT_IDENTITY = [
+  "-c",
+  "user.name=Sluice Test",
+  "-c",
+  "user.email=test@sluice.invalid",
+  "-c",
+  "commit.gpgsign=false",
+];
 
 export function git(cwd: string, args: string[]): string {
-  return execFileSync("git", [...GIT_IDENTITY, ...args], { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
+  return execFileSync("git", [...GIT_IDENTITY, ...args], {
+    cwd,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+  }).trim();
 }
 
 /** An empty temporary directory; the caller removes it. */
@@ -39,7 +50,8 @@ export function createFixtureRepo(fixtureDir: string, history: RepoHistory = {})
   const repo = makeTempDir("sluice-golden-");
   cpSync(fixtureDir, repo, { recursive: true });
   for (const file of CASE_FILES) rmSync(path.join(repo, file), { force: true });
-  if (existsSync(path.join(repo, DOT_SLUICE))) renameSync(path.join(repo, DOT_SLUICE), path.join(repo, ".sluice"));
+  if (existsSync(path.join(repo, DOT_SLUICE)))
+    renameSync(path.join(repo, DOT_SLUICE), path.join(repo, ".sluice"));
   initRepo(repo, history);
   return repo;
 }

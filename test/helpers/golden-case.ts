@@ -47,6 +47,8 @@ export interface JobExpectation {
 export interface GoldenCase {
   /** What GitHub Actions behaviour the case pins down (documentation only). */
   description: string;
+  /** Checked by its own test in golden.test.ts (several processes at once), not by the generic one. */
+  custom?: boolean;
   /** Arguments after `sluice run`. */
   args: string[];
   /** Extra environment of the sluice process. */
@@ -119,16 +121,23 @@ export function checkCase(c: GoldenCase, result: CliResult, repo: string): void 
   const store = readStore(repo);
   if (c.nothingRan) expect(store.runs, "no run may be recorded").toEqual([]);
 
-  const report = c.args.includes("--json") && result.stdout.trim().startsWith("{") ? (JSON.parse(result.stdout) as JsonReport) : null;
+  const report =
+    c.args.includes("--json") && result.stdout.trim().startsWith("{")
+      ? (JSON.parse(result.stdout) as JsonReport)
+      : null;
   if (c.args.includes("--json") && c.exitCode !== 2) expect(report, context).not.toBeNull();
   if (report) checkReport(c, report, context);
 
   const runIds = report ? report.runs.map((r) => r.runId) : store.runs.slice(-1).map((r) => r.id);
   const logs = runIds.map((id) => runLogText(store, id)).join("\n");
   for (const s of c.logContains ?? []) expect(logs, `stored logs should contain ${s}`).toContain(s);
-  for (const s of c.logNotContains ?? []) expect(logs, `stored logs should not contain ${s}`).not.toContain(s);
+  for (const s of c.logNotContains ?? [])
+    expect(logs, `stored logs should not contain ${s}`).not.toContain(s);
   for (const secret of c.notStored ?? []) {
-    expect(filesContaining(path.join(repo, ".sluice"), secret), `files under .sluice holding "${secret}"`).toEqual([]);
+    expect(
+      filesContaining(path.join(repo, ".sluice"), secret),
+      `files under .sluice holding "${secret}"`,
+    ).toEqual([]);
   }
   for (const [rel, needles] of Object.entries(c.filesContain ?? {})) {
     const file = path.join(repo, rel.replaceAll("{runId}", runIds[0] ?? ""));
@@ -142,18 +151,28 @@ function checkReport(c: GoldenCase, report: JsonReport, context: string): void {
   if (c.conclusion !== undefined) expect(report.conclusion, context).toBe(c.conclusion);
   if (c.workflowsRun) expect(report.runs.map((r) => r.workflow).sort()).toEqual([...c.workflowsRun].sort());
   for (const [workflow, conclusion] of Object.entries(c.runConclusions ?? {})) {
-    expect(report.runs.find((r) => r.workflow === workflow)?.conclusion, `run of ${workflow}`).toBe(conclusion);
+    expect(report.runs.find((r) => r.workflow === workflow)?.conclusion, `run of ${workflow}`).toBe(
+      conclusion,
+    );
   }
   if (c.skipped) {
     expect(report.skipped.map((s) => s.workflow).sort()).toEqual(c.skipped.map((s) => s.workflow).sort());
     for (const s of c.skipped) {
-      if (s.reasonContains) expect(report.skipped.find((r) => r.workflow === s.workflow)?.reason).toContain(s.reasonContains);
+      if (s.reasonContains)
+        expect(report.skipped.find((r) => r.workflow === s.workflow)?.reason).toContain(s.reasonContains);
     }
   }
-  if (c.jobCount !== undefined) expect(report.jobs.map((j) => j.name), context).toHaveLength(c.jobCount);
+  if (c.jobCount !== undefined)
+    expect(
+      report.jobs.map((j) => j.name),
+      context,
+    ).toHaveLength(c.jobCount);
   for (const [name, want] of Object.entries(c.jobs ?? {})) {
     const matches = report.jobs.filter((j) => j.name === name);
-    expect(matches.length, `exactly one job named "${name}" in ${report.jobs.map((j) => j.name).join(", ")}`).toBe(1);
+    expect(
+      matches.length,
+      `exactly one job named "${name}" in ${report.jobs.map((j) => j.name).join(", ")}`,
+    ).toBe(1);
     checkJob(name, want, matches[0]!);
   }
   for (const [id, cells] of Object.entries(c.matrices ?? {})) {
@@ -170,8 +189,13 @@ function checkJob(name: string, want: JobExpectation, job: JsonReport["jobs"][nu
     expect(Object.keys(job.outputs).sort(), where).toEqual([...new Set(named)].sort());
     expect(job.outputs, where).toMatchObject(want.outputs);
   }
-  for (const [k, re] of Object.entries(want.outputsMatch ?? {})) expect(job.outputs[k], where).toMatch(new RegExp(re));
-  if (want.stepNames) expect(job.steps.map((s) => s.name), where).toEqual(want.stepNames);
+  for (const [k, re] of Object.entries(want.outputsMatch ?? {}))
+    expect(job.outputs[k], where).toMatch(new RegExp(re));
+  if (want.stepNames)
+    expect(
+      job.steps.map((s) => s.name),
+      where,
+    ).toEqual(want.stepNames);
   for (const [key, stepWant] of Object.entries(want.steps ?? {})) {
     const steps = job.steps.filter((s) => s.id === key || s.name === key);
     expect(steps.length, `exactly one step "${key}" in ${where}`).toBe(1);

@@ -22,7 +22,12 @@ export interface CliResult {
 export function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, CI: "true", NO_COLOR: "1" };
   for (const key of Object.keys(env)) {
-    if (key.startsWith("VITEST") || key === "SLUICE_TEST" || key === "RUNNER_DEBUG" || key === "NODE_OPTIONS") {
+    if (
+      key.startsWith("VITEST") ||
+      key === "SLUICE_TEST" ||
+      key === "RUNNER_DEBUG" ||
+      key === "NODE_OPTIONS"
+    ) {
       delete env[key];
     }
   }
@@ -32,6 +37,8 @@ export function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 export interface SpawnOptions {
   cwd: string;
   env?: Record<string, string>;
+  /** Start the CLI in its own process group (signal the group with `process.kill(-pid, sig)`). */
+  detached?: boolean;
 }
 
 /** Starts `sluice <args>` in `cwd`; the caller owns the child (signals, waiting). */
@@ -40,6 +47,7 @@ export function spawnSluice(args: string[], opts: SpawnOptions): ChildProcess {
     cwd: opts.cwd,
     env: cliEnv(opts.env),
     stdio: ["ignore", "pipe", "pipe"],
+    detached: opts.detached ?? false,
   });
 }
 
@@ -51,7 +59,9 @@ export function collect(child: ChildProcess): Promise<CliResult> {
   child.stdout?.setEncoding("utf8").on("data", (s: string) => (stdout += s));
   child.stderr?.setEncoding("utf8").on("data", (s: string) => (stderr += s));
   return new Promise((resolve) => {
-    child.once("close", (code, signal) => resolve({ code, signal, stdout, stderr, durationMs: Date.now() - started }));
+    child.once("close", (code, signal) =>
+      resolve({ code, signal, stdout, stderr, durationMs: Date.now() - started }),
+    );
   });
 }
 
@@ -61,7 +71,11 @@ export function runSluice(args: string[], opts: SpawnOptions): Promise<CliResult
 }
 
 /** Resolves once `predicate(stdout so far)` holds; rejects after `timeoutMs`. */
-export function waitForOutput(child: ChildProcess, predicate: (stdout: string) => boolean, timeoutMs: number): Promise<string> {
+export function waitForOutput(
+  child: ChildProcess,
+  predicate: (stdout: string) => boolean,
+  timeoutMs: number,
+): Promise<string> {
   let seen = "";
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {

@@ -62,6 +62,7 @@ export async function executeJobs(run: RunScope, opts: ExecuteJobsOptions): Prom
   const running = new Map<string, Promise<void>>();
   const events: Array<() => void> = [];
   const started = new Set<string>();
+  const expandedAfterCancel = new Set<string>();
   /** Records of instances cancelled before they started (fail-fast, run cancellation), in flight. */
   const pendingRecords: Array<Promise<void>> = [];
   let wake: (() => void) | null = null;
@@ -101,6 +102,7 @@ export async function executeJobs(run: RunScope, opts: ExecuteJobsOptions): Prom
           cancelled: state.cancelled,
         });
         if (expansion.kind === "run") {
+          if (state.cancelled) expandedAfterCancel.add(def.id);
           instances.set(def.id, expansion.instances);
           markExpanded(state, def.id, {
             count: expansion.instances.length,
@@ -127,7 +129,9 @@ export async function executeJobs(run: RunScope, opts: ExecuteJobsOptions): Prom
         const key = `${action.jobId}#${action.index}`;
         started.add(key);
         const controller = new AbortController();
-        if (state.cancelled) controller.abort();
+        // Jobs expanded after the run was cancelled run only because their `if` held (always(),
+        // cancelled()): as on GitHub they run to their end. Earlier jobs' instances stop.
+        if (state.cancelled && !expandedAfterCancel.has(action.jobId)) controller.abort();
         controllers.set(key, controller);
         const p = startInstance(action.jobId, action.index, controller.signal).then((result) => {
           events.push(() => {

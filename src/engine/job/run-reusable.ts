@@ -3,6 +3,8 @@
  * secrets from `secrets:` or `inherit`, the callee's jobs run inside the same run (ids `caller/job`),
  * and `on.workflow_call.outputs` evaluated over the callee's `jobs` context.
  */
+import { isBasicExpression } from "@actions/workflow-parser";
+import type { TemplateToken } from "@actions/workflow-parser/templates/tokens/index";
 import { runLevelHost } from "../../workflow/expression/evaluate";
 import { createError, isSluiceError } from "../../core/errors";
 import { coerceToString } from "../../workflow/expression/data";
@@ -56,6 +58,15 @@ export async function runReusableJob(
         `${callee.path} has no on.workflow_call trigger, so it cannot be called`,
       );
     const given = evaluateStringMapRaw(def.with, scope);
+    // Expression defaults (`default: ${{ github.ref_name }}`) are evaluated for the call.
+    const givenNames = new Set(Object.keys(given).map((k) => k.toLowerCase()));
+    for (const [name, spec] of Object.entries(call.inputs ?? {})) {
+      const fallback: unknown = spec.default;
+      const isToken = typeof fallback === "object" && fallback !== null;
+      if (!givenNames.has(name.toLowerCase()) && isToken && isBasicExpression(fallback as TemplateToken)) {
+        given[name] = evaluateToken(fallback as TemplateToken, scope);
+      }
+    }
     inputs = coerceInputs(call.inputs ?? {}, given, `${def.id}.with`);
     secrets = def.secrets === "inherit" ? run.secrets : evaluateStringMap(def.secrets, scope);
     for (const [name, spec] of Object.entries(call.secrets ?? {})) {

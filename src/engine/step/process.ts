@@ -29,8 +29,9 @@ export async function runStepProcess(
     interrupted = true;
     stop();
   };
-  if (job.signal.aborted) onAbort();
-  else job.signal.addEventListener("abort", onAbort, { once: true });
+  // A step that starts after its job was interrupted was chosen by its `if` (always(), cancelled()):
+  // as on GitHub it runs to its end; only an interruption while it runs stops it.
+  if (!job.signal.aborted) job.signal.addEventListener("abort", onAbort, { once: true });
   const timer =
     timeoutMs !== undefined
       ? setTimeout(() => {

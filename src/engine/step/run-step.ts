@@ -45,7 +45,8 @@ export async function runStep(
   const ref: StepRef = {
     index: n,
     id: def.id,
-    name: namePrefix + (synthetic?.name ?? displayName(def, scope)),
+    // A name may interpolate a secret: mask it like any output (it is printed and stored).
+    name: namePrefix + job.run.masker.mask(synthetic?.name ?? displayName(def, scope)),
   };
   const record = await job.run.store.createStep({
     jobId: job.recordId,

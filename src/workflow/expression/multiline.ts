@@ -42,6 +42,8 @@ function multilineTemplate(token: BasicExpressionToken): MultilineTemplate | nul
   const originals = token.originalExpressions;
   const source = token.source;
   if (!originals || originals.length === 0 || !source || !source.includes("\n")) return null;
+  // An explicit indentation indicator (`|2`) is relative to the parent's indentation, unknown here.
+  if (token.blockScalarHeader && /\d/.test(token.blockScalarHeader)) return null;
   let value: unknown;
   try {
     value = parse(token.blockScalarHeader ? `${token.blockScalarHeader}\n${source}` : source);
