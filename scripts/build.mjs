@@ -20,7 +20,9 @@ await build({
   // Native addons and packages that load files relative to themselves stay external.
   external: ["better-sqlite3"],
   // Some bundled CommonJS dependencies call require(); give the ESM bundle a real one.
-  banner: { js: "import { createRequire as __sluiceCreateRequire } from 'node:module'; const require = __sluiceCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __sluiceCreateRequire } from 'node:module'; const require = __sluiceCreateRequire(import.meta.url);",
+  },
   define: { __SLUICE_VERSION__: JSON.stringify(pkg.version) },
   logLevel: "warning",
 });

@@ -1,1 +1,10 @@
+/** Sluice's public API: the engine as a library (the CLI is a thin layer over these). */
 export * from "./core/errors";
+export { runRepository } from "./engine/run-repository";
+export type { RunRequest, RepositoryRun } from "./engine/run-repository";
+export { silentReporter } from "./engine/types";
+export type { RunReporter, RunResult, JobResult, StepResult, EventInfo } from "./engine/types";
+export { validateRepository } from "./engine/validate";
+export { parseWorkflowText, loadWorkflow } from "./workflow/load";
+export { openStore } from "./store/registry";
+export type { Store } from "./store/types";

@@ -51,17 +51,29 @@ export const errorCodes = {
     exit: 1,
     summary: "actions/setup-node asked for a Node version the host does not have.",
   },
-  SLUICE_E_PYTHON_VERSION: { exit: 1, summary: "actions/setup-python asked for a Python version the host does not have." },
+  SLUICE_E_PYTHON_VERSION: {
+    exit: 1,
+    summary: "actions/setup-python asked for a Python version the host does not have.",
+  },
   SLUICE_E_CACHE: { exit: 1, summary: "actions/cache could not save or restore an entry." },
   SLUICE_E_ARTIFACT: { exit: 1, summary: "An artifact could not be uploaded or downloaded." },
   SLUICE_E_STEP_TIMEOUT: { exit: 1, summary: "A step or job exceeded its timeout-minutes." },
-  SLUICE_E_REPORT_PARSE: { exit: 2, summary: "A report file (JUnit, lcov, SARIF…) is malformed or truncated." },
-  SLUICE_E_REPORT_FORMAT: { exit: 2, summary: "A report's format cannot be recognised; name it with format:path." },
+  SLUICE_E_REPORT_PARSE: {
+    exit: 2,
+    summary: "A report file (JUnit, lcov, SARIF…) is malformed or truncated.",
+  },
+  SLUICE_E_REPORT_FORMAT: {
+    exit: 2,
+    summary: "A report's format cannot be recognised; name it with format:path.",
+  },
   SLUICE_E_RUN_NOT_FOUND: { exit: 2, summary: "No run with the given id exists in the store." },
   SLUICE_E_STORE: { exit: 3, summary: "The store (database) failed." },
   SLUICE_E_CONFIG: { exit: 2, summary: "sluice.yml is invalid." },
   SLUICE_E_INIT_EXISTS: { exit: 2, summary: "`sluice init` would overwrite an existing file (use --force)." },
-  SLUICE_E_PREREQUISITE: { exit: 2, summary: "A program Sluice needs (git, a shell) is missing or failed before anything ran." },
+  SLUICE_E_PREREQUISITE: {
+    exit: 2,
+    summary: "A program Sluice needs (git, a shell) is missing or failed before anything ran.",
+  },
   SLUICE_E_INTERNAL: { exit: 3, summary: "An unexpected internal error; please report it." },
 } as const satisfies Record<string, { exit: 0 | 1 | 2 | 3; summary: string }>;
 

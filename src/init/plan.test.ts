@@ -149,11 +149,17 @@ describe("the generated sluice.yml", () => {
 });
 
 describe("generated workflows pass the workflow loader", () => {
-  const generic: DetectedProject = { kind: "generic", defaultBranch: "main", warnings: [] } as DetectedProject;
+  const generic: DetectedProject = {
+    kind: "generic",
+    defaultBranch: "main",
+    warnings: [],
+  } as DetectedProject;
   for (const project of [node, python, generic]) {
     it(`${project.kind}: GitHub's parser and Sluice's rules accept ci.yml`, async () => {
       const { parseWorkflowText } = await import("../workflow/load");
-      for (const file of planInit(project).files.filter((f) => f.path.endsWith(".yml") && f.path.includes("workflows"))) {
+      for (const file of planInit(project).files.filter(
+        (f) => f.path.endsWith(".yml") && f.path.includes("workflows"),
+      )) {
         const parsed = await parseWorkflowText(file.content, file.path, `/repo/${file.path}`);
         expect(parsed.problems).toEqual([]);
         expect(parsed.workflow?.jobs.length).toBeGreaterThan(0);

@@ -19,6 +19,7 @@ import type { ErrorCode, Problem } from "../core/errors";
 import type { JobDef, RunDefaults, StepDef, WorkflowDef } from "./model";
 import { literalString, mappingEntries, tokenLocation } from "./tokens";
 import { findNeedsCycle } from "./needs-graph";
+import { checkYamlShape } from "./yaml-guard";
 
 /** ErrorPolicy.TryConversion: convert even after parse errors so one pass reports every problem. */
 const TRY_CONVERSION = 1;
@@ -37,6 +38,8 @@ export async function parseWorkflowText(
   displayPath: string,
   absPath: string,
 ): Promise<ParsedWorkflow> {
+  const shape = checkYamlShape(content, displayPath);
+  if (shape.length > 0) return { workflow: null, problems: shape };
   const parsed = parseWorkflow({ name: displayPath, content }, new NoOperationTraceWriter());
   const parseErrors = parsed.context.errors.getErrors().length;
   let template: WorkflowTemplate | undefined;

@@ -50,7 +50,12 @@ async function requestedSpec(ctx: BuiltinContext): Promise<string> {
   const file = ctx.input("python-version-file");
   if (!file) return "";
   const text = await readFile(resolve(ctx.workspace, file), "utf8");
-  return text.split(/\r?\n/).find((l) => l.trim() && !l.startsWith("#"))?.trim() ?? "";
+  return (
+    text
+      .split(/\r?\n/)
+      .find((l) => l.trim() && !l.startsWith("#"))
+      ?.trim() ?? ""
+  );
 }
 
 export const setupPythonAction: BuiltinAction = {
@@ -59,11 +64,18 @@ export const setupPythonAction: BuiltinAction = {
     const spec = await requestedSpec(ctx);
     const candidates = await findHostPythons(ctx);
     const range = spec ? pythonRange(spec) : "*";
-    if (range === null) throw createError("SLUICE_E_PYTHON_VERSION", `python-version "${spec}" is not a version Sluice can check offline`);
+    if (range === null)
+      throw createError(
+        "SLUICE_E_PYTHON_VERSION",
+        `python-version "${spec}" is not a version Sluice can check offline`,
+      );
     const match = candidates.find((c) => semver.satisfies(c.version, range));
     if (!match) {
       const have = candidates.map((c) => `${c.version} (${c.binary})`).join(", ") || "none on PATH";
-      throw createError("SLUICE_E_PYTHON_VERSION", `python-version "${spec}" is not available on this host (found: ${have}); Sluice does not download Python`);
+      throw createError(
+        "SLUICE_E_PYTHON_VERSION",
+        `python-version "${spec}" is not available on this host (found: ${have}); Sluice does not download Python`,
+      );
     }
     // A shim directory makes `python` and `python3` both the chosen interpreter for later steps.
     const shims = join(ctx.stateDir, "tool-cache", "python", match.version);
