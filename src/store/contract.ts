@@ -3,6 +3,7 @@
  * Call `describeStoreContract` from an implementation's test file with a factory returning a fresh,
  * empty, migrated store; the suite closes each store it makes.
  */
+import { describeGateResultsContract } from "./contract-gate-results";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ErrorCode } from "../core/errors";
 import type { JobRecord, NewRun, RunRecord, StepRecord, Store } from "./types";
@@ -72,6 +73,8 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     afterEach(async () => {
       await store.close();
     });
+
+    describeGateResultsContract(async (fn) => fn(store));
 
     describe("runs", () => {
       it("creates queued runs with fresh ids and consecutive numbers", async () => {

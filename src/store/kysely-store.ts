@@ -11,7 +11,17 @@ import { QueryTemplates } from "./query-templates";
 import { recoverOrphanedRuns } from "./recover-orphans";
 import { RUN_NUMBER_COUNTER } from "./schema";
 import type { JobsTable, RunsTable, StepsTable, StoreDatabase } from "./schema";
-import type { JobRecord, NewRun, RunFilter, RunRecord, StepRecord, Store } from "./types";
+import { insertGateResult, selectGateResults, selectLatestGateResult } from "./gate-results";
+import type {
+  GateResultQuery,
+  GateResultRecord,
+  JobRecord,
+  NewRun,
+  RunFilter,
+  RunRecord,
+  StepRecord,
+  Store,
+} from "./types";
 
 /** Injected so tests and replays control time and ids (DESIGN.md: clock and randomness are injected). */
 export interface KyselyStoreOptions {
@@ -227,6 +237,22 @@ export class KyselyStore implements Store {
 
   recoverOrphans(isAlive: (pid: number) => boolean): Promise<string[]> {
     return this.guard("recover orphaned runs", () => recoverOrphanedRuns(this.db, isAlive, this.now()));
+  }
+
+  recordGateResult(result: Omit<GateResultRecord, "id" | "createdAt">): Promise<GateResultRecord> {
+    const record: GateResultRecord = { ...result, id: this.newId(), createdAt: this.now().toISOString() };
+    return this.guard("record a gate result", async () => {
+      await insertGateResult(this.db, record);
+      return record;
+    });
+  }
+
+  latestGateResult(query: GateResultQuery): Promise<GateResultRecord | null> {
+    return this.guard("read gate results", () => selectLatestGateResult(this.db, query));
+  }
+
+  listGateResults(runId: string): Promise<GateResultRecord[]> {
+    return this.guard("list gate results", () => selectGateResults(this.db, runId));
   }
 
   async close(): Promise<void> {

@@ -73,12 +73,30 @@ export interface CountersTable {
   value: number;
 }
 
+/** `gate_results`: one row per quality-gate evaluation. */
+export interface GateResultsTable {
+  id: string;
+  gate: string;
+  run_id: string | null;
+  ref: string;
+  sha: string;
+  environment: string | null;
+  /** 1 when no fail-severity rule failed. */
+  passed: number;
+  /** JSON: the metrics the rules saw. */
+  metrics: string;
+  /** JSON: each rule's outcome. */
+  rules: string;
+  created_at: string;
+}
+
 export interface StoreDatabase {
   runs: RunsTable;
   jobs: JobsTable;
   steps: StepsTable;
   step_logs: StepLogsTable;
   counters: CountersTable;
+  gate_results: GateResultsTable;
 }
 
 /** The `counters.name` of the run-number counter. */

@@ -88,6 +88,32 @@ export interface NewRun {
   pid?: number | null;
 }
 
+/** A recorded quality-gate evaluation (see src/gate). */
+export interface GateResultRecord {
+  id: string;
+  gate: string;
+  /** The run whose step evaluated it, or null for `sluice gate` outside a run. */
+  runId: string | null;
+  ref: string;
+  sha: string;
+  environment: string | null;
+  passed: boolean;
+  /** The metrics model the rules were evaluated against (nested objects of numbers). */
+  metrics: Record<string, unknown>;
+  /** Each rule's outcome, as the gate module reports it. */
+  rules: unknown[];
+  createdAt: string;
+}
+
+export interface GateResultQuery {
+  gate: string;
+  ref: string;
+  /** Only results that passed (the baseline is the last passing result). */
+  passedOnly?: boolean;
+  /** Ignore results of this run (a rerun must not compare with itself). */
+  excludeRunId?: string;
+}
+
 export interface Store {
   /**
    * Creates a run in status `queued`, assigning a random id and the next run number (1, 2, …; unique
@@ -140,5 +166,12 @@ export interface Store {
   recoverOrphans(isAlive: (pid: number) => boolean): Promise<string[]>;
 
   /** Releases the connection; idempotent. No other method may be called afterwards. */
+  /** Records a gate evaluation; returns it with id and createdAt. */
+  recordGateResult(result: Omit<GateResultRecord, "id" | "createdAt">): Promise<GateResultRecord>;
+  /** The newest matching gate result, or null. */
+  latestGateResult(query: GateResultQuery): Promise<GateResultRecord | null>;
+  /** Gate results recorded by a run, oldest first. */
+  listGateResults(runId: string): Promise<GateResultRecord[]>;
+
   close(): Promise<void>;
 }

@@ -2,6 +2,7 @@ import { Migrator } from "kysely";
 import type { Kysely, Migration, MigrationProvider } from "kysely";
 import { createError } from "../../core/errors";
 import { initialMigration } from "./001-initial";
+import { gateResultsMigration } from "./002-gate-results";
 
 /**
  * Every migration, keyed by name; Kysely applies them in name order, so names start with a
@@ -11,6 +12,7 @@ import { initialMigration } from "./001-initial";
  */
 export const migrations: Readonly<Record<string, Migration>> = {
   "001-initial": initialMigration,
+  "002-gate-results": gateResultsMigration,
 };
 
 /** A MigrationProvider over an in-memory record (Kysely only ships a filesystem provider). */

@@ -8,6 +8,7 @@ import { build } from "esbuild";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { describeStoreContract, newJob, newRun, newStep } from "../contract";
+import { migrations } from "../migrations/index";
 import { isPidAlive } from "../pid";
 import { defaultStorePath, openStore } from "../registry";
 import { SqliteStore } from "./sqlite-store";
@@ -32,7 +33,7 @@ describe("SqliteStore", () => {
     await reopened.close();
     const raw = new Database(path, { readonly: true });
     expect(raw.pragma("journal_mode", { simple: true })).toBe("wal");
-    expect(raw.prepare("select name from kysely_migration").pluck().all()).toEqual(["001-initial"]);
+    expect(raw.prepare("select name from kysely_migration order by name").pluck().all()).toEqual(Object.keys(migrations).sort());
     raw.close();
   });
 
