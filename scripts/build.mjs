@@ -1,11 +1,14 @@
 // Bundles the CLI with esbuild. Bundling is required, not an optimisation: @actions/workflow-parser
 // imports its JSON schema without import attributes, which plain Node 20 refuses to load.
 import { build } from "esbuild";
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
+
+// Chunk names are content hashes: clear old ones so dist/ holds only this build.
+rmSync(new URL("../dist", import.meta.url), { recursive: true, force: true });
 
 await build({
   absWorkingDir: root,
@@ -17,8 +20,9 @@ await build({
   format: "esm",
   target: "node20",
   sourcemap: true,
-  // Native addons and packages that load files relative to themselves stay external.
-  external: ["better-sqlite3"],
+  // Native addons and packages that load files relative to themselves (typescript reads its lib
+  // files beside __filename) stay external.
+  external: ["better-sqlite3", "typescript"],
   // Some bundled CommonJS dependencies call require(); give the ESM bundle a real one.
   banner: {
     js: "import { createRequire as __sluiceCreateRequire } from 'node:module'; const require = __sluiceCreateRequire(import.meta.url);",

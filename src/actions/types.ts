@@ -4,6 +4,8 @@
  * ordinary GitHub workflows run on the host with no network. Each lives in builtin/<name>.ts.
  */
 
+import type { Store } from "../store/types";
+
 export interface BuiltinContext {
   /** `with:` inputs after expression evaluation, keyed as written (GitHub input names are case-insensitive: use `input()`). */
   inputs: Record<string, string>;
@@ -27,6 +29,8 @@ export interface BuiltinContext {
   /** State shared between the main and post phases of this step (as GITHUB_STATE / STATE_*). */
   saveState(name: string, value: string): void;
   getState(name: string): string;
+  /** The run's store: built-ins that record results (gates) or read history (baselines) use it. */
+  store: Store;
   /** Aborted when the run is cancelled or the step times out. */
   signal: AbortSignal;
 }

@@ -6,6 +6,7 @@
  * `timeout-minutes` is reported, and later features (gates, environments, deploy) are added here
  * deliberately.
  */
+import { compileRule } from "../gate/rules";
 import { z } from "zod";
 
 /** Name of the configuration file, at the repository root. */
@@ -101,6 +102,99 @@ const envSchema = z
   )
   .describe("Environment variables set for every job, below the workflow's own `env:`.");
 
+const ruleExpression = z
+  .string()
+  .min(1, { error: "must be a non-empty rule" })
+  .superRefine((expression, ctx) => {
+    try {
+      compileRule({ name: expression, expression, severity: "fail" });
+    } catch (err) {
+      ctx.addIssue({ code: "custom", message: err instanceof Error ? err.message : String(err) });
+    }
+  });
+
+const gateRuleSchema = z
+  .union([
+    ruleExpression,
+    z.strictObject({
+      rule: ruleExpression.describe(
+        "A threshold (`coverage.lines >= 80`) or a CEL expression over the metrics.",
+      ),
+      severity: z
+        .enum(["fail", "warn"])
+        .default("fail")
+        .describe("`fail` fails the gate; `warn` only reports."),
+      name: z.string().min(1).optional().describe("Name shown in results; overrides replace rules by name."),
+      description: z.string().optional(),
+    }),
+  ])
+  .describe("A rule: an expression string (severity fail), or an object with rule, severity, name.");
+
+const gateOverrideSchema = z
+  .strictObject({
+    branches: z
+      .array(z.string().min(1))
+      .optional()
+      .describe("Applies on these branches (GitHub filter patterns)."),
+    environments: z
+      .array(z.string().min(1))
+      .optional()
+      .describe("Applies when the gate runs for these environments."),
+    rules: z.array(gateRuleSchema).min(1, { error: "must list at least one rule" }),
+  })
+  .describe("Extra or stricter rules for some branches or environments (same-named rules are replaced).");
+
+const gateSchema = z
+  .strictObject({
+    description: z.string().optional(),
+    reports: z
+      .array(z.string().min(1))
+      .default([])
+      .describe(
+        "Report files or globs (`coverage/lcov.info`, `junit:reports/*.xml`) read when none are given.",
+      ),
+    rules: z.array(gateRuleSchema).min(1, { error: "a gate needs at least one rule" }),
+    overrides: z.array(gateOverrideSchema).default([]),
+    baseline: z
+      .strictObject({
+        branch: z
+          .string()
+          .min(1)
+          .optional()
+          .describe("Branch whose last passing result is `baseline` (default: the current branch)."),
+      })
+      .prefault({}),
+    compute: z
+      .strictObject({
+        complexity: z
+          .strictObject({
+            paths: z.array(z.string().min(1)).default(["src"]),
+            threshold: z
+              .number()
+              .positive()
+              .default(10)
+              .describe("`complexity.overThreshold` counts functions above it."),
+          })
+          .optional()
+          .describe("Cyclomatic complexity of TS/JS functions, computed by Sluice."),
+        duplication: z
+          .strictObject({
+            paths: z.array(z.string().min(1)).default(["src"]),
+            minTokens: z.int().positive().default(50),
+          })
+          .optional()
+          .describe("Duplicated-lines density of TS/JS sources, computed by Sluice."),
+        newCode: z
+          .strictObject({ base: z.string().min(1).default("main") })
+          .optional()
+          .describe(
+            "Coverage of lines changed since `base` (`coverage.newLines`), from git diff and the coverage report.",
+          ),
+      })
+      .prefault({}),
+  })
+  .describe("A named quality gate.");
+
 /** The `sluice.yml` schema. Parse with `loadConfig` to get located errors rather than zod issues. */
 export const sluiceConfigSchema = z
   .strictObject({
@@ -113,6 +207,13 @@ export const sluiceConfigSchema = z
     secrets: secretsSchema.prefault({}),
     vars: varsSchema.default({}),
     env: envSchema.default({}),
+    gates: z
+      .record(
+        z.string().regex(/^[A-Za-z0-9][\w-]*$/, { error: "gate names use letters, digits, - and _" }),
+        gateSchema,
+      )
+      .default({})
+      .describe("Quality gates, by name (`sluice gate NAME`, `uses: sluice/gate@v1`)."),
   })
   .describe("Sluice configuration (sluice.yml at the repository root).");
 

@@ -66,6 +66,8 @@ export const errorCodes = {
     exit: 2,
     summary: "A report's format cannot be recognised; name it with format:path.",
   },
+  SLUICE_E_GATE_RULE: { exit: 2, summary: "A gate rule is not a valid threshold or CEL expression." },
+  SLUICE_E_GATE_UNKNOWN: { exit: 2, summary: "The named gate is not configured in sluice.yml (and no --rule was given)." },
   SLUICE_E_RUN_NOT_FOUND: { exit: 2, summary: "No run with the given id exists in the store." },
   SLUICE_E_STORE: { exit: 3, summary: "The store (database) failed." },
   SLUICE_E_CONFIG: { exit: 2, summary: "sluice.yml is invalid." },

@@ -85,6 +85,8 @@ export interface Finding {
   column?: number;
   /** Vulnerabilities: the affected package and version range, the fix if known. */
   package?: string;
+  /** Vulnerabilities: the affected version range, as the tool states it (`<1.2.6`). */
+  range?: string;
   fixAvailable?: boolean;
 }
 

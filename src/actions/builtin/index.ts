@@ -7,6 +7,7 @@ import { checkoutAction } from "./checkout";
 import { downloadArtifactAction } from "./download-artifact";
 import { setupNodeAction } from "./setup-node";
 import { setupPythonAction } from "./setup-python";
+import { sluiceGateAction } from "./sluice-gate";
 import { uploadArtifactAction } from "./upload-artifact";
 
 /** Built-in actions keyed by `owner/repo[/path]` in lower case. */
@@ -15,6 +16,7 @@ export const builtinActions: Map<string, BuiltinAction> = new Map(
     checkoutAction,
     setupNodeAction,
     setupPythonAction,
+    sluiceGateAction,
     cacheAction,
     cacheRestoreAction,
     cacheSaveAction,

@@ -3,6 +3,7 @@
  * outputs, log lines, PATH additions and exported variables; state persists between the main and
  * post phases when the same `state` map is passed to both.
  */
+import type { Store } from "../../store/types";
 import { mkdtemp, mkdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -40,10 +41,15 @@ export async function createSandbox(): Promise<Sandbox> {
   return sandbox;
 }
 
+/** Stands in for the store in tests of actions that must not touch it. */
+const noStore = new Proxy({} as Store, {
+  get: (_t, prop) => () => Promise.reject(new Error(`this test context has no store (${String(prop)})`)),
+});
+
 export function createTestContext(
   sandbox: Sandbox,
   inputs: Record<string, string>,
-  options: { runId?: string; env?: Record<string, string>; state?: Map<string, string> } = {},
+  options: { runId?: string; env?: Record<string, string>; state?: Map<string, string>; store?: Store } = {},
 ): TestContext {
   const state = options.state ?? new Map<string, string>();
   const ctx: TestContext = {
@@ -67,6 +73,7 @@ export function createTestContext(
     exportVariable: (name, value) => void (ctx.exported[name] = value),
     saveState: (name, value) => void state.set(name, value),
     getState: (name) => state.get(name) ?? "",
+    store: options.store ?? noStore,
     signal: new AbortController().signal,
   };
   return ctx;

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import type { CliIO, ExitCode } from "../io";
 import { registerDemo } from "./demo";
+import { registerGate } from "./gate";
 import { registerInit } from "./init";
 import { registerLogs } from "./logs";
 import { registerRun } from "./run";
@@ -14,6 +15,7 @@ export type RegisterCommand = (program: Command, io: CliIO, done: (code: ExitCod
 export const commands: RegisterCommand[] = [
   registerRun,
   registerValidate,
+  registerGate,
   registerRuns,
   registerLogs,
   registerInit,

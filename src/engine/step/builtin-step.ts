@@ -63,6 +63,7 @@ function builtinContext(
     exportVariable: (name, value) => (job.fileEnv[name] = value),
     saveState: (name, value) => (state[name] = value),
     getState: (name) => state[name] ?? "",
+    store: job.run.store,
     signal: job.signal,
   };
 }

@@ -1,72 +1,59 @@
 /**
  * Runs step processes on the host. Each process leads its own process group (detached), so
  * cancellation signals reach everything a step started and nothing is left behind.
+ *
+ * Processes are spawned through a small helper process (spawn-helper.ts) unless that is switched off
+ * or the helper cannot run, in which case they are spawned from this process. Either way output,
+ * exit and signals behave the same; the helper only makes spawning cheaper (see helper-program.ts).
  */
-import { spawn } from "node:child_process";
-import type { Executor, OutputSink, ProcessExit, ProcessHandle, ProcessSpec } from "../types";
+import type { Executor, OutputSink, ProcessHandle, ProcessSpec } from "../types";
+import { spawnDirect } from "./direct-spawn";
+import { SpawnHelper } from "./spawn-helper";
 
 export const LOCAL_EXECUTOR = "local";
 
-export class LocalExecutor implements Executor {
-  readonly type = LOCAL_EXECUTOR;
-
-  start(spec: ProcessSpec, sink: OutputSink): ProcessHandle {
-    const child = spawn(spec.command, spec.args, {
-      cwd: spec.cwd,
-      env: spec.env,
-      detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    child.stdout?.on("data", (c: Buffer) => sink.stdout(c));
-    child.stderr?.on("data", (c: Buffer) => sink.stderr(c));
-    let exited = false;
-    const exit = new Promise<ProcessExit>((resolve) => {
-      child.once("error", (error) => {
-        exited = true;
-        resolve({ exitCode: null, signal: null, error });
-      });
-      // 'close' waits for stdio to end, so no output is lost after the exit.
-      child.once("close", (exitCode, signal) => {
-        exited = true;
-        resolve({ exitCode, signal });
-      });
-    });
-    const pid = child.pid;
-    const signalGroup = (sig: NodeJS.Signals): void => {
-      if (pid === undefined) return;
-      try {
-        process.kill(-pid, sig);
-      } catch {
-        // ESRCH: the group is already gone.
-      }
-    };
-    let stopping: Promise<void> | undefined;
-    return {
-      pid,
-      exit,
-      stop(graceMs: number): Promise<void> {
-        stopping ??= (async () => {
-          if (exited) return;
-          // As the GitHub runner does: SIGINT first, SIGTERM at half the grace period, SIGKILL at the end.
-          signalGroup("SIGINT");
-          if (await settlesWithin(exit, graceMs / 2)) return;
-          signalGroup("SIGTERM");
-          if (await settlesWithin(exit, graceMs / 2)) return;
-          signalGroup("SIGKILL");
-          await exit;
-        })();
-        return stopping;
-      },
-      killGroup: () => signalGroup("SIGKILL"),
-    };
-  }
+export interface LocalExecutorOptions {
+  /**
+   * Spawn through the helper process (default true). `SLUICE_SPAWN_HELPER=0` in the environment
+   * switches it off too.
+   */
+  helper?: boolean;
 }
 
-async function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-  const done = p.then(() => true);
-  const result = await Promise.race([done, timeout]);
-  clearTimeout(timer);
-  return result;
+export class LocalExecutor implements Executor {
+  readonly type = LOCAL_EXECUTOR;
+  private helper: SpawnHelper | null = null;
+  private useHelper: boolean;
+
+  constructor(options: LocalExecutorOptions = {}) {
+    this.useHelper = (options.helper ?? true) && process.env.SLUICE_SPAWN_HELPER !== "0";
+  }
+
+  /**
+   * Starts the helper now, so that its startup overlaps other work instead of delaying the first
+   * process. Optional: start() starts it when needed.
+   */
+  warm(): void {
+    if (this.useHelper) this.helper ??= new SpawnHelper();
+  }
+
+  start(spec: ProcessSpec, sink: OutputSink): ProcessHandle {
+    this.warm();
+    if (this.helper && !this.helper.usable) {
+      // The helper died (killed, or it could not start): spawn from here from now on.
+      this.useHelper = false;
+      this.helper = null;
+    }
+    return this.helper ? this.helper.start(spec, sink) : spawnDirect(spec, sink);
+  }
+
+  /**
+   * Lets the helper exit once its processes have ended. Idempotent; a later start() uses a new
+   * helper. Not calling it is safe: an idle helper never keeps this process alive, and it exits
+   * with it.
+   */
+  close(): void {
+    this.helper?.close();
+    this.helper = null;
+  }
 }

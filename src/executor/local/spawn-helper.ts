@@ -1,0 +1,155 @@
+/**
+ * Sluice's side of the spawn helper (helper-program.ts): one long-lived small Node process that
+ * spawns step processes on request and relays their output and exit. Signals still go from here
+ * straight to each step's process group, so stopping does not depend on the helper.
+ */
+import { spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import type { OutputSink, ProcessExit, ProcessHandle, ProcessSpec } from "../types";
+import { createGroupHandle } from "./group-handle";
+import { FRAME, FRAME_HEADER, HELPER_PROGRAM } from "./helper-program";
+
+interface InFlight {
+  sink: OutputSink;
+  pid: number | undefined;
+  started(pid: number | undefined): void;
+  exited(exit: ProcessExit): void;
+}
+
+/** Most bytes of the helper's own stderr kept to explain its death. */
+const STDERR_KEEP = 4096;
+
+export class SpawnHelper {
+  private readonly child: ChildProcess;
+  private readonly inFlight = new Map<number, InFlight>();
+  private nextId = 1;
+  private pending: Buffer | null = null;
+  private stderr = "";
+  private deadReason: string | null = null;
+  private closed = false;
+
+  constructor() {
+    // Its own process group (Ctrl-C is Sluice's to handle) and no inherited NODE_OPTIONS, loaders
+    // or inspector flags: the helper is a bare Node running a few dozen lines.
+    this.child = spawn(process.execPath, ["-e", HELPER_PROGRAM], {
+      detached: true,
+      env: {},
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    this.child.stdout!.on("data", (chunk: Buffer) => this.receive(chunk));
+    this.child.stderr!.setEncoding("utf8").on("data", (s: string) => {
+      this.stderr = (this.stderr + s).slice(-STDERR_KEEP);
+    });
+    // Writes after the helper died fail with EPIPE; the exit handler below settles everything.
+    this.child.stdin!.on("error", () => {});
+    this.child.once("error", (err) => this.die(`cannot start the spawn helper: ${err.message}`));
+    this.child.once("close", (code, signal) =>
+      this.die(`the spawn helper exited (${signal ?? `code ${code}`})${this.stderr ? `: ${this.stderr}` : ""}`),
+    );
+    this.setRef(false);
+  }
+
+  /** False once the helper has died or was closed: start() would fail every process. */
+  get usable(): boolean {
+    return this.deadReason === null && !this.closed;
+  }
+
+  start(spec: ProcessSpec, sink: OutputSink): ProcessHandle {
+    const id = this.nextId++;
+    let started!: (pid: number | undefined) => void;
+    const startedP = new Promise<number | undefined>((resolve) => (started = resolve));
+    let exited!: (exit: ProcessExit) => void;
+    const exit = new Promise<ProcessExit>((resolve) => (exited = resolve));
+    const entry: InFlight = {
+      sink,
+      pid: undefined,
+      started: (pid) => {
+        entry.pid = pid;
+        started(pid);
+      },
+      exited: (e) => {
+        this.inFlight.delete(id);
+        if (this.inFlight.size === 0) this.setRef(false);
+        started(entry.pid);
+        exited(e);
+      },
+    };
+    if (!this.usable) {
+      entry.exited({ exitCode: null, signal: null, error: new Error(this.deadReason ?? "closed") });
+    } else {
+      if (this.inFlight.size === 0) this.setRef(true);
+      this.inFlight.set(id, entry);
+      const { command, args, cwd, env } = spec;
+      this.child.stdin!.write(JSON.stringify({ id, command, args, cwd, env }) + "\n");
+    }
+    return createGroupHandle({ pid: () => entry.pid, started: startedP, exit });
+  }
+
+  /** Lets the helper go once nothing is in flight (it leaves when its stdin ends). Idempotent. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.child.stdin!.end();
+  }
+
+  private receive(chunk: Buffer): void {
+    let buf = this.pending === null ? chunk : Buffer.concat([this.pending, chunk]);
+    while (buf.length >= 4) {
+      const size = buf.readUInt32LE(0);
+      if (buf.length < 4 + size) break;
+      const kind = buf[4];
+      const id = buf.readUInt32LE(5);
+      const payload = buf.subarray(FRAME_HEADER, 4 + size);
+      buf = buf.subarray(4 + size);
+      const entry = this.inFlight.get(id);
+      if (entry) this.dispatch(entry, kind, payload);
+    }
+    this.pending = buf.length > 0 ? buf : null;
+  }
+
+  private dispatch(entry: InFlight, kind: number | undefined, payload: Buffer): void {
+    switch (kind) {
+      case FRAME.STARTED:
+        entry.started(Number(payload.toString("latin1")));
+        return;
+      case FRAME.STDOUT:
+        entry.sink.stdout(payload);
+        return;
+      case FRAME.STDERR:
+        entry.sink.stderr(payload);
+        return;
+      case FRAME.EXIT: {
+        const [exitCode, signal] = JSON.parse(payload.toString("utf8")) as [
+          number | null,
+          NodeJS.Signals | null,
+        ];
+        entry.exited({ exitCode, signal });
+        return;
+      }
+      case FRAME.ERROR: {
+        const { message, ...props } = JSON.parse(payload.toString("utf8")) as { message: string };
+        entry.exited({ exitCode: null, signal: null, error: Object.assign(new Error(message), props) });
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  /** The helper is gone: whatever it was running can no longer be observed. */
+  private die(reason: string): void {
+    this.deadReason ??= reason;
+    for (const entry of [...this.inFlight.values()]) {
+      entry.exited({ exitCode: null, signal: null, error: new Error(this.deadReason) });
+    }
+  }
+
+  /** Holds the event loop open only while processes are in flight. */
+  private setRef(on: boolean): void {
+    for (const h of [this.child, this.child.stdin, this.child.stdout, this.child.stderr]) {
+      const handle = h as { ref?(): void; unref?(): void } | null;
+      if (on) handle?.ref?.();
+      else handle?.unref?.();
+    }
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * Evaluating a gate: pure function of (rules, metrics, baseline) → a result per rule and a verdict.
+ * A rule that cannot be evaluated (a metric no report provided) is an `error`, which fails the gate
+ * at fail severity: a gate must never pass because its evidence is missing. Rules reading `baseline.*`
+ * are `skipped` until a baseline exists (the first run on a branch has nothing to compare with).
+ */
+import { compileRule } from "./rules";
+import type { Comparator, CompiledRule, GateRule, Severity } from "./rules";
+import type { Metrics } from "./metrics";
+
+export type RuleStatus = "passed" | "failed" | "error" | "skipped";
+
+export interface RuleResult {
+  name: string;
+  expression: string;
+  severity: Severity;
+  status: RuleStatus;
+  /** The measured value (threshold rules) or the values a CEL rule read, as `path=value` text. */
+  actual: string;
+  /** What the rule demands, e.g. `>= 80`. */
+  expected: string;
+  message: string;
+  description?: string;
+}
+
+export interface GateEvaluation {
+  passed: boolean;
+  rules: RuleResult[];
+  counts: Record<RuleStatus, number> & { warnings: number };
+}
+
+export function evaluateGate(rules: GateRule[], metrics: Metrics, baseline: Metrics | null): GateEvaluation {
+  const results = rules.map((rule) => evaluateRule(compileRule(rule), metrics, baseline));
+  const counts = { passed: 0, failed: 0, error: 0, skipped: 0, warnings: 0 };
+  for (const r of results) {
+    counts[r.status] += 1;
+    if (r.severity === "warn" && (r.status === "failed" || r.status === "error")) counts.warnings += 1;
+  }
+  const passed = !results.some(
+    (r) => r.severity === "fail" && (r.status === "failed" || r.status === "error"),
+  );
+  return { passed, rules: results, counts };
+}
+
+function evaluateRule(compiled: CompiledRule, metrics: Metrics, baseline: Metrics | null): RuleResult {
+  const rule = compiled.rule;
+  const base = {
+    name: rule.name,
+    expression: rule.expression,
+    severity: rule.severity,
+    description: rule.description,
+  };
+  const vars: Record<string, unknown> = { ...metrics, baseline: baseline ?? {} };
+  const readsBaseline =
+    compiled.kind === "cel"
+      ? compiled.paths.some((p) => p.startsWith("baseline."))
+      : compiled.metric.startsWith("baseline.");
+  if (readsBaseline && !baseline) {
+    return {
+      ...base,
+      status: "skipped",
+      actual: "",
+      expected: "",
+      message: "no baseline yet: no earlier passing result of this gate on the baseline branch",
+    };
+  }
+  if (compiled.kind === "threshold") {
+    const actual = lookup(vars, compiled.metric);
+    const expected = `${compiled.op} ${compiled.value}`;
+    if (typeof actual !== "number" || Number.isNaN(actual)) {
+      return { ...base, status: "error", actual: "no data", expected, message: missing(compiled.metric) };
+    }
+    const ok = compare(actual, compiled.op, compiled.value);
+    return {
+      ...base,
+      status: ok ? "passed" : "failed",
+      actual: formatNumber(actual),
+      expected,
+      message: ok ? "" : `${compiled.metric} is ${formatNumber(actual)}, expected ${expected}`,
+    };
+  }
+  const seen = compiled.paths.map((p) => `${p}=${formatValue(lookup(vars, p))}`).join(", ");
+  const absent = compiled.paths.find(
+    (p) => lookup(vars, p) === undefined && !/\bhas\(/.test(rule.expression),
+  );
+  if (absent)
+    return { ...base, status: "error", actual: seen, expected: rule.expression, message: missing(absent) };
+  try {
+    const value = compiled.evaluate(vars);
+    if (typeof value !== "boolean") {
+      return {
+        ...base,
+        status: "error",
+        actual: seen,
+        expected: rule.expression,
+        message: `the rule must be true or false, it gave ${formatValue(value)}`,
+      };
+    }
+    return {
+      ...base,
+      status: value ? "passed" : "failed",
+      actual: seen,
+      expected: rule.expression,
+      message: value ? "" : `${rule.expression} is false (${seen})`,
+    };
+  } catch (err) {
+    const detail = err instanceof Error ? err.message.split("\n")[0]! : String(err);
+    return { ...base, status: "error", actual: seen, expected: rule.expression, message: detail };
+  }
+}
+
+function missing(path: string): string {
+  const [group] = path.replace(/^baseline\./, "").split(".");
+  return `no value for ${path}: no report or computed metric provided ${group} figures`;
+}
+
+export function lookup(obj: unknown, path: string): unknown {
+  let cur: unknown = obj;
+  for (const key of path.split(".")) {
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = (cur as Record<string, unknown>)[key];
+  }
+  return cur;
+}
+
+function compare(a: number, op: Comparator, b: number): boolean {
+  switch (op) {
+    case ">=":
+      return a >= b;
+    case "<=":
+      return a <= b;
+    case ">":
+      return a > b;
+    case "<":
+      return a < b;
+    case "==":
+      return a === b;
+    case "!=":
+      return a !== b;
+  }
+}
+
+export function formatNumber(n: number): string {
+  return Number.isInteger(n) ? String(n) : String(Math.round(n * 100) / 100);
+}
+
+function formatValue(v: unknown): string {
+  if (v === undefined) return "no data";
+  if (typeof v === "number") return formatNumber(v);
+  if (typeof v === "bigint") return v.toString();
+  return JSON.stringify(v);
+}

@@ -1,0 +1,166 @@
+/**
+ * The metrics model gates evaluate: plain nested objects of numbers, built from parsed reports and
+ * from metrics Sluice computes itself. Percentages are 0–100 with two decimals. Only the groups some
+ * input provided are present, so a rule on a missing group says "no data" instead of passing on zero.
+ */
+import type { CoverageSummary, Finding, Ratio, Report } from "../report/types";
+
+export interface Metrics {
+  tests?: {
+    total: number;
+    passed: number;
+    failed: number;
+    errored: number;
+    skipped: number;
+    passRate: number;
+    durationMs: number;
+  };
+  coverage?: { lines: number; branches: number; functions: number; statements: number; newLines?: number };
+  lint?: { errors: number; warnings: number; total: number };
+  types?: { errors: number; warnings: number };
+  security?: SeverityCounts;
+  vulnerabilities?: SeverityCounts;
+  findings?: { errors: number; warnings: number; notes: number; total: number };
+  perf?: {
+    requests: number;
+    throughput: number;
+    errorRate: number;
+    avg: number;
+    p50?: number;
+    p90?: number;
+    p95?: number;
+    p99?: number;
+    max: number;
+  };
+  complexity?: { max: number; average: number; overThreshold: number; functions: number };
+  duplication?: { percent: number; lines: number };
+  [group: string]: Record<string, number | undefined> | undefined;
+}
+
+export interface SeverityCounts {
+  [severity: string]: number;
+  critical: number;
+  high: number;
+  medium: number;
+  low: number;
+  total: number;
+}
+
+export function metricsFromReports(reports: Report[]): Metrics {
+  const m: Metrics = {};
+  const tests = reports.flatMap((r) => (r.tests ? [r.tests] : []));
+  if (tests.length > 0) {
+    const sum = (k: "total" | "passed" | "failed" | "errored" | "skipped" | "durationMs") =>
+      tests.reduce((n, t) => n + t[k], 0);
+    const total = sum("total");
+    const executed = total - sum("skipped");
+    m.tests = {
+      total,
+      passed: sum("passed"),
+      failed: sum("failed"),
+      errored: sum("errored"),
+      skipped: sum("skipped"),
+      passRate: executed === 0 ? 100 : pct(sum("passed"), executed),
+      durationMs: sum("durationMs"),
+    };
+  }
+  const coverage = reports.flatMap((r) => (r.coverage ? [r.coverage] : []));
+  if (coverage.length > 0) m.coverage = coverageMetrics(coverage);
+  const findings = reports.flatMap((r) => r.findings ?? []);
+  // A lint report with no messages still proves "zero lint errors": count groups by report format too.
+  const formats = new Set(reports.map((r) => r.format));
+  if (formats.has("eslint") || findings.some((f) => f.category === "lint"))
+    m.lint = levelCounts(findings.filter((f) => f.category === "lint"));
+  if (formats.has("tsc") || findings.some((f) => f.category === "types")) {
+    const t = levelCounts(findings.filter((f) => f.category === "types"));
+    m.types = { errors: t.errors, warnings: t.warnings };
+  }
+  if (formats.has("npm-audit") || findings.some((f) => f.category === "vulnerability"))
+    m.vulnerabilities = severityCounts(findings.filter((f) => f.category === "vulnerability"));
+  if (formats.has("sarif") || findings.some((f) => f.category === "security"))
+    m.security = severityCounts(findings.filter((f) => f.category === "security"));
+  if (reports.some((r) => r.findings)) {
+    const all = levelCounts(findings);
+    m.findings = {
+      errors: all.errors,
+      warnings: all.warnings,
+      notes: findings.filter((f) => f.level === "note").length,
+      total: findings.length,
+    };
+  }
+  const perf = reports.flatMap((r) => (r.perf ? [r.perf] : [])).at(-1);
+  if (perf) {
+    m.perf = {
+      requests: perf.requests,
+      throughput: round(perf.throughput),
+      errorRate: round(perf.errorRate * 100),
+      avg: round(perf.latency.avg),
+      p50: opt(perf.latency.p50),
+      p90: opt(perf.latency.p90),
+      p95: opt(perf.latency.p95),
+      p99: opt(perf.latency.p99),
+      max: round(perf.latency.max),
+    };
+  }
+  return m;
+}
+
+function coverageMetrics(list: CoverageSummary[]): NonNullable<Metrics["coverage"]> {
+  const add = (k: "lines" | "branches" | "functions" | "statements"): Ratio =>
+    list.reduce((acc, c) => ({ covered: acc.covered + c[k].covered, total: acc.total + c[k].total }), {
+      covered: 0,
+      total: 0,
+    });
+  const ratio = (r: Ratio) => (r.total === 0 ? 100 : pct(r.covered, r.total));
+  return {
+    lines: ratio(add("lines")),
+    branches: ratio(add("branches")),
+    functions: ratio(add("functions")),
+    statements: ratio(add("statements")),
+  };
+}
+
+function levelCounts(findings: Finding[]): { errors: number; warnings: number; total: number } {
+  const errors = findings.filter((f) => f.level === "error").length;
+  const warnings = findings.filter((f) => f.level === "warning").length;
+  return { errors, warnings, total: findings.length };
+}
+
+function severityCounts(findings: Finding[]): SeverityCounts {
+  const count = (s: string) => findings.filter((f) => (f.severity ?? fallbackSeverity(f)) === s).length;
+  return {
+    critical: count("critical"),
+    high: count("high"),
+    medium: count("medium"),
+    low: count("low"),
+    total: findings.length,
+  };
+}
+
+/** SARIF results without a security-severity are ranked by level: error → high, warning → medium. */
+function fallbackSeverity(f: Finding): string {
+  return f.level === "error" ? "high" : f.level === "warning" ? "medium" : "low";
+}
+
+function pct(a: number, b: number): number {
+  return round((a / b) * 100);
+}
+
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
+}
+
+function opt(n: number | undefined): number | undefined {
+  return n === undefined ? undefined : round(n);
+}
+
+/** Deep-merges metric groups; later sources win per key (computed metrics over report metrics). */
+export function mergeMetrics(...sources: Metrics[]): Metrics {
+  const out: Metrics = {};
+  for (const src of sources) {
+    for (const [group, values] of Object.entries(src)) {
+      if (values) out[group] = { ...(out[group] ?? {}), ...values };
+    }
+  }
+  return out;
+}

@@ -1,0 +1,462 @@
+/**
+ * lcov tracefiles (geninfo, Istanbul's `lcov`/`lcovonly` reporters, c8, Jest, Vitest, grcov…).
+ *
+ * A tracefile is a list of records, each `SF:<path>` … `end_of_record`, holding `DA:<line>,<hits>`,
+ * `BRDA:<line>,<block>,<branch>,<taken|->`, `FN:<line>,<name>` + `FNDA:<hits>,<name>` (lcov 2.2 also
+ * writes `FNL:<index>,<line>` + `FNA:<index>,<hits>,<name>`) and the LF/LH, BRF/BRH, FNF/FNH
+ * summaries. Figures are computed from the detail lines (the summaries are used only for a record
+ * that has no details), and records naming the same file are merged by adding hits, as `lcov -a` does.
+ *
+ * Tracefiles of large repositories reach hundreds of MB, so this walks the string with indexOf and
+ * charCodeAt rather than splitting it or running a regex per line.
+ */
+import { createError } from "../../core/errors";
+import type { CoverageSummary, FileCoverage, Ratio, ReportParser } from "../types";
+
+interface FileAcc {
+  path: string;
+  lineHits: Map<number, number>;
+  branches: Ratio;
+  functions: Ratio;
+  /** Text offsets [start, end) of each record's body, kept to recount by name when needed. */
+  ranges: number[];
+  /** Set when branches and functions must be matched by name: the file has several records, or
+   * a record whose FN and FNDA lines do not pair up one to one. */
+  keyed: boolean;
+  /** Summary lines, used only when the records for this file carry no detail lines of that kind. */
+  summary: { lines?: Ratio; branches?: Ratio; functions?: Ratio };
+}
+
+/** Branch and function identities, built only for files that need matching by name. */
+interface Keyed {
+  /** `line,block,branch` → times taken; -1 for `-` (the block never ran). */
+  branches: Map<string, number>;
+  /** Function name plus its occurrence, or `#<index>` (lcov 2.2) → calls. */
+  functions: Map<string, number>;
+  fnSeen: Map<string, number>;
+  fndaSeen: Map<string, number>;
+}
+
+interface RecordState {
+  start: number;
+  line: number;
+  /** Highest DA line seen so far in this record. */
+  lastLine: number;
+  branchTotal: number;
+  branchCovered: number;
+  fn: number;
+  fnda: number;
+  fndaHit: number;
+  /** lcov 2.2 function index → calls. */
+  fnIndex: Map<number, number> | undefined;
+  lf?: number;
+  lh?: number;
+  brf?: number;
+  brh?: number;
+  fnf?: number;
+  fnh?: number;
+}
+
+const CR = 13;
+const COMMA = 44;
+const MINUS = 45;
+
+/**
+ * Walks one tracefile; one instance per parse. The first pass counts branches and functions without
+ * building a key per entry (string keys cost more than all the rest of the parse); files that need
+ * entries matched by name are walked again over their records only, in keyed mode.
+ */
+class LcovScanner {
+  /** Where the last number read ended. */
+  private pos = 0;
+  private lineStart = 0;
+  private lineEnd = 0;
+  private lineNo = 0;
+  private readonly files = new Map<string, FileAcc>();
+  private current: FileAcc | undefined;
+  private rec: RecordState = newRecord(0, 0);
+  private keyed: Keyed | undefined;
+
+  constructor(
+    private readonly text: string,
+    private readonly file: string,
+  ) {}
+
+  run(): FileAcc[] {
+    const s = this.text;
+    this.walk(s.charCodeAt(0) === 0xfeff ? 1 : 0, s.length, 0);
+    if (this.current) {
+      this.fail(
+        this.rec.line,
+        1,
+        `the record for ${this.current.path} has no end_of_record: the file looks truncated`,
+      );
+    }
+    for (const acc of this.files.values()) if (acc.keyed) this.recount(acc);
+    return [...this.files.values()];
+  }
+
+  private walk(from: number, to: number, firstLineNo: number): void {
+    const s = this.text;
+    this.lineNo = firstLineNo;
+    let next = from;
+    while (next < to) {
+      const start = next;
+      let end = s.indexOf("\n", start);
+      if (end === -1) end = s.length;
+      next = end + 1;
+      this.lineNo++;
+      this.lineStart = start;
+      this.lineEnd = end > start && s.charCodeAt(end - 1) === CR ? end - 1 : end;
+      if (this.lineEnd > start) this.line(start);
+    }
+  }
+
+  /** Second pass for one file: match branches and functions by name across its records. */
+  private recount(acc: FileAcc): void {
+    const keyed: Keyed = {
+      branches: new Map(),
+      functions: new Map(),
+      fnSeen: new Map(),
+      fndaSeen: new Map(),
+    };
+    this.keyed = keyed;
+    for (let i = 0; i < acc.ranges.length; i += 3) {
+      this.current = acc;
+      keyed.fnSeen.clear();
+      keyed.fndaSeen.clear();
+      this.walk(acc.ranges[i]!, acc.ranges[i + 1]!, acc.ranges[i + 2]!);
+    }
+    this.current = undefined;
+    this.keyed = undefined;
+    acc.branches = countHit(keyed.branches);
+    acc.functions = countHit(keyed.functions);
+  }
+
+  private line(start: number): void {
+    const s = this.text;
+    const rec = this.rec;
+    const c1 = s.charCodeAt(start + 1);
+    const c2 = s.charCodeAt(start + 2);
+    // Dispatch on the first characters: startsWith per line costs a fifth of the parse.
+    switch (s.charCodeAt(start)) {
+      case 68: // D
+        if (c1 === 65 && c2 === 58) return this.da(start + 3); // DA:
+        break;
+      case 66: // B
+        if (c1 === 82 && c2 === 68 && s.startsWith("A:", start + 3)) return this.brda(start + 5);
+        if (s.startsWith("BRF:", start)) return void (rec.brf = this.summaryInt(start + 4));
+        if (s.startsWith("BRH:", start)) return void (rec.brh = this.summaryInt(start + 4));
+        break;
+      case 70: // F
+        if (s.startsWith("FNDA:", start)) return this.fnda(start + 5);
+        if (c1 === 78 && c2 === 58) return this.fn(start + 3); // FN:
+        if (s.startsWith("FNL:", start)) return this.fnl(start + 4);
+        if (s.startsWith("FNA:", start)) return this.fna(start + 4);
+        if (s.startsWith("FNF:", start)) return void (rec.fnf = this.summaryInt(start + 4));
+        if (s.startsWith("FNH:", start)) return void (rec.fnh = this.summaryInt(start + 4));
+        break;
+      case 76: // L
+        if (c1 === 70 && c2 === 58) return void (rec.lf = this.summaryInt(start + 3));
+        if (c1 === 72 && c2 === 58) return void (rec.lh = this.summaryInt(start + 3));
+        break;
+      case 83: // S
+        if (c1 === 70 && c2 === 58) return this.sf(start + 3);
+        break;
+      case 101: // e
+        if (s.startsWith("end_of_record", start) && this.lineEnd - start === 13)
+          return this.endOfRecord(start);
+        break;
+      case 35: // `#` comment
+        return;
+    }
+    // Unknown record types (`TN:`, `VER:`, lcov 2's MC/DC lines…) are skipped so newer tools still
+    // parse; anything else is not a tracefile line, which catches a wrong file given as lcov.
+    if (!/^[A-Za-z_]+:/.test(s.slice(start, Math.min(start + 16, this.lineEnd)))) {
+      this.fail(
+        this.lineNo,
+        1,
+        `not an lcov line: ${JSON.stringify(s.slice(start, this.lineEnd).slice(0, 60))}`,
+      );
+    }
+  }
+
+  private sf(p: number): void {
+    if (this.current) {
+      this.fail(this.lineNo, 1, `SF: inside the record for ${this.current.path} (missing end_of_record)`);
+    }
+    const path = this.text.slice(p, this.lineEnd);
+    if (path.length === 0) this.fail(this.lineNo, 4, "SF: names no file");
+    let acc = this.files.get(path);
+    if (!acc) {
+      acc = {
+        path,
+        lineHits: new Map(),
+        branches: { covered: 0, total: 0 },
+        functions: { covered: 0, total: 0 },
+        ranges: [],
+        keyed: false,
+        summary: {},
+      };
+      this.files.set(path, acc);
+    } else acc.keyed = true;
+    this.current = acc;
+    this.rec = newRecord(this.lineEnd + 1, this.lineNo);
+  }
+
+  private endOfRecord(start: number): void {
+    const acc = this.record("end_of_record");
+    const r = this.rec;
+    acc.ranges.push(r.start, start, r.line);
+    if (r.lf !== undefined && !hasLines(this.text, r.start, start)) {
+      acc.summary.lines = addRatio(acc.summary.lines, r.lh, r.lf);
+    }
+    if (r.branchTotal > 0) acc.branches = addRatio(acc.branches, r.branchCovered, r.branchTotal);
+    else if (r.brf !== undefined) acc.summary.branches = addRatio(acc.summary.branches, r.brh, r.brf);
+    if (r.fnIndex) acc.functions = addRatio(acc.functions, countHit(r.fnIndex).covered, r.fnIndex.size);
+    else if (r.fn === r.fnda || r.fn === 0 || r.fnda === 0) {
+      if (r.fn + r.fnda > 0) acc.functions = addRatio(acc.functions, r.fndaHit, Math.max(r.fn, r.fnda));
+      else if (r.fnf !== undefined) acc.summary.functions = addRatio(acc.summary.functions, r.fnh, r.fnf);
+    } else acc.keyed = true;
+    this.current = undefined;
+  }
+
+  private da(p: number): void {
+    const acc = this.record("DA");
+    const line = this.uint(p);
+    p = this.expectComma(this.pos);
+    const hits = this.hits(p);
+    // An optional third field is an MD5 checksum of the source line.
+    if (this.pos !== this.lineEnd && this.text.charCodeAt(this.pos) !== COMMA) this.unexpected(this.pos);
+    if (this.keyed) return; // counted in the first pass
+    const rec = this.rec;
+    // Lines come in ascending order in a file's only record: then the line is new and the lookup
+    // for a previous count (a tenth of the parse time) can be skipped.
+    if (line > rec.lastLine && !acc.keyed) {
+      rec.lastLine = line;
+      acc.lineHits.set(line, hits);
+      return;
+    }
+    const before = acc.lineHits.get(line);
+    acc.lineHits.set(line, before === undefined ? hits : before + hits);
+  }
+
+  private brda(p: number): void {
+    this.record("BRDA");
+    this.uint(p);
+    let q = this.expectComma(this.pos);
+    // Blocks are numbers, or `e<n>` for exception branches (lcov 2).
+    if (this.text.charCodeAt(q) === 101) q++;
+    this.uint(q);
+    q = this.expectComma(this.pos);
+    this.uint(q);
+    const keyEnd = this.pos;
+    q = this.expectComma(keyEnd);
+    let taken: number;
+    if (this.text.charCodeAt(q) === MINUS && q + 1 === this.lineEnd) taken = -1;
+    else {
+      taken = this.uint(q);
+      if (this.pos !== this.lineEnd) this.unexpected(this.pos);
+    }
+    const keyed = this.keyed;
+    if (keyed) {
+      const key = this.text.slice(p, keyEnd);
+      const before = keyed.branches.get(key);
+      keyed.branches.set(key, before === undefined ? taken : Math.max(before, 0) + Math.max(taken, 0));
+    } else {
+      this.rec.branchTotal++;
+      if (taken > 0) this.rec.branchCovered++;
+    }
+  }
+
+  private fn(p: number): void {
+    this.record("FN");
+    this.uint(p);
+    let q = this.expectComma(this.pos);
+    // lcov 2 writes `FN:<start>,<end>,<name>`; names never start with a digit.
+    const c = this.text.charCodeAt(q);
+    if (c >= 48 && c <= 57) {
+      this.uint(q);
+      if (this.text.charCodeAt(this.pos) === COMMA) q = this.pos + 1;
+    }
+    if (q >= this.lineEnd) this.unexpected(q, "a function name");
+    const keyed = this.keyed;
+    if (keyed) {
+      const key = functionKey(keyed.fnSeen, this.text.slice(q, this.lineEnd));
+      if (!keyed.functions.has(key)) keyed.functions.set(key, 0);
+    } else this.rec.fn++;
+  }
+
+  private fnda(p: number): void {
+    this.record("FNDA");
+    const hits = this.hits(p);
+    const q = this.expectComma(this.pos);
+    if (q >= this.lineEnd) this.unexpected(q, "a function name");
+    const keyed = this.keyed;
+    if (keyed) {
+      const key = functionKey(keyed.fndaSeen, this.text.slice(q, this.lineEnd));
+      keyed.functions.set(key, (keyed.functions.get(key) ?? 0) + hits);
+    } else {
+      this.rec.fnda++;
+      if (hits > 0) this.rec.fndaHit++;
+    }
+  }
+
+  private fnl(p: number): void {
+    this.record("FNL");
+    const index = this.uint(p);
+    this.expectComma(this.pos);
+    const map = this.keyed ? this.keyed.functions : (this.rec.fnIndex ??= new Map());
+    const key = this.keyed ? `#${index}` : index;
+    if (!(map as Map<unknown, number>).has(key)) (map as Map<unknown, number>).set(key, 0);
+  }
+
+  private fna(p: number): void {
+    this.record("FNA");
+    const index = this.uint(p);
+    const hits = this.hits(this.expectComma(this.pos));
+    this.expectComma(this.pos);
+    // Aliases of one function share its index: it counts once, hit if any alias was.
+    const map = (this.keyed ? this.keyed.functions : (this.rec.fnIndex ??= new Map())) as Map<
+      unknown,
+      number
+    >;
+    const key = this.keyed ? `#${index}` : index;
+    map.set(key, (map.get(key) ?? 0) + hits);
+  }
+
+  private summaryInt(p: number): number {
+    this.record("summary");
+    const n = this.uint(p);
+    if (this.pos !== this.lineEnd) this.unexpected(this.pos);
+    return n;
+  }
+
+  private record(kind: string): FileAcc {
+    if (!this.current) this.fail(this.lineNo, 1, `${kind} outside a record (no SF: line before it)`);
+    return this.current;
+  }
+
+  /** Reads digits at p; leaves this.pos after them. */
+  private uint(p: number): number {
+    const s = this.text;
+    const end = this.lineEnd;
+    let n = 0;
+    let i = p;
+    for (; i < end; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 48 || c > 57) break;
+      n = n * 10 + (c - 48);
+    }
+    if (i === p) this.unexpected(p, "a number");
+    this.pos = i;
+    return n;
+  }
+
+  /** Hit counts: gcov occasionally writes negative counts, which lcov treats as zero. */
+  private hits(p: number): number {
+    if (this.text.charCodeAt(p) === MINUS) {
+      this.uint(p + 1);
+      return 0;
+    }
+    return this.uint(p);
+  }
+
+  private expectComma(p: number): number {
+    if (p >= this.lineEnd || this.text.charCodeAt(p) !== COMMA) this.unexpected(p, "`,`");
+    return p + 1;
+  }
+
+  private unexpected(p: number, expected?: string): never {
+    const found = p >= this.lineEnd ? "end of line" : JSON.stringify(this.text[p]);
+    this.fail(this.lineNo, p - this.lineStart + 1, `expected ${expected ?? "end of line"}, found ${found}`);
+  }
+
+  private fail(line: number, column: number, message: string): never {
+    throw createError("SLUICE_E_REPORT_PARSE", `lcov: ${message}`, {
+      location: { file: this.file, line, column },
+    });
+  }
+}
+
+function newRecord(start: number, line: number): RecordState {
+  return {
+    start,
+    line,
+    lastLine: -1,
+    branchTotal: 0,
+    branchCovered: 0,
+    fn: 0,
+    fnda: 0,
+    fndaHit: 0,
+    fnIndex: undefined,
+  };
+}
+
+/** Whether a record body has a DA line (only asked for records that carry LF:). */
+function hasLines(text: string, from: number, to: number): boolean {
+  const at = text.indexOf("DA:", from);
+  return at !== -1 && at < to;
+}
+
+/** The k-th FN and the k-th FNDA carrying the same name describe the same function. */
+function functionKey(seen: Map<string, number>, name: string): string {
+  const n = seen.get(name) ?? 0;
+  seen.set(name, n + 1);
+  return n === 0 ? name : `${name}\u0000${n}`;
+}
+
+function addRatio(before: Ratio | undefined, covered = 0, total: number): Ratio {
+  return { covered: (before?.covered ?? 0) + Math.min(covered, total), total: (before?.total ?? 0) + total };
+}
+
+function countHit(values: Map<unknown, number>): Ratio {
+  let covered = 0;
+  for (const v of values.values()) if (v > 0) covered++;
+  return { covered, total: values.size };
+}
+
+function toFileCoverage(acc: FileAcc): FileCoverage {
+  const none: Ratio = { covered: 0, total: 0 };
+  const lines = acc.lineHits.size > 0 ? countHit(acc.lineHits) : (acc.summary.lines ?? none);
+  return {
+    path: acc.path,
+    lines,
+    branches: acc.branches.total > 0 ? acc.branches : (acc.summary.branches ?? none),
+    functions: acc.functions.total > 0 ? acc.functions : (acc.summary.functions ?? none),
+    statements: { ...lines },
+    lineHits: acc.lineHits,
+  };
+}
+
+/** Adds up per-file ratios into report totals. */
+export function sumCoverage(files: FileCoverage[]): CoverageSummary {
+  const total = (pick: (f: FileCoverage) => Ratio): Ratio => {
+    let covered = 0;
+    let all = 0;
+    for (const f of files) {
+      covered += pick(f).covered;
+      all += pick(f).total;
+    }
+    return { covered, total: all };
+  };
+  return {
+    lines: total((f) => f.lines),
+    branches: total((f) => f.branches),
+    functions: total((f) => f.functions),
+    statements: total((f) => f.statements),
+    files,
+  };
+}
+
+/** Parses an lcov tracefile; paths are kept exactly as the SF: lines give them. */
+export const lcovParser: ReportParser = {
+  format: "lcov",
+  detect(head, fileName) {
+    return /^(?:TN|SF):/m.test(head.slice(0, 4096)) || /(?:^|[\\/])lcov\.info$|\.lcov$/i.test(fileName);
+  },
+  parse(content, file) {
+    const files = new LcovScanner(content, file).run().map(toFileCoverage);
+    return { format: "lcov", file, coverage: sumCoverage(files) };
+  },
+};
