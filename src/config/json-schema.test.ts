@@ -27,6 +27,7 @@ describe("generateJsonSchema", () => {
       "secrets",
       "vars",
       "env",
+      "gates",
     ]);
     expect(schema.required).toEqual(["version"]);
     expect(schema.additionalProperties).toBe(false);
