@@ -51,7 +51,35 @@ describe("parseConfig", () => {
       secrets: { file: ".env.secrets" },
       vars: { REGION: "eu-west-1", REPLICAS: "3" },
       env: { DEBUG: "true", NODE_ENV: "test" },
+      gates: {},
     });
+  });
+
+  it("reads gates with defaults and reports a malformed rule at its line", () => {
+    const config = parseConfig(
+      [
+        "version: 1",
+        "gates:",
+        "  quality:",
+        "    reports: [coverage/lcov.info]",
+        "    rules:",
+        '      - "coverage.lines >= 80"',
+        "      - rule: vulnerabilities.critical == 0",
+        "        severity: warn",
+      ].join("\n"),
+      "sluice.yml",
+    );
+    expect(config.gates.quality).toMatchObject({
+      reports: ["coverage/lcov.info"],
+      rules: ["coverage.lines >= 80", { rule: "vulnerabilities.critical == 0", severity: "warn" }],
+      overrides: [],
+      compute: {},
+    });
+    const err = problemsOf(
+      ["version: 1", "gates:", "  quality:", "    rules:", '      - "coverage.lines >="'].join("\n"),
+    );
+    expect(err.problems[0]).toMatchObject({ code: "SLUICE_E_CONFIG", location: { line: 5 } });
+    expect(err.problems[0]!.message).toContain("coverage.lines >=");
   });
 
   it("collects every schema problem, in file order, each at its key or value", () => {
