@@ -1,0 +1,168 @@
+/**
+ * `sluice gate` and `uses: sluice/gate@v1` end to end through the real CLI: figures from real report
+ * formats, exit codes, baselines recorded in the store, the Markdown summary, located config errors.
+ */
+import { writeFileSync, readFileSync, mkdirSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { git, initRepo, makeTempDir } from "../helpers/git-repo";
+import { runSluice } from "../helpers/sluice-cli";
+
+function lcov(hit: number, total: number): string {
+  const lines = Array.from({ length: total }, (_, i) => `DA:${i + 1},${i < hit ? 1 : 0}`);
+  return ["TN:", "SF:src/app.ts", ...lines, `LF:${total}`, `LH:${hit}`, "end_of_record", ""].join("\n");
+}
+
+const junit = (failed: number) =>
+  `<?xml version="1.0" encoding="UTF-8"?>
+<testsuites name="vitest tests" tests="3" failures="${failed}" errors="0" time="0.5">
+  <testsuite name="src/app.test.ts" tests="3" failures="${failed}" errors="0" skipped="0" time="0.5">
+    <testcase classname="src/app.test.ts" name="adds" time="0.1"></testcase>
+    <testcase classname="src/app.test.ts" name="subtracts" time="0.1"></testcase>
+    <testcase classname="src/app.test.ts" name="divides" time="0.3">${failed ? '<failure message="expected 2 to be 3" type="AssertionError">AssertionError: expected 2 to be 3</failure>' : ""}</testcase>
+  </testsuite>
+</testsuites>
+`;
+
+const config = `version: 1
+gates:
+  quality:
+    reports: [coverage/lcov.info, junit:reports/junit.xml]
+    rules:
+      - coverage.lines >= 80
+      - tests.failed == 0
+      - name: coverage did not drop
+        rule: coverage.lines >= baseline.coverage.lines - 0.5
+      - rule: coverage.branches >= 50
+        severity: warn
+    overrides:
+      - environments: [production]
+        rules: ["coverage.lines >= 90"]
+`;
+
+function repoWith(files: Record<string, string>): string {
+  const repo = makeTempDir("sluice-gate-");
+  for (const [file, content] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(repo, file)), { recursive: true });
+    writeFileSync(path.join(repo, file), content);
+  }
+  initRepo(repo);
+  return repo;
+}
+
+describe("sluice gate", () => {
+  it("passes, then fails on a coverage drop against the recorded baseline, naming actual vs expected", async () => {
+    const repo = repoWith({
+      "sluice.yml": config,
+      "coverage/lcov.info": lcov(90, 100),
+      "reports/junit.xml": junit(0),
+    });
+    const first = await runSluice(["gate", "quality", "--json"], { cwd: repo });
+    expect(first.code, first.stderr).toBe(0);
+    const one = JSON.parse(first.stdout);
+    expect(one).toMatchObject({
+      gate: "quality",
+      passed: true,
+      baseline: null,
+      metrics: { coverage: { lines: 90 }, tests: { total: 3, failed: 0 } },
+    });
+    expect(one.rules.find((r: { name: string }) => r.name === "coverage did not drop").status).toBe(
+      "skipped",
+    );
+
+    writeFileSync(path.join(repo, "coverage/lcov.info"), lcov(85, 100));
+    git(repo, ["commit", "-qam", "lower coverage"]);
+    const second = await runSluice(["gate", "quality"], { cwd: repo });
+    expect(second.code).toBe(1);
+    expect(second.stdout).toContain("Gate quality: FAILED");
+    expect(second.stdout).toMatch(/coverage did not drop.*coverage\.lines=85.*baseline\.coverage\.lines=90/);
+    expect(second.stdout).toContain("coverage.branches >= 50");
+
+    // The failed result is not a baseline: the next comparison is still against 90 %.
+    const third = await runSluice(["gate", "quality", "--json", "--no-record"], { cwd: repo });
+    expect(JSON.parse(third.stdout).baseline).not.toBeNull();
+    expect(JSON.parse(third.stdout).passed).toBe(false);
+  });
+
+  it("applies environment overrides and writes a Markdown summary", async () => {
+    const repo = repoWith({
+      "sluice.yml": config,
+      "coverage/lcov.info": lcov(85, 100),
+      "reports/junit.xml": junit(0),
+    });
+    const summary = path.join(repo, "summary.md");
+    const staging = await runSluice(["gate", "--no-record", "--summary", summary], { cwd: repo });
+    expect(staging.code, staging.stdout + staging.stderr).toBe(0);
+    const production = await runSluice(["gate", "--env", "production", "--no-record", "--json"], {
+      cwd: repo,
+    });
+    expect(production.code).toBe(1);
+    const rule = JSON.parse(production.stdout).rules.find(
+      (r: { name: string }) => r.name === "coverage.lines >= 90",
+    );
+    expect(rule).toMatchObject({ status: "failed", actual: "85", expected: ">= 90" });
+    expect(readFileSync(summary, "utf8")).toContain("| `coverage.lines >= 80` | ✅ passed | 85 | >= 80 |");
+  });
+
+  it("fails on failing tests and on a metric no report provides", async () => {
+    const repo = repoWith({ "reports/junit.xml": junit(1) });
+    const result = await runSluice(
+      [
+        "gate",
+        "--report",
+        "reports/junit.xml",
+        "--rule",
+        "tests.failed == 0",
+        "--rule",
+        "coverage.lines >= 80",
+        "--json",
+        "--no-record",
+      ],
+      { cwd: repo },
+    );
+    expect(result.code).toBe(1);
+    const rules = JSON.parse(result.stdout).rules;
+    expect(rules[0]).toMatchObject({ status: "failed", actual: "1" });
+    expect(rules[1]).toMatchObject({ status: "error", actual: "no data" });
+  });
+
+  it("reports a malformed rule in sluice.yml with its location and runs nothing", async () => {
+    const repo = repoWith({
+      "sluice.yml": "version: 1\ngates:\n  q:\n    rules:\n      - 'coverage.lines >='\n",
+    });
+    const result = await runSluice(["gate"], { cwd: repo });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/sluice\.yml:5:\d+: SLUICE_E_CONFIG/);
+  });
+
+  it("runs as a workflow step, records the result with the run and fails the job", async () => {
+    const workflow = `on: push
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo "tests ran"
+      - uses: sluice/gate@v1
+        with:
+          gate: quality
+      - run: echo "should not run"
+`;
+    const repo = repoWith({
+      "sluice.yml": config,
+      "coverage/lcov.info": lcov(70, 100),
+      "reports/junit.xml": junit(0),
+      ".github/workflows/ci.yml": workflow,
+    });
+    const result = await runSluice(["run", "--json"], { cwd: repo });
+    expect(result.code).toBe(1);
+    const job = JSON.parse(result.stdout).jobs[0];
+    expect(job.steps.map((s: { conclusion: string }) => s.conclusion)).toEqual([
+      "success",
+      "failure",
+      "skipped",
+    ]);
+    const logs = await runSluice(["logs", "1"], { cwd: repo });
+    expect(logs.stdout).toContain("Gate quality: FAILED");
+    expect(logs.stdout).toContain("coverage.lines >= 80");
+  });
+});
