@@ -130,7 +130,7 @@ export function describeExecutorContract(
 
     it("stop() sends SIGINT to the whole group first", async () => {
       const sink = capture();
-      const h = executor().start(bash("trap 'echo got-int; exit 7' INT; echo ready; sleep 30 & wait"), sink);
+      const h = executor().start(bash("trap 'echo got-int; exit 7' INT; echo ready; while :; do sleep 0.05; done"), sink);
       await waitFor(() => sink.out().includes("ready"), 10_000);
       await h.stop(10_000);
       expect((await h.exit).exitCode).toBe(7);
@@ -156,7 +156,7 @@ export function describeExecutorContract(
 
     it("killGroup() ends background children left behind by a process that exited", async () => {
       const sink = capture();
-      const h = executor().start(bash("sleep 30 & echo $!"), sink);
+      const h = executor().start(bash("sleep 30 >/dev/null 2>&1 & echo $!"), sink);
       expect((await h.exit).exitCode).toBe(0);
       const bg = Number(sink.out().trim());
       expect(isAlive(bg)).toBe(true);

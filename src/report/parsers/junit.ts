@@ -31,7 +31,12 @@ interface OpenCase {
   // The outcome element whose message we are still reading from text, if any.
   outcomeDepth: number;
   text: string;
+  /** Whether `text` has a non-blank character yet. */
+  seen: boolean;
 }
+
+// A message is one line; past this much text without a line end we stop reading it.
+const MAX_MESSAGE_TEXT = 4096;
 
 // Higher wins when a case has several outcome elements (jest-junit writes one <failure> per
 // assertion message; a hand-written file may mix kinds).
@@ -116,9 +121,16 @@ class JunitHandler implements XmlHandler {
   text(text: string): void {
     const current = this.open_;
     if (current === undefined) return;
-    current.text += text;
-    // A stack trace can be long: stop reading once the message line is complete.
-    if (/\S[^\n]*\n/.test(current.text)) this.endOutcomeText(current);
+    current.text += text.length > MAX_MESSAGE_TEXT ? text.slice(0, MAX_MESSAGE_TEXT) : text;
+    // Stop reading once the message line is complete (a stack trace can be long). Only the new
+    // chunk is searched, so text split into many CDATA sections stays linear.
+    let complete = current.text.length >= MAX_MESSAGE_TEXT;
+    if (!complete && !current.seen) {
+      const content = text.search(/\S/);
+      current.seen = content !== -1;
+      complete = current.seen && text.indexOf("\n", content) !== -1;
+    } else if (!complete) complete = text.includes("\n");
+    if (complete) this.endOutcomeText(current);
   }
 
   private openSuite(attrs: XmlAttributes): void {
@@ -166,7 +178,7 @@ class JunitHandler implements XmlHandler {
       const pytest = suite?.name === "pytest" && c.file?.endsWith(".py") === true;
       c.line = pytest ? line + 1 : line;
     }
-    this.open_ = { c, depth, outcomeDepth: -1, text: "" };
+    this.open_ = { c, depth, outcomeDepth: -1, text: "", seen: false };
   }
 
   private className(attrs: XmlAttributes): string | undefined {
@@ -190,6 +202,7 @@ class JunitHandler implements XmlHandler {
     delete current.c.message;
     current.outcomeDepth = this.depth;
     current.text = "";
+    current.seen = false;
     this.wantsText = true;
   }
 

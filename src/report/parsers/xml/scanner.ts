@@ -35,12 +35,30 @@ export class XmlAttributes {
     private readonly file: string,
   ) {}
 
-  /** @internal Used by the scanner while reading a tag. */
-  push(name: string, start: number, end: number): void {
+  // Built only for tags with many attributes, so that checking duplicates stays linear.
+  private many: Set<string> | undefined;
+
+  /** @internal Used by the scanner: starts a new tag. */
+  reset(): void {
+    this.length = 0;
+    this.many = undefined;
+  }
+
+  /** @internal Used by the scanner while reading a tag; false when `name` is already there. */
+  push(name: string, start: number, end: number): boolean {
+    if (this.many !== undefined) {
+      if (this.many.has(name)) return false;
+      this.many.add(name);
+    } else {
+      if (this.index(name) !== -1) return false;
+      if (this.length === 32) this.many = new Set(this.names.slice(0, this.length));
+    }
     this.names[this.length] = name;
     this.starts[this.length] = start;
     this.ends[this.length] = end;
     this.length++;
+    this.many?.add(name);
+    return true;
   }
 
   private index(name: string): number {
@@ -246,7 +264,7 @@ class Scanner {
     if (this.stack.length === 0 && this.sawRoot) throw this.fail(start, "a second root element");
     const nameEnd = this.name(start + 1, "element name");
     const name = this.interned(start + 1, nameEnd);
-    attrs.length = 0;
+    attrs.reset();
     // Where the next '<' is: nothing of this tag may reach it ('<' is forbidden in values, and a
     // lost quote or '>' shows up this way). One search per tag instead of a scan per value.
     const next = input.indexOf("<", nameEnd);
@@ -296,8 +314,7 @@ class Scanner {
       if (limit === input.length) throw this.fail(j, `unexpected end of input in the value of ${attrName}`);
       throw this.fail(limit, `'<' inside the value of ${attrName} (unterminated quote?)`);
     }
-    if (attrs.has(attrName)) throw this.fail(i, `duplicate attribute ${attrName}`);
-    attrs.push(attrName, j + 1, close);
+    if (!attrs.push(attrName, j + 1, close)) throw this.fail(i, `duplicate attribute ${attrName}`);
     return close + 1;
   }
 
