@@ -10,6 +10,7 @@ import type { Problem } from "../core/errors";
 import { Semaphore } from "../core/semaphore";
 import { LocalExecutor } from "../executor/local/local-executor";
 import { openStore } from "../store/registry";
+import type { Store } from "../store/types";
 import { isPidAlive } from "../store/pid";
 import { discoverWorkflowFiles } from "../workflow/discover";
 import { matchTrigger } from "../workflow/filters";
@@ -109,7 +110,16 @@ export async function runRepository(req: RunRequest): Promise<RepositoryRun> {
 
   const stateDir = path.join(repoRoot, ".sluice");
   const storePath = path.resolve(repoRoot, config.store.path);
-  const store = await openStore({ type: config.store.type, path: storePath });
+  // One executor for every workflow of the run; its spawn helper starts while the store opens.
+  const executor = new LocalExecutor();
+  if (matched.length > 0) executor.warm();
+  let store: Store;
+  try {
+    store = await openStore({ type: config.store.type, path: storePath });
+  } catch (err) {
+    executor.close();
+    throw err;
+  }
   try {
     const repaired = await store.recoverOrphans(isPidAlive);
     if (repaired.length > 0)
@@ -137,7 +147,7 @@ export async function runRepository(req: RunRequest): Promise<RepositoryRun> {
           inputs,
           jobFilter: req.jobs,
           store,
-          executor: new LocalExecutor(),
+          executor,
           reporter: req.reporter,
           signal: req.signal,
           slots,
@@ -152,6 +162,7 @@ export async function runRepository(req: RunRequest): Promise<RepositoryRun> {
     );
     return { runs: results, skipped, conclusion: overall(results), durationMs: Date.now() - started };
   } finally {
+    executor.close();
     await store.close();
   }
 }

@@ -31,7 +31,7 @@ function levelOf(severity: Severity): FindingLevel {
 
 function readSeverity(input: JsonInput, value: unknown, path: (string | number)[]): Severity {
   const s = input.string(value, path);
-  const severity = severities[s];
+  const severity = Object.hasOwn(severities, s) ? severities[s] : undefined;
   if (!severity) input.fail(path, `unknown severity ${JSON.stringify(s)}`);
   return severity;
 }
@@ -44,6 +44,12 @@ function advisoryId(advisory: JsonObject): string | undefined {
   if (typeof advisory.github_advisory_id === "string") return advisory.github_advisory_id;
   const id = advisory.source ?? advisory.id;
   return typeof id === "number" || typeof id === "string" ? `npm-${id}` : undefined;
+}
+
+/** Advisories, most severe first: the rule id of a package's finding names its worst advisory. */
+function worstFirst(advisories: JsonObject[]): JsonObject[] {
+  const score = (a: JsonObject): number => rank.indexOf(severities[String(a.severity)] ?? "info"); // -1 if odd
+  return [...advisories].sort((a, b) => score(b) - score(a));
 }
 
 function parseV2(input: JsonInput, report: JsonObject): Finding[] {
@@ -65,7 +71,7 @@ function parseV2(input: JsonInput, report: JsonObject): Finding[] {
     return {
       tool: "npm-audit",
       category: "vulnerability",
-      ruleId: advisories.map(advisoryId).find((id) => id !== undefined) ?? `npm-audit/${key}`,
+      ruleId: worstFirst(advisories).map(advisoryId).find((id) => id !== undefined) ?? `npm-audit/${key}`,
       level: levelOf(severity),
       severity,
       message,
@@ -127,9 +133,10 @@ function parseV1(input: JsonInput, report: JsonObject): Finding[] {
 export const npmAuditParser: ReportParser = {
   format: "npm-audit",
   detect(head) {
-    // npm's failure document (`{"error": {"code": "ENOLOCK", …}}`) is recognised too, so the user
-    // sees npm's reason rather than "unknown format".
+    // npm's failure documents (`{"error": {"code": "ENOLOCK", …}}`, or the audit endpoint's HTTP
+    // error) are recognised too, so the user sees npm's reason rather than "unknown format".
     if (/^\s*\{\s*"error"\s*:\s*\{\s*"code"\s*:\s*"E[A-Z0-9]+"/.test(head)) return true;
+    if (/^\s*\{/.test(head) && /"uri"\s*:\s*"[^"]*\/-\/npm\/v1\/security\//.test(head)) return true;
     return /^\s*\{/.test(head) && /"(?:auditReportVersion|advisories)"\s*:/.test(head);
   },
   parse(content, file) {
@@ -137,7 +144,11 @@ export const npmAuditParser: ReportParser = {
     const report = input.object(input.root, []);
     if (report.error !== undefined) {
       const error = input.object(report.error, ["error"]);
-      const words = [error.code, error.summary].filter((w) => typeof w === "string").join(": ");
+      // npm fills `error.code`/`summary` for local failures (ENOLOCK) and only the top-level
+      // `message` (`405 Method Not Allowed - POST …/advisories/bulk`) when the registry refused.
+      const words = [error.code, error.summary, report.message]
+        .filter((w) => typeof w === "string" && w !== "")
+        .join(": ");
       input.fail(["error"], `npm audit did not run: ${words || "unknown error"}`);
     }
     let findings: Finding[];

@@ -1,0 +1,100 @@
+/**
+ * SARIF 2.1.0 output for scan results: one run per scanner, rules with GitHub code scanning's
+ * `security-severity`, results with `partialFingerprints` so code-scanning UIs track findings across
+ * commits, and locations relative to the repository root (`%SRCROOT%`).
+ */
+import { pathToFileURL } from "node:url";
+import type { ScanResult, ScanSeverity } from "./types";
+
+export const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
+
+const LEVEL: Record<ScanSeverity, "error" | "warning" | "note"> = {
+  critical: "error",
+  high: "error",
+  medium: "warning",
+  low: "note",
+  info: "note",
+};
+
+/** GitHub ranks security-severity: ≥ 9 critical, ≥ 7 high, ≥ 4 medium, > 0 low. */
+const SECURITY_SEVERITY: Record<ScanSeverity, string> = {
+  critical: "9.5",
+  high: "8.0",
+  medium: "5.5",
+  low: "2.0",
+  info: "0.0",
+};
+
+export function toSarif(results: ScanResult[], root: string, version: string): Record<string, unknown> {
+  return {
+    $schema: SARIF_SCHEMA,
+    version: "2.1.0",
+    runs: results.map((r) => sarifRun(r, root, version)),
+  };
+}
+
+function sarifRun(result: ScanResult, root: string, version: string): Record<string, unknown> {
+  const ruleIndex = new Map(result.rules.map((rule, i) => [rule.id, i]));
+  return {
+    tool: {
+      driver: {
+        name: `sluice-${result.kind}`,
+        semanticVersion: version,
+        version,
+        rules: result.rules.map((rule) => ({
+          id: rule.id,
+          name: pascalCase(rule.name || rule.id),
+          shortDescription: { text: rule.name || rule.id },
+          fullDescription: { text: rule.description || rule.name || rule.id },
+          ...(rule.helpUri ? { helpUri: rule.helpUri } : {}),
+          defaultConfiguration: { level: LEVEL[rule.severity] },
+          properties: { tags: ["security", ...(rule.tags ?? [])], "security-severity": SECURITY_SEVERITY[rule.severity] },
+        })),
+      },
+    },
+    originalUriBaseIds: { "%SRCROOT%": { uri: pathToFileURL(root.endsWith("/") ? root : `${root}/`).href } },
+    results: result.findings.map((f) => ({
+      ruleId: f.ruleId,
+      ...(ruleIndex.has(f.ruleId) ? { ruleIndex: ruleIndex.get(f.ruleId) } : {}),
+      level: LEVEL[f.severity],
+      message: { text: f.message },
+      ...(f.file
+        ? {
+            locations: [
+              {
+                physicalLocation: {
+                  artifactLocation: { uri: encodeURI(f.file.replace(/\\/g, "/")), uriBaseId: "%SRCROOT%" },
+                  ...(f.line ? { region: region(f) } : {}),
+                },
+              },
+            ],
+          }
+        : {}),
+      partialFingerprints: { "sluice/v1": f.fingerprint },
+      properties: {
+        severity: f.severity,
+        ...(f.commit ? { commit: f.commit } : {}),
+        ...(f.package ? { package: f.package } : {}),
+        ...(f.properties ?? {}),
+      },
+    })),
+  };
+}
+
+function region(f: { line?: number; column?: number; endLine?: number; endColumn?: number; snippet?: string }) {
+  return {
+    startLine: f.line,
+    ...(f.column ? { startColumn: f.column } : {}),
+    ...(f.endLine ? { endLine: f.endLine } : {}),
+    ...(f.endColumn ? { endColumn: f.endColumn } : {}),
+    ...(f.snippet ? { snippet: { text: f.snippet } } : {}),
+  };
+}
+
+function pascalCase(s: string): string {
+  return s
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join("");
+}

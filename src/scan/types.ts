@@ -1,0 +1,84 @@
+/**
+ * The one findings model of `sluice scan`: every scanner (secrets, deps, sbom, license, policy)
+ * produces a ScanResult; SARIF, the terminal table, JSON, the Markdown summary and gate metrics
+ * (`secrets.count`, `vulnerabilities.critical`, `licenses.denied`, `policy.high`) are derived from it.
+ */
+
+export type ScanKind = "secrets" | "deps" | "sbom" | "license" | "policy";
+export type ScanSeverity = "critical" | "high" | "medium" | "low" | "info";
+
+export interface ScanRule {
+  id: string;
+  name: string;
+  description: string;
+  severity: ScanSeverity;
+  helpUri?: string;
+  tags?: string[];
+}
+
+export interface ScanFinding {
+  kind: ScanKind;
+  ruleId: string;
+  severity: ScanSeverity;
+  /** One line, already redacted: a secret's value never appears in a finding. */
+  message: string;
+  /** Path relative to the scanned root (or a lockfile / manifest path). */
+  file?: string;
+  line?: number;
+  column?: number;
+  endLine?: number;
+  endColumn?: number;
+  /**
+   * Stable identity across runs (baselines, suppression, SARIF partialFingerprints): derived from
+   * rule, file and the matched content's hash — never from line numbers alone, so edits above a
+   * finding do not change it.
+   */
+  fingerprint: string;
+  /** Redacted excerpt of the matched line, for display. */
+  snippet?: string;
+  /** Secrets in history: the commit that introduced it. */
+  commit?: string;
+  /** Dependencies: package, installed version, advisory ids, fix, and the path that pulls it in. */
+  package?: { ecosystem: string; name: string; version: string; direct: boolean; path?: string[]; fixedIn?: string; advisories?: string[] };
+  /** Anything else a format or UI may use (CVSS vector and score, licence expression…). */
+  properties?: Record<string, unknown>;
+}
+
+export interface ScanResult {
+  kind: ScanKind;
+  tool: { name: string; version: string };
+  rules: ScanRule[];
+  findings: ScanFinding[];
+  /** Figures about the scan itself: files, bytes, packages, durationMs… */
+  stats: Record<string, number>;
+}
+
+/** One package as lockfiles describe it (the dependency, SBOM and licence scanners share this). */
+export interface PackageNode {
+  /** `name@version` (npm) or normalised `name==version` (PyPI); unique within a graph. */
+  id: string;
+  ecosystem: "npm" | "PyPI";
+  name: string;
+  version: string;
+  /** Package URL, e.g. `pkg:npm/%40scope/name@1.2.3`, `pkg:pypi/requests@2.31.0`. */
+  purl: string;
+  /** Listed by the project itself (not only pulled in by another package). */
+  direct: boolean;
+  dev: boolean;
+  optional: boolean;
+  /** Lockfile integrity (`sha512-…`) or hashes (`sha256:…`) as recorded. */
+  integrity?: string[];
+  resolved?: string;
+  /** SPDX expression or raw licence string, when the lockfile or installed manifest says. */
+  license?: string;
+  /** Ids of the packages this one depends on. */
+  dependencies: string[];
+}
+
+export interface DependencyGraph {
+  ecosystem: "npm" | "PyPI";
+  /** The lockfile it was read from, relative to the scanned root. */
+  lockfile: string;
+  root: { name: string; version: string };
+  packages: Map<string, PackageNode>;
+}
