@@ -3,7 +3,7 @@ import tseslint from "typescript-eslint";
 
 export default tseslint.config(
   // .sluice/ holds Sluice's run state, including uploaded artifacts such as a copy of dist/.
-  { ignores: ["dist/", "coverage/", "node_modules/", ".sluice/"] },
+  { ignores: ["dist/", "coverage/", "reports/", "node_modules/", ".sluice/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -68,6 +68,10 @@ export const errorCodes = {
   },
   SLUICE_E_GATE_RULE: { exit: 2, summary: "A gate rule is not a valid threshold or CEL expression." },
   SLUICE_E_GATE_UNKNOWN: { exit: 2, summary: "The named gate is not configured in sluice.yml (and no --rule was given)." },
+  SLUICE_E_POLICY: {
+    exit: 2,
+    summary: "A policy rule is invalid (unknown target or scope, a CEL expression that does not compile).",
+  },
   SLUICE_E_RUN_NOT_FOUND: { exit: 2, summary: "No run with the given id exists in the store." },
   SLUICE_E_STORE: { exit: 3, summary: "The store (database) failed." },
   SLUICE_E_CONFIG: { exit: 2, summary: "sluice.yml is invalid." },
@@ -75,6 +79,22 @@ export const errorCodes = {
   SLUICE_E_PREREQUISITE: {
     exit: 2,
     summary: "A program Sluice needs (git, a shell) is missing or failed before anything ran.",
+  },
+  SLUICE_E_LOCKFILE: {
+    exit: 2,
+    summary: "A lockfile (package-lock.json, pnpm-lock.yaml, yarn.lock, poetry.lock…) is malformed or truncated.",
+  },
+  SLUICE_E_ADVISORY_DB: {
+    exit: 2,
+    summary: "The OSV advisory database is missing, unreadable or holds a malformed record.",
+  },
+  SLUICE_E_SECRETS_CONFIG: {
+    exit: 2,
+    summary: "A secrets-scanning config (.gitleaks.toml) is not valid TOML or holds an invalid rule or allowlist.",
+  },
+  SLUICE_E_LICENSE_POLICY: {
+    exit: 2,
+    summary: "A licence policy's allow or deny list names something that is not a single SPDX licence id.",
   },
   SLUICE_E_INTERNAL: { exit: 3, summary: "An unexpected internal error; please report it." },
 } as const satisfies Record<string, { exit: 0 | 1 | 2 | 3; summary: string }>;

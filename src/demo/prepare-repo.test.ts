@@ -12,7 +12,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { DEMO_AUTHOR, copyExample, initRepo, linkDependencies } from "./prepare-repo";
+import { DEMO_AUTHOR, commitAll, copyExample, initRepo, linkDependencies } from "./prepare-repo";
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -42,6 +42,7 @@ describe("copyExample", () => {
       "node_modules/x/index.js",
       "dist/a.js",
       "coverage/lcov.info",
+      "reports/junit.xml",
       ".sluice/db",
       "src/dist/b.js",
     ]) {
@@ -52,7 +53,7 @@ describe("copyExample", () => {
     for (const f of ["package.json", "src/a.ts", ".github/workflows/ci.yml", ".gitignore"]) {
       expect(readFileSync(join(dest, f), "utf8")).toBe(f);
     }
-    for (const d of ["node_modules", "dist", "coverage", ".sluice", "src/dist"])
+    for (const d of ["node_modules", "dist", "coverage", "reports", ".sluice", "src/dist"])
       expect(existsSync(join(dest, d))).toBe(false);
   });
 });
@@ -68,6 +69,19 @@ describe("initRepo", () => {
     expect(git(repo, "rev-parse", "--abbrev-ref", "HEAD")).toBe("main");
     expect(git(repo, "log", "-1", "--format=%an <%ae>")).toBe(`${DEMO_AUTHOR.name} <${DEMO_AUTHOR.email}>`);
     expect(git(repo, "ls-files").split("\n").sort()).toEqual(["README.md", "src/x.ts"]);
+    expect(git(repo, "status", "--porcelain")).toBe("");
+  });
+
+  it("commits later changes, new and modified files alike, with commitAll", async () => {
+    const repo = tempDir();
+    write(join(repo, "src", "x.ts"), "export {};\n");
+    const first = await initRepo(repo, process.env);
+    write(join(repo, "src", "x.ts"), "export const x = 1;\n");
+    write(join(repo, "src", "y.ts"), "export {};\n");
+    const second = await commitAll(repo, "Add y", process.env);
+    expect(second).not.toBe(first);
+    expect(git(repo, "log", "-1", "--format=%s %an")).toBe(`Add y ${DEMO_AUTHOR.name}`);
+    expect(git(repo, "diff", "--name-only", first, second).split("\n")).toEqual(["src/x.ts", "src/y.ts"]);
     expect(git(repo, "status", "--porcelain")).toBe("");
   });
 

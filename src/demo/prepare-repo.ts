@@ -13,6 +13,7 @@ export const COPY_EXCLUDES: ReadonlySet<string> = new Set([
   "node_modules",
   "dist",
   "coverage",
+  "reports",
   ".sluice",
   ".git",
 ]);
@@ -41,16 +42,22 @@ export async function initRepo(dir: string, env: NodeJS.ProcessEnv, signal?: Abo
   await git(["config", "user.name", DEMO_AUTHOR.name]);
   await git(["config", "user.email", DEMO_AUTHOR.email]);
   await git(["config", "commit.gpgsign", "false"]);
+  return commitAll(dir, "Add the example service", env, signal);
+}
+
+/**
+ * Commits every change in the working tree of a repository made by initRepo, with the user's hooks off,
+ * and returns the new commit's sha.
+ */
+export async function commitAll(
+  dir: string,
+  message: string,
+  env: NodeJS.ProcessEnv,
+  signal?: AbortSignal,
+): Promise<string> {
+  const git = (args: string[]): Promise<string> => runGit(dir, args, env, signal);
   await git(["add", "-A"]);
-  await git([
-    "-c",
-    "core.hooksPath=/dev/null",
-    "commit",
-    "-q",
-    "--no-verify",
-    "-m",
-    "Add the example service",
-  ]);
+  await git(["-c", "core.hooksPath=/dev/null", "commit", "-q", "--no-verify", "-m", message]);
   return (await git(["rev-parse", "HEAD"])).trim();
 }
 

@@ -1,11 +1,13 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, lstatSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import type { CliIO, ExitCode } from "../cli/io";
-import { runDemo } from "./run-demo";
+import type { RecordedGate, RunRecordSummary } from "./inspect";
+import { REGRESSION_COMMIT_MESSAGE } from "./regression";
+import { judgeRun2, runDemo } from "./run-demo";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -33,20 +35,69 @@ function makeIO(signal = new AbortController().signal): {
   return { io, stdout: () => stdout, stderr: () => stderr };
 }
 
-/** A stand-in for `sluice run` that records where and how it was called. */
-function fakeRun(
-  code: ExitCode,
-  seen: { cwd?: string; args?: string[]; gitDir?: string; linked?: boolean; head?: string },
-) {
+/** What the fake `sluice run` saw on each call. */
+interface Call {
+  cwd: string;
+  args: string[];
+  gitDir: string | undefined;
+  linked: boolean;
+  head: string;
+  hasDiscount: boolean;
+}
+
+/** A stand-in for `sluice run` that records where and how it was called and exits with `codes[i]`. */
+function fakeRun(codes: ExitCode[], calls: Call[]) {
   return async (io: CliIO, args: string[]): Promise<ExitCode> => {
-    seen.cwd = io.cwd;
-    seen.args = args;
-    seen.gitDir = io.env.GIT_DIR;
-    seen.linked = lstatSync(join(io.cwd, "node_modules")).isSymbolicLink();
-    seen.head = execFileSync("git", ["log", "-1", "--format=%s"], { cwd: io.cwd, encoding: "utf8" }).trim();
-    if (args.includes("--json")) io.stdout.write(JSON.stringify({ jobs: [] }) + "\n");
-    return code;
+    calls.push({
+      cwd: io.cwd,
+      args,
+      gitDir: io.env.GIT_DIR,
+      linked: lstatSync(join(io.cwd, "node_modules")).isSymbolicLink(),
+      head: execFileSync("git", ["log", "-1", "--format=%s"], { cwd: io.cwd, encoding: "utf8" }).trim(),
+      hasDiscount: existsSync(join(io.cwd, "src", "discount.ts")),
+    });
+    if (args.includes("--json")) io.stdout.write(JSON.stringify({ run: calls.length }) + "\n");
+    return codes[calls.length - 1] ?? 1;
   };
+}
+
+function gate(passed: boolean, coverageLines: number): RecordedGate {
+  return {
+    gate: "quality",
+    passed,
+    coverageLines,
+    rules: passed
+      ? []
+      : [
+          {
+            name: "coverage did not drop",
+            severity: "fail",
+            status: "failed",
+            message: "coverage.lines >= baseline.coverage.lines - 0.5 is false (coverage.lines=94.76, …)",
+          },
+          { name: "few lint warnings", severity: "warn", status: "passed", message: "" },
+        ],
+  };
+}
+
+const RUN1: RunRecordSummary = {
+  number: 1,
+  sha: "a".repeat(40),
+  conclusion: "success",
+  jobs: { lint: "success", test: "success", quality: "success", build: "success" },
+  gates: [gate(true, 98.34)],
+};
+const RUN2: RunRecordSummary = {
+  number: 2,
+  sha: "b".repeat(40),
+  conclusion: "failure",
+  jobs: { lint: "success", test: "success", quality: "failure" },
+  gates: [gate(false, 94.76)],
+};
+
+/** A stand-in for the store reader that answers with the given runs in turn. */
+function fakeInspect(...runs: Array<RunRecordSummary | null>) {
+  return async (): Promise<RunRecordSummary | null> => runs.shift() ?? null;
 }
 
 function tmpRoot(): string {
@@ -56,50 +107,92 @@ function tmpRoot(): string {
 }
 
 describe("runDemo", () => {
-  it("runs the pipeline in a committed copy of the example with linked dependencies, then removes it", async () => {
+  it("runs the pipeline, commits the untested change, runs it again up to the gate, then cleans up", async () => {
     const root = tmpRoot();
     const { io, stdout } = makeIO();
-    const seen: Parameters<typeof fakeRun>[1] = {};
+    const calls: Call[] = [];
     const code = await runDemo(
       io,
       { keep: false, json: false },
-      { runPipeline: fakeRun(0, seen), tmpRoot: root },
+      { runPipeline: fakeRun([0, 1], calls), inspectRun: fakeInspect(RUN1, RUN2), tmpRoot: root },
     );
     expect(code).toBe(0);
-    expect(seen.args).toEqual([]);
-    expect(seen.cwd).toMatch(/sluice-demo-[^/\\]+[/\\]example-service$/);
-    expect(seen.gitDir).toBeUndefined();
-    expect(seen.linked).toBe(true);
-    expect(seen.head).toBe("Add the example service");
-    expect(stdout()).toContain(seen.cwd);
-    expect(stdout()).toContain("The pipeline passed");
+    expect(calls.map((c) => c.args)).toEqual([[], ["--job", "quality"]]);
+    const [first, second] = calls;
+    expect(first?.cwd).toMatch(/sluice-demo-[^/\\]+[/\\]example-service$/);
+    expect(second?.cwd).toBe(first?.cwd);
+    expect(calls.map((c) => c.gitDir)).toEqual([undefined, undefined]);
+    expect(calls.map((c) => c.linked)).toEqual([true, true]);
+    expect(calls.map((c) => c.head)).toEqual(["Add the example service", REGRESSION_COMMIT_MESSAGE]);
+    expect(calls.map((c) => c.hasDiscount)).toEqual([false, true]);
+
+    const text = stdout();
+    expect(text).toContain(first?.cwd);
+    expect(text).toContain("Run 1 of 2");
+    expect(text).toContain("Run 2 of 2: the change. Expected to FAIL at the quality gate.");
+    expect(text).toContain("98.34% line coverage");
+    expect(text).toContain("Run 2 failed, as expected");
+    expect(text).toContain(
+      "✗ coverage did not drop: coverage.lines >= baseline.coverage.lines - 0.5 is false",
+    );
+    expect(text).not.toContain("few lint warnings");
+    expect(text).toContain("fell from 98.34% to\n94.76%");
     expect(readdirSync(root)).toEqual([]);
   });
 
-  it("passes --json through and keeps stdout for the run's report", async () => {
+  it("prints one JSON object with both run reports and the verdict, and narrates on stderr", async () => {
     const { io, stdout, stderr } = makeIO();
-    const seen: Parameters<typeof fakeRun>[1] = {};
-    await runDemo(io, { keep: false, json: true }, { runPipeline: fakeRun(0, seen), tmpRoot: tmpRoot() });
-    expect(seen.args).toEqual(["--json"]);
-    expect(JSON.parse(stdout())).toEqual({ jobs: [] });
+    const calls: Call[] = [];
+    const code = await runDemo(
+      io,
+      { keep: false, json: true },
+      { runPipeline: fakeRun([0, 1], calls), inspectRun: fakeInspect(RUN1, RUN2), tmpRoot: tmpRoot() },
+    );
+    expect(code).toBe(0);
+    expect(calls.map((c) => c.args)).toEqual([["--json"], ["--job", "quality", "--json"]]);
+    expect(JSON.parse(stdout())).toEqual({ runs: [{ run: 1 }, { run: 2 }], gateStoppedRegression: true });
     expect(stderr()).toContain("Sluice demo");
+    expect(stderr()).toContain("Run 2 failed, as expected");
   });
 
-  it("keeps the repository with --keep and returns the pipeline's failure", async () => {
+  it("stops after run 1 and fails when run 1 does not pass, keeping the repository with --keep", async () => {
     const { io, stdout } = makeIO();
-    const seen: Parameters<typeof fakeRun>[1] = {};
+    const calls: Call[] = [];
+    const code = await runDemo(
+      io,
+      { keep: true, json: true },
+      {
+        runPipeline: fakeRun([1], calls),
+        inspectRun: fakeInspect({ ...RUN1, conclusion: "failure" }),
+        tmpRoot: tmpRoot(),
+      },
+    );
+    expect(code).toBe(1);
+    expect(calls).toHaveLength(1);
+    const repo = calls[0]?.cwd ?? "";
+    expect(existsSync(join(repo, "package.json"))).toBe(true);
+    expect(readFileSync(join(repo, "src", "routes.ts"), "utf8")).not.toContain("discount");
+    expect(JSON.parse(stdout())).toEqual({ runs: [{ run: 1 }], gateStoppedRegression: false });
+  });
+
+  it("fails when run 2 passes: the gate did not stop the regression", async () => {
+    const { io, stdout } = makeIO();
     const code = await runDemo(
       io,
       { keep: true, json: false },
-      { runPipeline: fakeRun(1, seen), tmpRoot: tmpRoot() },
+      {
+        runPipeline: fakeRun([0, 0], []),
+        inspectRun: fakeInspect(RUN1, { ...RUN2, conclusion: "success", gates: [gate(true, 98)] }),
+        tmpRoot: tmpRoot(),
+      },
     );
     expect(code).toBe(1);
-    expect(existsSync(join(seen.cwd ?? "", "package.json"))).toBe(true);
-    expect(stdout()).toContain(`Kept the demo repository at ${seen.cwd}`);
-    expect(stdout()).toContain("did not pass");
+    expect(stdout()).toContain("expected the quality gate to stop run 2, but run 2 passed");
+    expect(stdout()).toMatch(/Kept the demo repository at .*example-service/);
+    expect(stdout()).toContain("sluice gate quality");
   });
 
-  it("removes the repository, but not the shared node_modules, when the run throws", async () => {
+  it("removes the repository, but not the shared node_modules, when a run throws", async () => {
     const root = tmpRoot();
     const { io } = makeIO();
     const boom = new Error("boom");
@@ -110,14 +203,45 @@ describe("runDemo", () => {
     expect(existsSync(new URL("../../node_modules/typescript/package.json", import.meta.url))).toBe(true);
   });
 
-  it("reports cancellation as a failure", async () => {
+  it("reports cancellation as a failure and does not start run 2", async () => {
     const controller = new AbortController();
     const { io, stdout } = makeIO(controller.signal);
+    let runs = 0;
     const run = async (): Promise<ExitCode> => {
+      runs += 1;
       controller.abort();
       return 0;
     };
-    expect(await runDemo(io, { keep: false, json: false }, { runPipeline: run, tmpRoot: tmpRoot() })).toBe(1);
+    expect(
+      await runDemo(
+        io,
+        { keep: false, json: false },
+        { runPipeline: run, inspectRun: fakeInspect(RUN1), tmpRoot: tmpRoot() },
+      ),
+    ).toBe(1);
+    expect(runs).toBe(1);
     expect(stdout()).toContain("cancelled");
+  });
+});
+
+describe("judgeRun2", () => {
+  it("credits the gate only when it failed while lint and test passed", () => {
+    expect(judgeRun2(1, RUN2)).toMatchObject({ stopped: true, gate: { gate: "quality", passed: false } });
+  });
+
+  it("says why otherwise", () => {
+    expect(judgeRun2(0, RUN2)).toMatchObject({ stopped: false, reason: expect.stringContaining("passed") });
+    expect(judgeRun2(1, null)).toMatchObject({
+      stopped: false,
+      reason: expect.stringContaining("never ran"),
+    });
+    const testFailed = { ...RUN2, jobs: { lint: "success", test: "failure", quality: "skipped" }, gates: [] };
+    expect(judgeRun2(1, testFailed)).toMatchObject({
+      stopped: false,
+      reason: "the quality gate never ran because test failed: the log above shows why",
+    });
+    const both = { ...RUN2, jobs: { lint: "failure", test: "success", quality: "failure" } };
+    expect(judgeRun2(1, both)).toMatchObject({ stopped: false, reason: expect.stringContaining("lint") });
+    expect(judgeRun2(1, { ...RUN2, gates: [gate(true, 98)] })).toMatchObject({ stopped: false });
   });
 });

@@ -117,7 +117,7 @@ export async function runRepository(req: RunRequest): Promise<RepositoryRun> {
   try {
     store = await openStore({ type: config.store.type, path: storePath });
   } catch (err) {
-    executor.close();
+    await executor.close();
     throw err;
   }
   try {
@@ -162,8 +162,7 @@ export async function runRepository(req: RunRequest): Promise<RepositoryRun> {
     );
     return { runs: results, skipped, conclusion: overall(results), durationMs: Date.now() - started };
   } finally {
-    executor.close();
-    await store.close();
+    await Promise.all([executor.close(), store.close()]);
   }
 }
 

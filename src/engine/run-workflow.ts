@@ -15,6 +15,7 @@ import { githubContext } from "./contexts";
 import type { RunIdentity } from "./contexts";
 import { acquireRunGroup, resolveConcurrency, watchCancelRequest } from "./concurrency";
 import { executeJobs } from "./job/execute-jobs";
+import { JobDirPool } from "./job/job-dirs";
 import type { RunScope } from "./scope";
 import type { EventInfo, RunReporter, RunResult } from "./types";
 
@@ -90,6 +91,7 @@ export async function runWorkflow(opts: RunWorkflowOptions): Promise<RunResult> 
     defaultShell: opts.defaultShell,
     defaultTimeoutMinutes: opts.defaultTimeoutMinutes ?? 360,
     slots: opts.slots,
+    jobDirs: new JobDirPool(path.join(runDir, "jobs")),
     loadWorkflow: opts.loadWorkflow,
   };
   const baseContexts = { github: githubContext(identity, ""), inputs: opts.inputs, vars: opts.vars };
@@ -134,6 +136,9 @@ export async function runWorkflow(opts: RunWorkflowOptions): Promise<RunResult> 
   }
   release();
   stopWatching();
+  // Like the runner's temp directory, the jobs' files go with the run: scripts hold the values of
+  // their ${{ }} expressions, secrets included.
+  await run.jobDirs.dispose();
   opts.signal.removeEventListener("abort", onAbort);
   await opts.store.updateRun(record.id, {
     status: "completed",

@@ -8,6 +8,7 @@ import type { Executor, ProcessHandle } from "../executor/types";
 import type { Store } from "../store/types";
 import type { Conclusion } from "../store/types";
 import type { Masker } from "./commands/mask";
+import type { JobDirPool } from "./job/job-dirs";
 import type { RunIdentity } from "./contexts";
 import type { StepOutput } from "./step/step-output";
 import type { Annotation, JobRef, RunReporter } from "./types";
@@ -33,6 +34,8 @@ export interface RunScope {
   defaultTimeoutMinutes: number;
   /** Bounds how many job instances run at once across the whole run (--concurrency). */
   slots: Semaphore;
+  /** Working directories for the run's job instances. */
+  jobDirs: JobDirPool;
   /** Loads a reusable workflow by path relative to the repository root. */
   loadWorkflow(relPath: string): Promise<WorkflowDef>;
 }
@@ -67,7 +70,10 @@ export interface JobScope {
   ref: JobRef;
   /** The job's record id in the store. */
   recordId: string;
-  /** Directory for this job instance's temp files (RUNNER_TEMP, file commands). */
+  /**
+   * Directory for this job instance's step files (scripts, file commands); RUNNER_TEMP is inside
+   * it. Used by one job at a time, and later by other jobs of the run: a step removes its own files.
+   */
   dir: string;
   /** Workflow + job `env`, evaluated. */
   env: Record<string, string>;

@@ -51,6 +51,8 @@ export interface ScanResult {
   findings: ScanFinding[];
   /** Figures about the scan itself: files, bytes, packages, durationMs… */
   stats: Record<string, number>;
+  /** Non-fatal remarks for the reader (an advisory source was offline, a lockfile was skipped…). */
+  notes?: string[];
 }
 
 /** One package as lockfiles describe it (the dependency, SBOM and licence scanners share this). */
@@ -73,6 +75,8 @@ export interface PackageNode {
   license?: string;
   /** Ids of the packages this one depends on. */
   dependencies: string[];
+  /** One-based line of the package's entry in the lockfile, when the format allows. */
+  line?: number;
 }
 
 export interface DependencyGraph {
@@ -81,4 +85,9 @@ export interface DependencyGraph {
   lockfile: string;
   root: { name: string; version: string };
   packages: Map<string, PackageNode>;
+  /**
+   * Entries the lockfile names but that cannot be matched against advisories (unpinned
+   * requirements, VCS or path dependencies), with the line that names them.
+   */
+  warnings?: { message: string; line?: number }[];
 }

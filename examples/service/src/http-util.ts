@@ -86,7 +86,19 @@ export function readJsonBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Prom
   });
 }
 
-/** Resolves after `ms` milliseconds; a ref'd timer, so an in-flight delayed request holds shutdown. */
-export function sleep(ms: number): Promise<void> {
-  return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
+/**
+ * Resolves after `ms` milliseconds, or as soon as `signal` aborts. The timer is ref'd, so an in-flight
+ * delayed request holds shutdown; aborting it when its client is gone lets a closed server exit at once.
+ */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  if (ms <= 0 || signal?.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
+  });
 }

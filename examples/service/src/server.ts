@@ -72,7 +72,10 @@ export function createService(config: Partial<ServiceConfig> = {}, deps: Service
     res.setHeader("x-service-version", cfg.version);
     // While draining, tell keep-alive clients to reconnect elsewhere instead of reusing this socket.
     if (draining) res.setHeader("connection", "close");
+    // Aborted when the response closes: sent, or its socket destroyed (client gone, forced shutdown).
+    const closed = new AbortController();
     res.on("close", () => {
+      closed.abort();
       active.delete(res);
       metrics.inFlight.value -= 1;
       // 499 (nginx's "client closed request") marks answers the client never received in full.
@@ -92,7 +95,9 @@ export function createService(config: Partial<ServiceConfig> = {}, deps: Service
     if (match.api) {
       // Draw for jitter only when it is configured, so the error decision is the only draw otherwise.
       const jitter = cfg.latencyJitterMs > 0 ? random() * cfg.latencyJitterMs : 0;
-      await sleep(cfg.latencyMs + jitter);
+      await sleep(cfg.latencyMs + jitter, closed.signal);
+      // Nobody is waiting for the answer any more (its 499 is already counted).
+      if (closed.signal.aborted) return;
       if (random() < cfg.errorRate)
         return sendError(res, 500, "injected_failure", "failure injected by ERROR_RATE");
     }

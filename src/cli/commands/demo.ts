@@ -1,4 +1,7 @@
-/** `sluice demo [--keep] [--json]`: runs the CI pipeline of the bundled example service in a temporary repository. */
+/**
+ * `sluice demo [--keep] [--json]`: runs the CI pipeline of the bundled example service twice in a temporary
+ * repository, the second time on a change its quality gate is meant to stop.
+ */
 import { runDemo } from "../../demo/run-demo";
 import type { RegisterCommand } from "./index";
 import { runCli } from "./run";
@@ -7,10 +10,15 @@ export const registerDemo: RegisterCommand = (program, io, done) => {
   program
     .command("demo")
     .description(
-      "Run a real CI pipeline (lint, test, build) on a copy of the example service, in a temporary git repository",
+      "Run a real CI pipeline (lint, test, quality gate, build) on a copy of the example service in a temporary " +
+        "git repository, then again on a change without tests, which the quality gate stops",
     )
     .option("--keep", "keep the temporary repository and print its path")
-    .option("--json", "print the run's JSON report on stdout; the demo's own messages go to stderr")
+    .option(
+      "--json",
+      "print one JSON object on stdout, { runs: [<run 1>, <run 2>], gateStoppedRegression }, each run as " +
+        "`sluice run --json` prints it; the demo's own messages go to stderr",
+    )
     .action(async (options: { keep?: boolean; json?: boolean }) => {
       done(
         await runDemo(

@@ -3,8 +3,7 @@
  * outputs, conclude, and record everything. Cancellation and timeouts come in through `signal`.
  */
 import { runLevelHost } from "../../workflow/expression/evaluate";
-import { appendFileSync, mkdirSync } from "node:fs";
-import { rm } from "node:fs/promises";
+import { appendFileSync } from "node:fs";
 import path from "node:path";
 import { isSluiceError } from "../../core/errors";
 import type { Conclusion } from "../../store/types";
@@ -14,6 +13,7 @@ import type { EvalScope } from "../../workflow/expression/template";
 import type { JobDef, WorkflowDef } from "../../workflow/model";
 import { githubContext, runnerContext } from "../contexts";
 import type { JobScope, RunScope, StepFrame } from "../scope";
+import type { JobDir } from "./job-dirs";
 import { runPostStep, runStep } from "../step/run-step";
 import type { JobRef, JobResult, StepResult } from "../types";
 
@@ -46,7 +46,8 @@ export async function runJobInstance(
     outputs: {},
   });
   run.reporter.jobStarted(plan.ref);
-  const { job, frame, dispose } = createJobScope(run, workflow, plan, record.id, cancel);
+  const jobDir = await run.jobDirs.acquire();
+  const { job, frame, dispose } = createJobScope(run, workflow, plan, record.id, jobDir, cancel);
   const steps: StepResult[] = [];
   let setupFailed = false;
   try {
@@ -103,11 +104,10 @@ function createJobScope(
   workflow: WorkflowDef,
   plan: JobInstancePlan,
   recordId: string,
+  jobDir: JobDir,
   cancel: AbortSignal,
 ) {
-  const dir = path.join(run.identity.runDir, "jobs", recordId);
-  const temp = path.join(dir, "tmp");
-  mkdirSync(temp, { recursive: true });
+  const { dir, temp } = jobDir;
   const controller = new AbortController();
   let interruption: "cancelled" | "timeout" | null = null;
   const onCancel = () => {
@@ -160,11 +160,9 @@ function createJobScope(
     cancel.removeEventListener("abort", onCancel);
     // GitHub ends orphan processes (background servers a step started) when the job completes.
     for (const p of job.processes) p.killGroup();
-    // Like the runner's temp directory, the job's scripts and file-command files go with the job:
-    // scripts hold the values of their ${{ }} expressions, secrets included.
-    // Async: removing a few files costs milliseconds per job on a busy disk, which on the event loop
-    // would hold up every other job's spawns (bench/engine measured it as the top hotspot).
-    await rm(dir, { recursive: true, force: true });
+    // Like the runner's temp directory, what the job's steps left goes with the job (scripts and
+    // file-command files may hold secrets); the emptied directory serves a later job.
+    await run.jobDirs.release(jobDir);
   };
   return { job, frame, dispose };
 }

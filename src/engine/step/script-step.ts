@@ -4,6 +4,7 @@ import path from "node:path";
 import { resolveShell } from "../shell";
 import type { JobScope } from "../scope";
 import type { ProcessOutcome } from "./process";
+import { removeFiles } from "./env-files";
 import { runStepProcess } from "./process";
 import type { StepOutput } from "./step-output";
 
@@ -26,10 +27,15 @@ export async function runScript(
   const file = path.join(job.dir, `script_${opts.n}${probe.extension}`);
   writeFileSync(file, opts.script);
   const shell = resolveShell(opts.shell, file);
-  return runStepProcess(
-    job,
-    output,
-    { command: shell.command, args: shell.args, cwd: opts.cwd, env: opts.env },
-    opts.timeoutMs,
-  );
+  try {
+    return await runStepProcess(
+      job,
+      output,
+      { command: shell.command, args: shell.args, cwd: opts.cwd, env: opts.env },
+      opts.timeoutMs,
+    );
+  } finally {
+    // The script holds the values of its ${{ }} expressions, secrets included.
+    removeFiles([file]);
+  }
 }

@@ -3,7 +3,7 @@ import { describeExecutorContract } from "../contract";
 import type { Executor } from "../types";
 import { LocalExecutor } from "./local-executor";
 
-const close = (e: Executor) => (e as LocalExecutor).close();
+const close = (e: Executor) => void (e as LocalExecutor).close();
 
 describeExecutorContract("local (spawn helper)", () => new LocalExecutor(), close);
 describeExecutorContract("local (direct spawn)", () => new LocalExecutor({ helper: false }), close);
@@ -21,8 +21,8 @@ describe("LocalExecutor", () => {
       return out;
     };
     expect(await run()).toBe("hi\n");
-    e.close();
+    await e.close();
     expect(await run()).toBe("hi\n");
-    e.close();
+    await e.close();
   });
 });

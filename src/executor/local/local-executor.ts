@@ -48,12 +48,12 @@ export class LocalExecutor implements Executor {
   }
 
   /**
-   * Lets the helper exit once its processes have ended. Idempotent; a later start() uses a new
-   * helper. Not calling it is safe: an idle helper never keeps this process alive, and it exits
-   * with it.
+   * Ends the helper and resolves once it has exited. Idempotent; a later start() uses a new helper.
+   * Not calling it is safe: an idle helper never keeps this process alive, and it exits with it.
    */
-  close(): void {
-    this.helper?.close();
+  async close(): Promise<void> {
+    const helper = this.helper;
     this.helper = null;
+    await helper?.close();
   }
 }

@@ -27,6 +27,7 @@ export class SpawnHelper {
   private stderr = "";
   private deadReason: string | null = null;
   private closed = false;
+  private readonly gone: Promise<void>;
 
   constructor() {
     // Its own process group (Ctrl-C is Sluice's to handle) and no inherited NODE_OPTIONS, loaders
@@ -43,8 +44,11 @@ export class SpawnHelper {
     // Writes after the helper died fail with EPIPE; the exit handler below settles everything.
     this.child.stdin!.on("error", () => {});
     this.child.once("error", (err) => this.die(`cannot start the spawn helper: ${err.message}`));
-    this.child.once("close", (code, signal) =>
-      this.die(`the spawn helper exited (${signal ?? `code ${code}`})${this.stderr ? `: ${this.stderr}` : ""}`),
+    this.gone = new Promise((resolve) =>
+      this.child.once("close", (code, signal) => {
+        this.die(`the spawn helper exited (${signal ?? `code ${code}`})${this.stderr ? `: ${this.stderr}` : ""}`);
+        resolve();
+      }),
     );
     this.setRef(false);
   }
@@ -85,11 +89,18 @@ export class SpawnHelper {
     return createGroupHandle({ pid: () => entry.pid, started: startedP, exit });
   }
 
-  /** Lets the helper go once nothing is in flight (it leaves when its stdin ends). Idempotent. */
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.child.stdin!.end();
+  /**
+   * Ends the helper (it leaves when its stdin ends) and resolves once it has exited, so that no
+   * helper outlives its executor. Processes still running keep running. Idempotent.
+   */
+  close(): Promise<void> {
+    if (!this.closed) {
+      this.closed = true;
+      // Held until it has exited, so that awaiting this keeps the process alive.
+      this.setRef(true);
+      this.child.stdin!.end();
+    }
+    return this.gone;
   }
 
   private receive(chunk: Buffer): void {

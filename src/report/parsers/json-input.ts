@@ -171,7 +171,7 @@ export function syntaxErrorOffset(s: string): number {
         stack.push(c);
         if (c === 123) {
           const k = readKey(s, i);
-          if (k < 0) return errorAt(s, i);
+          if (k < 0) return errorAt(s, -1 - k);
           i = k;
         }
         continue;
@@ -197,7 +197,7 @@ export function syntaxErrorOffset(s: string): number {
       i = skipSpace(s, i + 1);
       if (top === 123) {
         const k = readKey(s, i);
-        if (k < 0) return errorAt(s, i);
+        if (k < 0) return errorAt(s, -1 - k);
         i = k;
       }
       break;
@@ -205,13 +205,13 @@ export function syntaxErrorOffset(s: string): number {
   }
 }
 
-/** Reads `"key" :` at i and returns where the value starts, or -1. */
+/** Reads `"key" :` at i and returns where the value starts, or `-1 - (where it goes wrong)`. */
 function readKey(s: string, i: number): number {
-  if (s.charCodeAt(i) !== 34) return -1;
+  if (s.charCodeAt(i) !== 34) return -1 - i;
   const end = scanString(s, i);
-  if (end < 0) return -1;
+  if (end < 0) return -1 - i;
   const colon = skipSpace(s, end);
-  return s.charCodeAt(colon) === 58 ? skipSpace(s, colon + 1) : -1;
+  return s.charCodeAt(colon) === 58 ? skipSpace(s, colon + 1) : -1 - colon;
 }
 
 function errorAt(s: string, i: number): number {

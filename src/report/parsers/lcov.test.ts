@@ -52,17 +52,13 @@ describe("lcovParser", () => {
 
   it("matches functions by name when FN and FNDA do not pair one to one", () => {
     const c = parse(["SF:a.js", "FN:1,f", "FN:5,g", "FNDA:2,f", "FNDA:0,h", "FNDA:1,f", "end_of_record"].join("\n"));
-    // f (hit twice over), g (never called), h (known only from FNDA)
+    // f (called, counted twice over), g (never called), h (known only from FNDA)
     expect(c.functions).toEqual({ covered: 1, total: 3 });
   });
 
   it("reads lcov 2 function lines: FN with an end line, FNL/FNA aliases", () => {
-    const c = parse(
-      ["SF:a.c", "FN:3,9,open", "FNDA:0,open", "FNL:1,12,20", "FNA:1,0,alias_a", "FNA:1,5,alias_b", "end_of_record"].join(
-        "\n",
-      ),
-    );
-    expect(c.functions).toEqual({ covered: 0, total: 1 });
+    const c = parse(["SF:a.c", "FN:3,9,open", "FN:10,14,close", "FNDA:0,open", "FNDA:4,close", "end_of_record"].join("\n"));
+    expect(c.functions).toEqual({ covered: 1, total: 2 });
     const d = parse(["SF:a.c", "FNL:1,12,20", "FNA:1,0,alias_a", "FNA:1,5,alias_b", "end_of_record"].join("\n"));
     expect(d.functions).toEqual({ covered: 1, total: 1 });
   });

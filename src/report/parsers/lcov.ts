@@ -294,7 +294,11 @@ class LcovScanner {
     if (q >= this.lineEnd) this.unexpected(q, "a function name");
     const keyed = this.keyed;
     if (keyed) {
-      const key = functionKey(keyed.fndaSeen, this.text.slice(q, this.lineEnd));
+      const name = this.text.slice(q, this.lineEnd);
+      // The k-th FNDA of a name goes with the k-th FN of that name; extra ones add to the last.
+      const n = keyed.fndaSeen.get(name) ?? 0;
+      keyed.fndaSeen.set(name, n + 1);
+      const key = functionKeyAt(name, Math.min(n, Math.max(0, (keyed.fnSeen.get(name) ?? 0) - 1)));
       keyed.functions.set(key, (keyed.functions.get(key) ?? 0) + hits);
     } else {
       this.rec.fnda++;
@@ -399,10 +403,14 @@ function hasLines(text: string, from: number, to: number): boolean {
   return at !== -1 && at < to;
 }
 
-/** The k-th FN and the k-th FNDA carrying the same name describe the same function. */
+/** Names repeat within a file (two classes' `constructor`): the n-th FN of a name is its own function. */
 function functionKey(seen: Map<string, number>, name: string): string {
   const n = seen.get(name) ?? 0;
   seen.set(name, n + 1);
+  return functionKeyAt(name, n);
+}
+
+function functionKeyAt(name: string, n: number): string {
   return n === 0 ? name : `${name}\u0000${n}`;
 }
 

@@ -91,7 +91,7 @@ z"><e/>t&amp;u<![CDATA[<raw> & ]]]><?pi x?><!-- <no/> --></r >
     ["<a></a><b/>", 1, 8, "a second root element"],
     ["<a/>x", 1, 5, "text outside the root element"],
     ["x<a/>", 1, 1, "text outside the root element"],
-    ['<a b="1>\n</a>', 1, 9, "'<' inside the value of b"],
+    ['<a b="1>\n</a>', 2, 1, "'<' inside the value of b"],
     ['<a b="1', 1, 6, "end of input in the value of b"],
     ["<a b=1/>", 1, 6, "expected a quoted value"],
     ['<a b="1"c="2"/>', 1, 9, "expected whitespace"],

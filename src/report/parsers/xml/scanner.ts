@@ -233,7 +233,8 @@ class Scanner {
     let j = i + 1;
     for (;;) {
       const c = input.charCodeAt(j);
-      if (c >= 0x80 || nameChars[c] !== 0) {
+      // charCodeAt past the end is NaN, and nameChars[NaN] is undefined: the comparison ends the name.
+      if (c >= 0x80 || (nameChars[c] as number) > 0) {
         h = (h * 31 + c) | 0;
         j++;
       } else {

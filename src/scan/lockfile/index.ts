@@ -1,0 +1,147 @@
+/**
+ * Finding and reading lockfiles under a project root: the I/O edge around the pure parsers. Each
+ * lockfile becomes one DependencyGraph; the manifest beside it (package.json, pyproject.toml,
+ * Pipfile) tells direct dependencies from transitive ones.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import type { DependencyGraph } from "../types";
+import { readPackageJson, readPipfile, readPyproject, type ManifestDeps } from "./manifest";
+import { parsePackageLock } from "./package-lock";
+import { parsePipfileLock } from "./pipfile-lock";
+import { parsePnpmLock } from "./pnpm-lock";
+import { parsePoetryLock } from "./poetry-lock";
+import { parseRequirements } from "./requirements";
+import type { LockfileContext, LockfileFormat, LockfileParser } from "./types";
+import { parseUvLock } from "./uv-lock";
+import { parseYarnBerry } from "./yarn-berry";
+import { parseYarnClassic } from "./yarn-classic";
+
+export type { LockfileContext, LockfileFormat, LockfileParser } from "./types";
+export type { ManifestDeps } from "./manifest";
+
+/** A lockfile found under the root: its path (relative, `/`-separated) and format. */
+export interface LockfileRef {
+  path: string;
+  format: LockfileFormat;
+}
+
+const BY_NAME: Record<string, LockfileFormat> = {
+  "package-lock.json": "package-lock",
+  "npm-shrinkwrap.json": "npm-shrinkwrap",
+  "pnpm-lock.yaml": "pnpm-lock",
+  "yarn.lock": "yarn-classic",
+  "poetry.lock": "poetry-lock",
+  "Pipfile.lock": "pipfile-lock",
+  "uv.lock": "uv-lock",
+};
+const SKIP_DIRS = new Set(["node_modules", ".git", ".hg", ".svn", ".venv", "venv", "__pycache__", ".sluice", ".tox", ".yarn"]);
+const MAX_DEPTH = 8;
+
+/** yarn.lock holds two formats; Yarn 2+ writes YAML with a `__metadata` block. */
+export function parseYarnLock(text: string, file: string, context?: LockfileContext): DependencyGraph {
+  return /^__metadata:/m.test(text) ? parseYarnBerry(text, file, context) : parseYarnClassic(text, file, context);
+}
+
+/** The parser for each format. */
+export const lockfileParsers: Record<LockfileFormat, LockfileParser> = {
+  "package-lock": parsePackageLock,
+  "npm-shrinkwrap": parsePackageLock,
+  "pnpm-lock": parsePnpmLock,
+  "yarn-classic": parseYarnLock,
+  "yarn-berry": parseYarnLock,
+  requirements: parseRequirements,
+  "poetry-lock": parsePoetryLock,
+  "pipfile-lock": parsePipfileLock,
+  "uv-lock": parseUvLock,
+};
+
+function requirementsFile(name: string, dir: string): boolean {
+  return /requirements.*\.txt$/i.test(name) || (path.basename(dir) === "requirements" && name.endsWith(".txt"));
+}
+
+/** Lockfiles under `root` (dependency folders and VCS metadata skipped), sorted by path. */
+export async function findLockfiles(root: string): Promise<LockfileRef[]> {
+  const found: LockfileRef[] = [];
+  const walk = async (dir: string, depth: number): Promise<void> => {
+    let items;
+    try {
+      items = await readdir(path.join(root, dir), { withFileTypes: true });
+    } catch {
+      return;
+    }
+    const names = new Set(items.filter((i) => i.isFile()).map((i) => i.name));
+    for (const item of items) {
+      const rel = dir === "" ? item.name : `${dir}/${item.name}`;
+      if (item.isDirectory()) {
+        if (depth < MAX_DEPTH && !SKIP_DIRS.has(item.name)) await walk(rel, depth + 1);
+      } else if (item.isFile()) {
+        const format = BY_NAME[item.name] ?? (requirementsFile(item.name, dir) ? "requirements" : undefined);
+        // npm reads npm-shrinkwrap.json and ignores package-lock.json beside it.
+        if (format === "package-lock" && names.has("npm-shrinkwrap.json")) continue;
+        if (format) found.push({ path: rel, format: format === "yarn-classic" ? yarnFormat(path.join(root, rel)) : format });
+      }
+    }
+  };
+  await walk("", 0);
+  return found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+function yarnFormat(file: string): LockfileFormat {
+  try {
+    return /^__metadata:/m.test(readFileSync(file, "utf8").slice(0, 4096)) ? "yarn-berry" : "yarn-classic";
+  } catch {
+    return "yarn-classic";
+  }
+}
+
+/** The manifest that names a lockfile's direct dependencies, read from the lockfile's folder. */
+function manifestFor(format: LockfileFormat, read: (rel: string) => string | undefined): ManifestDeps | undefined {
+  if (format === "poetry-lock" || format === "uv-lock") {
+    const text = read("pyproject.toml");
+    return text === undefined ? undefined : readPyproject(text);
+  }
+  if (format === "pipfile-lock") {
+    const text = read("Pipfile");
+    return text === undefined ? undefined : readPipfile(text);
+  }
+  if (format === "requirements") return undefined;
+  const text = read("package.json");
+  return text === undefined ? undefined : readPackageJson(text);
+}
+
+/** A reader for files relative to `dir`, confined to `root`. */
+function readerFor(root: string, dir: string, touched: Set<string>): (rel: string) => string | undefined {
+  const base = path.resolve(root);
+  return (rel) => {
+    const abs = path.resolve(base, dir, rel);
+    if (abs !== base && !abs.startsWith(base + path.sep)) return undefined;
+    touched.add(path.relative(base, abs).split(path.sep).join("/"));
+    try {
+      return existsSync(abs) ? readFileSync(abs, "utf8") : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+}
+
+/**
+ * Reads every lockfile under `root` into a graph. A malformed lockfile throws SLUICE_E_LOCKFILE
+ * located in it. A requirements file that another one includes (`-r`) is read only as part of it.
+ */
+export async function readDependencyGraphs(root: string, lockfiles?: LockfileRef[]): Promise<DependencyGraph[]> {
+  const refs = lockfiles ?? (await findLockfiles(root));
+  const graphs: DependencyGraph[] = [];
+  const included = new Set<string>();
+  for (const ref of refs) {
+    const text = await readFile(path.join(root, ref.path), "utf8");
+    const dir = path.posix.dirname(ref.path);
+    const touched = new Set<string>();
+    const read = readerFor(root, dir, touched);
+    const context: LockfileContext = { manifest: manifestFor(ref.format, read), readFile: read };
+    graphs.push(lockfileParsers[ref.format](text, ref.path, context));
+    if (ref.format === "requirements") for (const t of touched) included.add(t);
+  }
+  return graphs.filter((g) => !included.has(g.lockfile));
+}

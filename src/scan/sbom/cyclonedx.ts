@@ -1,0 +1,111 @@
+/**
+ * CycloneDX 1.6 JSON from dependency graphs, built with the CycloneDX project's own models and JSON
+ * serializer (@cyclonedx/cyclonedx-library) so the document follows the specification as its
+ * maintainers read it — licence choice rules, dependency-graph normalisation, ordering.
+ */
+import { Enums, Models, Serialize, Spec, SPDX } from "@cyclonedx/cyclonedx-library";
+import { createError } from "../../core/errors";
+import type { NormalizedLicense } from "../license/normalize";
+import type { DependencyGraph } from "../types";
+import type { HashAlgorithm } from "./hashes";
+import { buildInventory, type InventoryPackage } from "./inventory";
+import { sluiceVersion } from "./tool";
+import { uuidOf, type SbomMeta } from "./types";
+
+const HASH_ALGORITHMS: Readonly<Record<HashAlgorithm, Enums.HashAlgorithm>> = {
+  MD5: Enums.HashAlgorithm.MD5,
+  "SHA-1": Enums.HashAlgorithm["SHA-1"],
+  "SHA-256": Enums.HashAlgorithm["SHA-256"],
+  "SHA-384": Enums.HashAlgorithm["SHA-384"],
+  "SHA-512": Enums.HashAlgorithm["SHA-512"],
+};
+
+/**
+ * The CycloneDX 1.6 JSON document (as a plain object) for `graphs`. Deterministic: same graphs and
+ * meta, same document — lists are sorted, the clock and serial number come from `meta`.
+ *
+ * Scope follows the specification's definitions: runtime packages are `required`; packages only
+ * needed to develop or test are `excluded` ("not reachable within a call graph at runtime") rather
+ * than `optional` (which means "may be absent at runtime"); optional dependencies are `optional`.
+ * Development packages also carry the registered `cdx:npm:package:development` property, as
+ * cyclonedx-npm writes it.
+ */
+export function buildCycloneDx(graphs: DependencyGraph[], meta: SbomMeta): Record<string, unknown> {
+  const uuid = uuidOf(meta.serialNumber);
+  if (uuid === undefined) throw createError("SLUICE_E_USAGE", `SBOM serial number is not a UUID: ${meta.serialNumber}`);
+  const inventory = buildInventory(graphs, meta);
+
+  const components = new Map<string, Models.Component>();
+  for (const pkg of inventory.packages) components.set(pkg.ref, toComponent(pkg));
+  for (const pkg of inventory.packages) {
+    const component = components.get(pkg.ref)!;
+    for (const dep of pkg.dependencies) component.dependencies.add(components.get(dep)!.bomRef);
+  }
+
+  const { root } = inventory;
+  const rootRef = root.purl !== undefined && !components.has(root.purl) ? root.purl : `root:${root.name}`;
+  const [rootName, rootGroup] = splitName(root.name);
+  const rootComponent = new Models.Component(Enums.ComponentType.Application, rootName, {
+    ...rootGroup,
+    bomRef: rootRef,
+    ...(root.version ? { version: root.version } : {}),
+    ...(root.purl !== undefined ? { purl: root.purl } : {}),
+  });
+  for (const ref of inventory.direct) rootComponent.dependencies.add(components.get(ref)!.bomRef);
+
+  const tools = new Models.Tools();
+  tools.components.add(
+    new Models.Component(Enums.ComponentType.Application, "sluice", { version: meta.toolVersion ?? sluiceVersion() }),
+  );
+  const bom = new Models.Bom({
+    serialNumber: `urn:uuid:${uuid}`,
+    metadata: new Models.Metadata({ timestamp: meta.timestamp, tools, component: rootComponent }),
+  });
+  for (const component of components.values()) bom.components.add(component);
+
+  const serializer = new Serialize.JsonSerializer(new Serialize.JSON.Normalize.Factory(Spec.Spec1dot6));
+  return JSON.parse(serializer.serialize(bom, { sortLists: true })) as Record<string, unknown>;
+}
+
+function toComponent(pkg: InventoryPackage): Models.Component {
+  const [name, group] = pkg.ecosystem === "npm" ? splitName(pkg.name) : ([pkg.name, {}] as const);
+  const component = new Models.Component(Enums.ComponentType.Library, name, {
+    ...group,
+    bomRef: pkg.ref,
+    version: pkg.version,
+    purl: pkg.ref,
+    scope: pkg.dev ? Enums.ComponentScope.Excluded : pkg.optional ? Enums.ComponentScope.Optional : Enums.ComponentScope.Required,
+  });
+  for (const hash of pkg.hashes) component.hashes.set(HASH_ALGORITHMS[hash.algorithm], hash.hex);
+  const license = toLicense(pkg.license);
+  if (license) component.licenses.add(license);
+  if (pkg.download !== undefined) {
+    component.externalReferences.add(new Models.ExternalReference(pkg.download, Enums.ExternalReferenceType.Distribution));
+  }
+  if (pkg.dev && pkg.ecosystem === "npm") component.properties.add(new Models.Property("cdx:npm:package:development", "true"));
+  return component;
+}
+
+/** `@scope/name` → name and `group: "@scope"`, as cyclonedx-npm records scoped packages. */
+function splitName(full: string): [string, { group?: string }] {
+  const slash = full.startsWith("@") ? full.indexOf("/") : -1;
+  return slash > 0 ? [full.slice(slash + 1), { group: full.slice(0, slash) }] : [full, {}];
+}
+
+/**
+ * One licence choice: a single listed id as `license.id`, a compound or `+`/`WITH` expression as
+ * `expression`, anything else by name so the declared text is kept rather than guessed at.
+ */
+function toLicense(license: NormalizedLicense): Models.License | undefined {
+  let choice: Models.License;
+  if (license.status === "none") return undefined;
+  if (license.status === "spdx" && SPDX.isSupportedSpdxId(license.expression)) {
+    choice = new Models.SpdxLicense(license.expression);
+  } else if (license.status === "spdx") {
+    choice = new Models.LicenseExpression(license.expression!);
+  } else {
+    choice = new Models.NamedLicense(license.raw!);
+  }
+  choice.acknowledgement = Enums.LicenseAcknowledgement.Declared;
+  return choice;
+}

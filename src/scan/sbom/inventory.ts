@@ -1,0 +1,131 @@
+/**
+ * Dependency graphs → one inventory both SBOM writers render: packages merged across lockfiles by
+ * package URL (a monorepo's lockfiles share most packages), each with its checksums, classified
+ * licence and sorted dependencies, so the two documents describe exactly the same thing.
+ */
+import { normalizeLicense, type NormalizedLicense } from "../license/normalize";
+import type { DependencyGraph, PackageNode } from "../types";
+import { parseIntegrity, type PackageHash } from "./hashes";
+import type { SbomMeta } from "./types";
+
+export interface InventoryPackage {
+  /** The package URL; unique in the inventory and used as CycloneDX bom-ref. */
+  ref: string;
+  ecosystem: PackageNode["ecosystem"];
+  name: string;
+  version: string;
+  /** Direct in at least one graph. */
+  direct: boolean;
+  /** Development-only in every graph that has it (one runtime use makes it a runtime package). */
+  dev: boolean;
+  /** Optional in every graph that has it. */
+  optional: boolean;
+  hashes: PackageHash[];
+  /** Where the package was fetched from, credentials removed; undefined when not a public URL. */
+  download?: string;
+  license: NormalizedLicense;
+  /** Refs of its dependencies, sorted. */
+  dependencies: string[];
+}
+
+export interface Inventory {
+  root: { name: string; version: string; ecosystem?: PackageNode["ecosystem"]; purl?: string };
+  /** Sorted by ref. */
+  packages: InventoryPackage[];
+  /** Refs of the root's direct dependencies, sorted. */
+  direct: string[];
+}
+
+/** Builds the inventory. Pure and deterministic: the order of graphs and map entries does not matter. */
+export function buildInventory(graphs: DependencyGraph[], meta: Pick<SbomMeta, "component">): Inventory {
+  const byRef = new Map<string, InventoryPackage>();
+  const deps = new Map<string, Set<string>>();
+  for (const graph of graphs) {
+    const refOf = (id: string) => graph.packages.get(id)?.purl;
+    for (const node of graph.packages.values()) {
+      const seen = byRef.get(node.purl);
+      if (seen) {
+        seen.direct ||= node.direct;
+        seen.dev &&= node.dev;
+        seen.optional &&= node.optional;
+        if (seen.license.status === "none") seen.license = normalizeLicense(node.license);
+        if (seen.hashes.length === 0) seen.hashes = parseIntegrity(node.integrity);
+      } else {
+        byRef.set(node.purl, toPackage(node));
+        deps.set(node.purl, new Set());
+      }
+      for (const dep of node.dependencies) {
+        const ref = refOf(dep);
+        if (ref !== undefined && ref !== node.purl) deps.get(node.purl)!.add(ref);
+      }
+    }
+  }
+  const packages = [...byRef.values()].sort((a, b) => compare(a.ref, b.ref));
+  for (const pkg of packages) pkg.dependencies = [...deps.get(pkg.ref)!].sort(compare);
+  return {
+    root: rootOf(graphs, meta),
+    packages,
+    direct: packages.filter((p) => p.direct).map((p) => p.ref),
+  };
+}
+
+function toPackage(node: PackageNode): InventoryPackage {
+  const pkg: InventoryPackage = {
+    ref: node.purl,
+    ecosystem: node.ecosystem,
+    name: node.name,
+    version: node.version,
+    direct: node.direct,
+    dev: node.dev,
+    optional: node.optional,
+    hashes: parseIntegrity(node.integrity),
+    license: normalizeLicense(node.license),
+    dependencies: [],
+  };
+  const download = publicUrl(node.resolved);
+  if (download !== undefined) pkg.download = download;
+  return pkg;
+}
+
+function rootOf(graphs: DependencyGraph[], meta: Pick<SbomMeta, "component">): Inventory["root"] {
+  const first = graphs[0];
+  const name = meta.component?.name ?? first?.root.name ?? "";
+  const version = meta.component?.version ?? first?.root.version ?? "";
+  const root: Inventory["root"] = { name: name || "project", version };
+  if (first !== undefined && name !== "") {
+    root.ecosystem = first.ecosystem;
+    root.purl = packageUrl(first.ecosystem, name, version);
+  }
+  return root;
+}
+
+/** A purl for the project itself, as the lockfile parsers write them for packages. */
+export function packageUrl(ecosystem: PackageNode["ecosystem"], name: string, version: string): string {
+  const at = version ? `@${encodeURIComponent(version)}` : "";
+  if (ecosystem === "PyPI") return `pkg:pypi/${name.toLowerCase().replace(/[-_.]+/g, "-")}${at}`;
+  const slash = name.startsWith("@") ? name.indexOf("/") : -1;
+  const full = slash > 0 ? `${encodeURIComponent(name.slice(0, slash))}/${encodeURIComponent(name.slice(slash + 1))}` : encodeURIComponent(name);
+  return `pkg:npm/${full}${at}`;
+}
+
+/**
+ * The download URL fit to publish: http(s) and git URLs only (a `file:` path means nothing
+ * elsewhere), with any user name or token stripped — private registries put credentials there.
+ */
+export function publicUrl(resolved: string | undefined): string | undefined {
+  if (resolved === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(resolved);
+  } catch {
+    return undefined;
+  }
+  if (!/^(https?|git\+https|git\+ssh|git):$/.test(url.protocol)) return undefined;
+  url.username = "";
+  url.password = "";
+  return url.href;
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
