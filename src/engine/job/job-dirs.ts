@@ -8,7 +8,8 @@
  * (≈ 3 ms per rmdir on ext4 mounted with `discard`), while creating and unlinking files in a
  * directory that stays is ≈ 20 µs. The run's directories are removed once, when the run ends.
  */
-import { mkdir, readdir, rm } from "node:fs/promises";
+import { mkdir, readdir, rm, unlink } from "node:fs/promises";
+import type { Dirent } from "node:fs";
 import path from "node:path";
 
 export interface JobDir {
@@ -43,13 +44,19 @@ export class JobDirPool {
    * emptied is not reused; dispose() removes it with the rest.
    */
   async release(d: JobDir): Promise<void> {
+    const remove = (parent: string, e: Dirent) => {
+      const p = path.join(parent, e.name);
+      return e.isDirectory() ? rm(p, { recursive: true, force: true }) : unlink(p);
+    };
     try {
-      const [own, temp] = await Promise.all([readdir(d.dir), readdir(d.temp)]);
-      const leftovers = [
-        ...own.filter((name) => name !== TEMP).map((name) => path.join(d.dir, name)),
-        ...temp.map((name) => path.join(d.temp, name)),
-      ];
-      await Promise.all(leftovers.map((p) => rm(p, { recursive: true, force: true })));
+      const [own, temp] = await Promise.all([
+        readdir(d.dir, { withFileTypes: true }),
+        readdir(d.temp, { withFileTypes: true }),
+      ]);
+      await Promise.all([
+        ...own.filter((e) => e.name !== TEMP).map((e) => remove(d.dir, e)),
+        ...temp.map((e) => remove(d.temp, e)),
+      ]);
     } catch {
       return;
     }

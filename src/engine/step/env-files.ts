@@ -50,8 +50,8 @@ export interface AppliedFiles {
 }
 
 /**
- * Reads what the step wrote, then removes the files: env and PATH go to the job for later steps;
- * outputs and state are returned.
+ * Reads what the step wrote: env and PATH go to the job for later steps; outputs and state are
+ * returned. The files stay until the job ends (a node action's post phase still has their paths).
  */
 export function applyEnvFiles(job: JobScope, files: EnvFiles): AppliedFiles {
   const read = (f: string) => {
@@ -90,7 +90,6 @@ export function applyEnvFiles(job: JobScope, files: EnvFiles): AppliedFiles {
   }
   const summary = read(files.summary);
   if (summary) job.summary.push(job.run.masker.mask(summary));
-  removeFiles(Object.values(files));
   return { outputs, state, problems };
 }
 

@@ -111,13 +111,16 @@ function manifestFor(format: LockfileFormat, read: (rel: string) => string | und
   return text === undefined ? undefined : readPackageJson(text);
 }
 
-/** A reader for files relative to `dir`, confined to `root`. */
-function readerFor(root: string, dir: string, touched: Set<string>): (rel: string) => string | undefined {
+/**
+ * A reader for files relative to `dir`, confined to `root`. Files in `own` are lockfiles read on
+ * their own: an include of one reads as empty, so its packages are reported once, at its lines.
+ */
+function readerFor(root: string, dir: string, own: Set<string>): (rel: string) => string | undefined {
   const base = path.resolve(root);
   return (rel) => {
     const abs = path.resolve(base, dir, rel);
     if (abs !== base && !abs.startsWith(base + path.sep)) return undefined;
-    touched.add(path.relative(base, abs).split(path.sep).join("/"));
+    if (own.has(path.relative(base, abs).split(path.sep).join("/"))) return "";
     try {
       return existsSync(abs) ? readFileSync(abs, "utf8") : undefined;
     } catch {
@@ -127,21 +130,18 @@ function readerFor(root: string, dir: string, touched: Set<string>): (rel: strin
 }
 
 /**
- * Reads every lockfile under `root` into a graph. A malformed lockfile throws SLUICE_E_LOCKFILE
- * located in it. A requirements file that another one includes (`-r`) is read only as part of it.
+ * Reads every lockfile under `root` into a graph, in path order. A malformed lockfile throws
+ * SLUICE_E_LOCKFILE located in it.
  */
 export async function readDependencyGraphs(root: string, lockfiles?: LockfileRef[]): Promise<DependencyGraph[]> {
   const refs = lockfiles ?? (await findLockfiles(root));
+  const requirements = new Set(refs.filter((r) => r.format === "requirements").map((r) => r.path));
   const graphs: DependencyGraph[] = [];
-  const included = new Set<string>();
   for (const ref of refs) {
     const text = await readFile(path.join(root, ref.path), "utf8");
-    const dir = path.posix.dirname(ref.path);
-    const touched = new Set<string>();
-    const read = readerFor(root, dir, touched);
+    const read = readerFor(root, path.posix.dirname(ref.path), requirements);
     const context: LockfileContext = { manifest: manifestFor(ref.format, read), readFile: read };
     graphs.push(lockfileParsers[ref.format](text, ref.path, context));
-    if (ref.format === "requirements") for (const t of touched) included.add(t);
   }
-  return graphs.filter((g) => !included.has(g.lockfile));
+  return graphs;
 }

@@ -75,7 +75,7 @@ function readFile(
   seen: Set<string>,
   top: boolean,
 ): void {
-  const where = (line: number): string => (top ? `line ${line}` : `${file}:${line}`);
+  const where = (line: number): string => (top ? "" : `${file}:${line}: `);
   let last: Pin | undefined;
   let inVia = false;
   for (const { text: logical, line } of logicalLines(text)) {
@@ -99,12 +99,12 @@ function readFile(
       if (seen.has(target)) continue;
       seen.add(target);
       const included = context.readFile?.(target);
-      if (included === undefined) builder.warn(`${where(line)}: included file ${include[1]} was not found`, top ? line : undefined);
+      if (included === undefined) builder.warn(`${where(line)}included file ${include[1]} was not found`, top ? line : undefined);
       else readFile(included, target, path.posix.dirname(target), context, builder, pins, seen, false);
       continue;
     }
     if (/^(-e|--editable)\b/.test(body)) {
-      builder.warn(`${where(line)}: editable requirement is not pinned: ${body}`, top ? line : undefined);
+      builder.warn(`${where(line)}editable requirement is not pinned: ${body}`, top ? line : undefined);
       continue;
     }
     if (body.startsWith("-")) continue; // index URLs, constraints, pip options
@@ -119,11 +119,11 @@ function readRequirement(body: string, file: string, line: number, top: boolean,
     .replace(/--hash[=\s]+(\S+)/g, (_m, hash: string) => (hashes.push(hash), ""))
     .replace(/\s--?[a-z][\w-]*(?:[=\s]+\S+)?/g, "")
     .trim();
-  const where = top ? `line ${line}` : `${file}:${line}`;
+  const where = top ? "" : `${file}:${line}: `;
   const m = REQUIREMENT.exec(spec);
   if (!m) {
     if (/^(\.{0,2}\/|[a-z]+\+?[a-z]*:\/\/)/i.test(spec)) {
-      builder.warn(`${where}: a path or URL requirement is not pinned: ${spec}`, top ? line : undefined);
+      builder.warn(`${where}a path or URL requirement is not pinned: ${spec}`, top ? line : undefined);
       return undefined;
     }
     throw lockfileError(file, `invalid requirement: ${spec}`, line, 1);
@@ -133,7 +133,7 @@ function readRequirement(body: string, file: string, line: number, top: boolean,
   const exact = /^===?\s*([^\s,*;]+)$/.exec(version);
   if (!exact) {
     const what = version.startsWith("@") ? "a URL requirement" : version === "" ? "no version" : `"${version}"`;
-    builder.warn(`${where}: ${name} is not pinned (${what}); it cannot be matched against advisories`, top ? line : undefined);
+    builder.warn(`${where}${name} is not pinned (${what}); it cannot be matched against advisories`, top ? line : undefined);
     return undefined;
   }
   return { file, name: name!, version: exact[1]!, line: top ? line : undefined, hashes, via: [] };

@@ -120,7 +120,7 @@ describe("readDockerfile stages", () => {
     expect(d.args).toEqual({ BASE: "debian", TAG: "" });
     expect(d.stages.map((s) => [s.name, s.base.kind, s.base.repository, s.base.tag, s.base.stage])).toEqual([
       ["base", "image", "debian", "12-slim", -1],
-      ["final", "stage", "final".slice(0, 0) + "base", "", 0],
+      ["final", "stage", "base", "", 0],
       ["unknown", "variable", "$BASE", "$TAG", -1],
       ["", "scratch", "scratch", "", -1],
       ["", "stage", "unknown", "", 2],

@@ -128,8 +128,10 @@ function describe(
       rest = rest.slice(m[0].length);
     }
   }
-  const json = execForm(rest);
-  const words = json ?? shellWords(rest, escape);
+  // HEALTHCHECK's command follows a CMD word: `HEALTHCHECK CMD ["curl", "-f", "…"]`.
+  const cmd = keyword === "HEALTHCHECK" ? /^CMD\s+/i.exec(rest) : null;
+  const json = execForm(cmd ? rest.slice(cmd[0].length) : rest);
+  const words = json ? (cmd ? ["CMD", ...json] : json) : shellWords(rest, escape);
   const instruction: DockerInstruction = {
     keyword,
     args,
@@ -162,7 +164,7 @@ function describe(
     case "CMD":
     case "ENTRYPOINT":
     case "HEALTHCHECK":
-      instruction.command = [json ? json.join(" ") : rest, ...heredocs.map((h) => h.body)].join("\n");
+      instruction.command = [json ? json.join(" ") : cmd ? rest.slice(cmd[0].length) : rest, ...heredocs.map((h) => h.body)].join("\n");
       break;
   }
   return instruction;

@@ -30,6 +30,15 @@ describe("buildCycloneDx", () => {
     expectGolden(doc, "npm.cdx");
   });
 
+  it("the schema check rejects what the schema forbids", () => {
+    const doc = buildCycloneDx([npm], META) as { components: Record<string, unknown>[] };
+    doc.components[0]!.scope = "dev";
+    doc.components[1]!.hashes = [{ alg: "SHA-512", content: "abc" }];
+    expect(cycloneDxErrors(doc)?.map((e) => e.instancePath)).toEqual(
+      expect.arrayContaining(["/components/0/scope", "/components/1/hashes/0/content"]),
+    );
+  });
+
   it("renders npm and PyPI graphs together, valid against the schema", () => {
     const doc = buildCycloneDx([npm, pypi], { ...META, component: { name: "mono", version: "2.0.0" } });
     expect(cycloneDxErrors(doc)).toBeNull();

@@ -87,8 +87,10 @@ function toPackage(node: PackageNode): InventoryPackage {
   return pkg;
 }
 
+/** The project is the root of the top-most lockfile (the repository's own), whatever the order given. */
 function rootOf(graphs: DependencyGraph[], meta: Pick<SbomMeta, "component">): Inventory["root"] {
-  const first = graphs[0];
+  const depth = (g: DependencyGraph) => g.lockfile.split("/").length;
+  const first = [...graphs].sort((a, b) => depth(a) - depth(b) || compare(a.lockfile, b.lockfile))[0];
   const name = meta.component?.name ?? first?.root.name ?? "";
   const version = meta.component?.version ?? first?.root.version ?? "";
   const root: Inventory["root"] = { name: name || "project", version };

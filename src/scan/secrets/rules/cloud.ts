@@ -4,10 +4,9 @@
  * secret keys 40 base64 characters; Google API keys `AIza` + 35; Azure storage keys 64 bytes
  * of base64 (88 characters ending `==`); Azure AD client secrets carry `Q~` after four characters.
  */
-import { ASSIGN, DOC_EXAMPLE, defineRule } from "./define";
+import { ASSIGN, DOC_EXAMPLE, assignedTo as ctx, defineRule } from "./define";
 import type { RuleSpec } from "../types";
 
-const ctx = (words: string) => new RegExp(String.raw`(?:${words})[\w.-]{0,25}?${ASSIGN}`, "i").source;
 
 export const cloudRules: RuleSpec[] = [
   defineRule({

@@ -76,3 +76,8 @@ export const DOC_EXAMPLE: AllowlistDef = {
 
 /** `KEY = value` / `key: "value"` / `key => 'value'`: the assignment shapes of code and config. */
 export const ASSIGN = String.raw`["'\]]?\s*(?:=|:=|=>|:)\s*["'\x60]?`;
+
+/** Context words, any identifier tail, then an assignment (`HEROKU_API_KEY = "…"`): a regex source. */
+export function assignedTo(words: string): string {
+  return String.raw`(?:${words})[\w.-]{0,25}?${ASSIGN}`;
+}
