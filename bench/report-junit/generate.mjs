@@ -44,7 +44,8 @@ export function generateJunit(bytes, seed = 1) {
         s += `${head}>\n      <failure message="expected: &lt;1&gt; but was: &lt;2&gt;" type="org.opentest4j.AssertionFailedError">${stack(rnd, cls)}</failure>\n`;
         s += `      <system-out><![CDATA[${"log line with <tags> & stuff\n".repeat(20)}]]></system-out>\n    </testcase>\n`;
       } else if (roll < 0.98) s += `${head}>\n      <skipped message="not on CI"/>\n    </testcase>\n`;
-      else s += `${head}>\n      <error type="java.lang.IllegalStateException">${stack(rnd, cls)}</error>\n    </testcase>\n`;
+      else
+        s += `${head}>\n      <error type="java.lang.IllegalStateException">${stack(rnd, cls)}</error>\n    </testcase>\n`;
     }
     s += `    <system-out><![CDATA[${"suite output line\n".repeat(40)}]]></system-out>\n  </testsuite>\n`;
     parts.push(s);

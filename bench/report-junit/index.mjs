@@ -7,6 +7,7 @@
 //
 // The parsers come from dist/index.js (npm run bench builds it). Until src/index.ts exports them,
 // the bench bundles them from src/ itself with esbuild, so that it measures the same code either way.
+import { Buffer } from "node:buffer";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -40,8 +41,19 @@ async function loadParsers() {
         `export { coberturaParser } from ${JSON.stringify(path.join(root, "src/report/parsers/cobertura"))};\n`,
     );
     const outfile = path.join(dir, "parsers.mjs");
-    await build({ entryPoints: [entry], outfile, bundle: true, platform: "node", format: "esm", target: "node20", logLevel: "warning" });
-    return { ...(await import(pathToFileURL(outfile).href)), source: "src/report/parsers (bundled by the bench)" };
+    await build({
+      entryPoints: [entry],
+      outfile,
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      target: "node20",
+      logLevel: "warning",
+    });
+    return {
+      ...(await import(pathToFileURL(outfile).href)),
+      source: "src/report/parsers (bundled by the bench)",
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -68,7 +80,9 @@ function measure(label, parser, content, check) {
   const ms = median(wall);
   const cpuMs = median(cpu);
   const round = (n) => Math.round(n * 10) / 10;
-  log(`${label}: ${round(mb)} MB, median ${round(ms)} ms wall (${round(mb / (ms / 1000))} MB/s), ${round(cpuMs)} ms CPU`);
+  log(
+    `${label}: ${round(mb)} MB, median ${round(ms)} ms wall (${round(mb / (ms / 1000))} MB/s), ${round(cpuMs)} ms CPU`,
+  );
   return {
     mb: round(mb),
     ms: round(ms),

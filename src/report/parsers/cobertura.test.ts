@@ -100,8 +100,16 @@ describe("coberturaParser details", () => {
 
   it("rejects garbage counts, classes without a file and other roots with a located error", () => {
     const cases: [string, number, number][] = [
-      ['<coverage>\n  <class filename="a"><lines><line number="x" hits="1"/></lines></class></coverage>', 2, 30],
-      ['<coverage><class filename="a"><lines>\n<line number="2" hits="-1"/></lines></class></coverage>', 2, 1],
+      [
+        '<coverage>\n  <class filename="a"><lines><line number="x" hits="1"/></lines></class></coverage>',
+        2,
+        30,
+      ],
+      [
+        '<coverage><class filename="a"><lines>\n<line number="2" hits="-1"/></lines></class></coverage>',
+        2,
+        1,
+      ],
       ['<coverage>\n<class name="a"/></coverage>', 2, 1],
       ['<?xml version="1.0"?><testsuites/>', 1, 22],
       ["<coverage><packages>", 1, 21],
@@ -119,8 +127,15 @@ describe("coberturaParser details", () => {
   });
 
   it("detects Cobertura but not Clover, which also uses a <coverage> root", () => {
-    expect(coberturaParser.detect('<?xml version="1.0" ?>\n<coverage version="7.6.1" timestamp="1" lines-valid="3"', "c.xml")).toBe(true);
-    expect(coberturaParser.detect('<coverage generated="1714557600" clover="4.4.1"><project', "clover.xml")).toBe(false);
+    expect(
+      coberturaParser.detect(
+        '<?xml version="1.0" ?>\n<coverage version="7.6.1" timestamp="1" lines-valid="3"',
+        "c.xml",
+      ),
+    ).toBe(true);
+    expect(
+      coberturaParser.detect('<coverage generated="1714557600" clover="4.4.1"><project', "clover.xml"),
+    ).toBe(false);
     expect(coberturaParser.detect("<testsuites>", "c.xml")).toBe(false);
   });
 });

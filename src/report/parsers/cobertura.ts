@@ -63,7 +63,12 @@ class CoberturaHandler implements XmlHandler {
 
   open(name: string, attrs: XmlAttributes, offset: number): void {
     if (++this.depth === 1 && name !== "coverage") {
-      throw parseError(this.input, this.fileName, offset, `not a Cobertura report: the root element is <${name}>`);
+      throw parseError(
+        this.input,
+        this.fileName,
+        offset,
+        `not a Cobertura report: the root element is <${name}>`,
+      );
     }
     switch (name) {
       case "source":
@@ -74,7 +79,8 @@ class CoberturaHandler implements XmlHandler {
         this.openClass(attrs, offset);
         break;
       case "method":
-        if (this.file !== undefined) this.method = { hits: this.optionalCount(attrs, "hits", offset), anyLineHit: false };
+        if (this.file !== undefined)
+          this.method = { hits: this.optionalCount(attrs, "hits", offset), anyLineHit: false };
         break;
       case "line":
         this.line(attrs, offset);
@@ -213,7 +219,9 @@ const coberturaHead =
 export const coberturaParser: ReportParser = {
   format: "cobertura",
   detect(head: string): boolean {
-    return coberturaHead.test(head) || /<!DOCTYPE\s+coverage\s+SYSTEM\s+["'][^"']*coverage-0\d\.dtd/.test(head);
+    return (
+      coberturaHead.test(head) || /<!DOCTYPE\s+coverage\s+SYSTEM\s+["'][^"']*coverage-0\d\.dtd/.test(head)
+    );
   },
   parse: parseCobertura,
 };

@@ -55,7 +55,13 @@ describe("junitParser details", () => {
 
   it("uses a counts-only suite's counts, clamped to its tests", () => {
     const xml = `<testsuites><testsuite name="x" tests="3" failures="2" errors="4" skipped="1"/></testsuites>`;
-    expect(parseJunit(xml, "f").tests).toMatchObject({ total: 3, passed: 0, failed: 2, errored: 1, skipped: 0 });
+    expect(parseJunit(xml, "f").tests).toMatchObject({
+      total: 3,
+      passed: 0,
+      failed: 2,
+      errored: 1,
+      skipped: 0,
+    });
   });
 
   it("takes the message from the attribute's first line, else the text's first non-blank line", () => {

@@ -56,7 +56,9 @@ export function timeMs(attrs: XmlAttributes): number {
     seconds = /^\s*\d{1,3}(,\d{3})+(\.\d*)?\s*$/.test(value) ? Number(value.replace(/,/g, "")) : NaN;
   }
   // Rounded to nanoseconds: vitest writes up to 10 decimals, and 0.0123 * 1000 is 12.299999999999999.
-  return seconds !== undefined && Number.isFinite(seconds) && seconds > 0 ? Math.round(seconds * 1e9) / 1e6 : 0;
+  return seconds !== undefined && Number.isFinite(seconds) && seconds > 0
+    ? Math.round(seconds * 1e9) / 1e6
+    : 0;
 }
 
 function count(attrs: XmlAttributes, name: string): number {

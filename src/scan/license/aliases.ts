@@ -30,10 +30,10 @@ export const DEPRECATED_REPLACEMENTS: Readonly<Record<string, string>> = {
   "GPL-2.0-with-font-exception": "GPL-2.0-only WITH Font-exception-2.0",
   "GPL-3.0-with-GCC-exception": "GPL-3.0-only WITH GCC-exception-3.1",
   "GPL-3.0-with-autoconf-exception": "GPL-3.0-only WITH Autoconf-exception-3.0",
-  "Nunit": "zlib-acknowledgement",
+  Nunit: "zlib-acknowledgement",
   "StandardML-NJ": "SMLNJ",
   "eCos-2.0": "GPL-2.0-or-later WITH eCos-exception-2.0",
-  "wxWindows": "LGPL-2.0-or-later WITH WxWindows-exception-3.1",
+  wxWindows: "LGPL-2.0-or-later WITH WxWindows-exception-3.1",
 };
 
 /**
@@ -42,25 +42,67 @@ export const DEPRECATED_REPLACEMENTS: Readonly<Record<string, string>> = {
  * still not an SPDX id; several mean the text is ambiguous (which BSD? which GPL version?).
  */
 const ALIASES: ReadonlyArray<readonly [string[], string[]]> = [
-  [["apache 2", "apache 2.0", "apache-2", "apache v2", "apache2", "apache license 2.0", "apache license version 2.0", "apache license, version 2.0", "asl 2.0", "the apache software license, version 2.0", "apache software license 2.0"], ["Apache-2.0"]],
-  [["apache", "apache license", "apache software license"], ["Apache-2.0", "Apache-1.1"]],
+  [
+    [
+      "apache 2",
+      "apache 2.0",
+      "apache-2",
+      "apache v2",
+      "apache2",
+      "apache license 2.0",
+      "apache license version 2.0",
+      "apache license, version 2.0",
+      "asl 2.0",
+      "the apache software license, version 2.0",
+      "apache software license 2.0",
+    ],
+    ["Apache-2.0"],
+  ],
+  [
+    ["apache", "apache license", "apache software license"],
+    ["Apache-2.0", "Apache-1.1"],
+  ],
   [["mit license", "the mit license", "the mit license (mit)", "mit-license", "expat", "mit/expat"], ["MIT"]],
-  [["mit/x11", "x11", "mit x11"], ["MIT", "X11"]],
+  [
+    ["mit/x11", "x11", "mit x11"],
+    ["MIT", "X11"],
+  ],
   [["isc license", "isc license (iscl)", "iscl"], ["ISC"]],
-  [["bsd", "bsd license", "bsd-style", "bsd style", "new bsd", "new bsd license", "bsd*"], ["BSD-3-Clause", "BSD-2-Clause"]],
-  [["bsd-3", "bsd 3-clause", "bsd 3 clause", "3-clause bsd", "modified bsd", "revised bsd"], ["BSD-3-Clause"]],
+  [
+    ["bsd", "bsd license", "bsd-style", "bsd style", "new bsd", "new bsd license", "bsd*"],
+    ["BSD-3-Clause", "BSD-2-Clause"],
+  ],
+  [
+    ["bsd-3", "bsd 3-clause", "bsd 3 clause", "3-clause bsd", "modified bsd", "revised bsd"],
+    ["BSD-3-Clause"],
+  ],
   [["bsd-2", "bsd 2-clause", "bsd 2 clause", "2-clause bsd", "simplified bsd", "freebsd"], ["BSD-2-Clause"]],
-  [["gpl", "gnu gpl", "gnu general public license"], ["GPL-3.0-only", "GPL-2.0-only"]],
+  [
+    ["gpl", "gnu gpl", "gnu general public license"],
+    ["GPL-3.0-only", "GPL-2.0-only"],
+  ],
   [["gplv2", "gpl v2", "gpl 2", "gpl-2", "gpl2"], ["GPL-2.0-only"]],
   [["gplv2+", "gpl v2+", "gpl-2+"], ["GPL-2.0-or-later"]],
   [["gplv3", "gpl v3", "gpl 3", "gpl-3", "gpl3"], ["GPL-3.0-only"]],
   [["gplv3+", "gpl v3+", "gpl-3+"], ["GPL-3.0-or-later"]],
-  [["lgpl", "gnu lgpl", "gnu lesser general public license"], ["LGPL-3.0-only", "LGPL-2.1-only"]],
-  [["lgplv2", "lgpl v2", "lgplv2.1", "lgpl 2.1", "lgpl-2.1+"], ["LGPL-2.1-only", "LGPL-2.1-or-later"]],
+  [
+    ["lgpl", "gnu lgpl", "gnu lesser general public license"],
+    ["LGPL-3.0-only", "LGPL-2.1-only"],
+  ],
+  [
+    ["lgplv2", "lgpl v2", "lgplv2.1", "lgpl 2.1", "lgpl-2.1+"],
+    ["LGPL-2.1-only", "LGPL-2.1-or-later"],
+  ],
   [["lgplv3", "lgpl v3", "lgpl 3", "lgpl-3"], ["LGPL-3.0-only"]],
   [["agpl", "agplv3", "agpl v3", "gnu affero general public license"], ["AGPL-3.0-only"]],
-  [["mpl", "mpl 2.0", "mpl-2", "mpl2", "mozilla public license 2.0", "mozilla public license 2.0 (mpl 2.0)"], ["MPL-2.0"]],
-  [["public domain", "public-domain", "publicdomain"], ["Unlicense", "CC0-1.0"]],
+  [
+    ["mpl", "mpl 2.0", "mpl-2", "mpl2", "mozilla public license 2.0", "mozilla public license 2.0 (mpl 2.0)"],
+    ["MPL-2.0"],
+  ],
+  [
+    ["public domain", "public-domain", "publicdomain"],
+    ["Unlicense", "CC0-1.0"],
+  ],
   [["unlicense", "the unlicense", "the unlicense (unlicense)"], ["Unlicense"]],
   [["wtfpl", "do what the f*ck you want to public license"], ["WTFPL"]],
   [["python software foundation license", "psf", "psfl", "psf license"], ["PSF-2.0"]],
@@ -76,7 +118,11 @@ const ALIAS_INDEX: ReadonlyMap<string, string[]> = new Map(
 
 /** Folds case and runs of whitespace and drops one pair of outer parentheses: `(Apache 2)` ≡ `apache  2`. */
 export function aliasKey(text: string): string {
-  return text.trim().toLowerCase().replace(/\s+/g, " ").replace(/^\((.*)\)$/, "$1");
+  return text
+    .trim()
+    .toLowerCase()
+    .replace(/\s+/g, " ")
+    .replace(/^\((.*)\)$/, "$1");
 }
 
 /** The likely SPDX ids for a free-text licence name, or an empty list when it is not a known alias. */

@@ -42,14 +42,16 @@ export const LICENSE_RULES: readonly ScanRule[] = [
   {
     id: "license/custom",
     name: "Custom licence",
-    description: "The package points to its own licence file (SEE LICENSE IN) or a LicenseRef the policy does not name.",
+    description:
+      "The package points to its own licence file (SEE LICENSE IN) or a LicenseRef the policy does not name.",
     severity: "medium",
     tags: ["license"],
   },
   {
     id: "license/unlicensed",
     name: "Proprietary package (UNLICENSED)",
-    description: "UNLICENSED grants no licence at all (it is not the Unlicense); allow it explicitly for your own packages.",
+    description:
+      "UNLICENSED grants no licence at all (it is not the Unlicense); allow it explicitly for your own packages.",
     severity: "medium",
     tags: ["license"],
   },
@@ -79,7 +81,11 @@ export function evaluateLicenses(graphs: DependencyGraph[], policy: LicensePolic
       const key = `${pkg.ecosystem}/${pkg.id}`;
       const seen = outcomes.get(key);
       const denied = severity === "high";
-      if (!seen || (denied && !seen.denied) || (seen.outcome === "allowed" && verdict.outcome !== "allowed")) {
+      if (
+        !seen ||
+        (denied && !seen.denied) ||
+        (seen.outcome === "allowed" && verdict.outcome !== "allowed")
+      ) {
         outcomes.set(key, { outcome: verdict.outcome, denied, corrected: license.notes.length > 0 });
       }
     }
@@ -130,7 +136,8 @@ function toFinding(
   path: string[] | undefined,
 ): ScanFinding {
   const ruleId = ruleFor(license, verdict.outcome);
-  const policyNote = verdict.outcome === "unknown" && severity === "high" ? " (unknown licences are denied by policy)" : "";
+  const policyNote =
+    verdict.outcome === "unknown" && severity === "high" ? " (unknown licences are denied by policy)" : "";
   const notes = license.notes.length > 0 ? ` [${license.notes.join("; ")}]` : "";
   const properties: Record<string, unknown> = { licenseStatus: license.status };
   if (license.raw !== undefined) properties.license = license.raw;
@@ -145,7 +152,9 @@ function toFinding(
     message: `${pkg.name}@${pkg.version}: ${verdict.reason}${policyNote}${notes}`,
     file: graph.lockfile,
     fingerprint: createHash("sha256")
-      .update(`${ruleId}\0${graph.lockfile}\0${pkg.ecosystem}\0${pkg.name}\0${pkg.version}\0${license.raw ?? ""}`)
+      .update(
+        `${ruleId}\0${graph.lockfile}\0${pkg.ecosystem}\0${pkg.name}\0${pkg.version}\0${license.raw ?? ""}`,
+      )
       .digest("hex")
       .slice(0, 32),
     package: {

@@ -7,3 +7,5 @@ export { normalizeLicense } from "./normalize";
 export type { LicenseStatus, NormalizedLicense } from "./normalize";
 export { compilePolicy, judgeLicense } from "./policy";
 export type { LicensePolicy, LicenseOutcome, LicenseVerdict } from "./policy";
+export { scanLicenses } from "./scan";
+export type { ScanLicensesOptions } from "./scan";

@@ -34,7 +34,9 @@ export async function resolveInstalledLicenses(
       if (missing.length === 0) return graph;
       const dir = path.dirname(path.resolve(root, graph.lockfile));
       const found =
-        graph.ecosystem === "npm" ? await indexNodeModules(path.join(dir, "node_modules")) : await indexSitePackages(dir, options);
+        graph.ecosystem === "npm"
+          ? await indexNodeModules(path.join(dir, "node_modules"))
+          : await indexSitePackages(dir, options);
       const packages = new Map<string, PackageNode>();
       for (const [id, pkg] of graph.packages) {
         const license = pkg.license ?? found.get(installKey(graph.ecosystem, pkg.name, pkg.version));
@@ -82,7 +84,10 @@ async function indexPackage(dir: string, into: Map<string, string>): Promise<voi
   await indexNodeModules(path.join(dir, "node_modules"), into);
 }
 
-async function indexSitePackages(dir: string, options: InstalledLicenseOptions): Promise<Map<string, string>> {
+async function indexSitePackages(
+  dir: string,
+  options: InstalledLicenseOptions,
+): Promise<Map<string, string>> {
   const found = new Map<string, string>();
   const sites = options.sitePackages?.map((s) => path.resolve(dir, s)) ?? (await defaultSitePackages(dir));
   for (const site of sites) {
@@ -103,7 +108,8 @@ async function defaultSitePackages(dir: string): Promise<string[]> {
   for (const venv of [".venv", "venv", "env"]) {
     const lib = path.join(dir, venv, "lib");
     for (const entry of await list(lib)) {
-      if (entry.isDirectory() && entry.name.startsWith("python")) sites.push(path.join(lib, entry.name, "site-packages"));
+      if (entry.isDirectory() && entry.name.startsWith("python"))
+        sites.push(path.join(lib, entry.name, "site-packages"));
     }
     sites.push(path.join(dir, venv, "Lib", "site-packages"));
   }

@@ -30,7 +30,8 @@ export function licenseFromPythonMetadata(metadata: string): string | undefined 
   const expression = headers.get("license-expression")?.[0]?.trim();
   if (expression) return expression;
   const license = headers.get("license")?.[0]?.trim();
-  if (license && !license.includes("\n") && license.length <= 80 && !/^UNKNOWN$/i.test(license)) return license;
+  if (license && !license.includes("\n") && license.length <= 80 && !/^UNKNOWN$/i.test(license))
+    return license;
   const classifiers = (headers.get("classifier") ?? [])
     .map((c) => c.trim())
     .filter((c) => c.startsWith("License ::"))
@@ -76,5 +77,7 @@ function licenseEntry(value: unknown): string | undefined {
 function joinAlternatives(items: string[]): string | undefined {
   const unique = [...new Set(items)];
   if (unique.length <= 1) return unique[0];
-  return unique.map((item) => (parseSpdx(item) && /\s(AND|OR)\s/i.test(item) ? `(${item})` : item)).join(" OR ");
+  return unique
+    .map((item) => (parseSpdx(item) && /\s(AND|OR)\s/i.test(item) ? `(${item})` : item))
+    .join(" OR ");
 }

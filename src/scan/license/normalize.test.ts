@@ -26,7 +26,10 @@ describe("normalizeLicense", () => {
       file: "LICENSE.md",
       notes: [],
     });
-    expect(normalizeLicense("see licence in ./EULA.txt")).toMatchObject({ status: "file", file: "./EULA.txt" });
+    expect(normalizeLicense("see licence in ./EULA.txt")).toMatchObject({
+      status: "file",
+      file: "./EULA.txt",
+    });
   });
 
   it.each([
@@ -63,7 +66,8 @@ describe("normalizeLicense", () => {
   });
 
   it("has nothing to say about missing licences", () => {
-    for (const raw of [undefined, null, "", "   ", "NOASSERTION"]) expect(normalizeLicense(raw)).toEqual({ status: "none", notes: [] });
+    for (const raw of [undefined, null, "", "   ", "NOASSERTION"])
+      expect(normalizeLicense(raw)).toEqual({ status: "none", notes: [] });
   });
 });
 

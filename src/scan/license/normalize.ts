@@ -113,7 +113,11 @@ function fixCase(token: string, notes: string[]): string {
 
 function upgradeDeprecated(node: Node, notes: string[]): Node {
   if ("conjunction" in node) {
-    return { ...node, left: upgradeDeprecated(node.left, notes), right: upgradeDeprecated(node.right, notes) };
+    return {
+      ...node,
+      left: upgradeDeprecated(node.left, notes),
+      right: upgradeDeprecated(node.right, notes),
+    };
   }
   let replacement = DEPRECATED_REPLACEMENTS[node.license];
   if (replacement === undefined) {

@@ -109,7 +109,10 @@ function judgeExpression(expression: string, policy: CompiledPolicy): LicenseVer
     case "allowed":
       return { outcome: "allowed", reason: expression };
     case "custom":
-      return { outcome: "unknown", reason: `${expression}: custom licence ${names} is not in the allow list` };
+      return {
+        outcome: "unknown",
+        reason: `${expression}: custom licence ${names} is not in the allow list`,
+      };
     case "not-allowed":
       return { outcome: "denied", reason: `${expression}: ${names} not in the allow list` };
     case "denied":
@@ -136,7 +139,10 @@ function isCustom(leaf: Leaf): boolean {
 
 function isAllowed(leaf: Leaf, allow: string[]): boolean {
   if (isCustom(leaf)) return allow.includes(renderSpdx(leaf));
-  return safeSatisfies(renderSpdx(leaf), allow.filter((a) => !SPECIAL.has(a) && !isCustom({ license: a })));
+  return safeSatisfies(
+    renderSpdx(leaf),
+    allow.filter((a) => !SPECIAL.has(a) && !isCustom({ license: a })),
+  );
 }
 
 /**

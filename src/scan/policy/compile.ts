@@ -27,7 +27,19 @@ export const SCOPE_VARIABLES: Record<PolicyScope, readonly string[]> = {
 
 const SEVERITIES: readonly ScanSeverity[] = ["critical", "high", "medium", "low", "info"];
 const TARGETS = Object.keys(POLICY_SCOPES) as PolicyTarget[];
-const FIELDS = ["id", "name", "description", "severity", "target", "scope", "rule", "message", "field", "helpUri", "tags"];
+const FIELDS = [
+  "id",
+  "name",
+  "description",
+  "severity",
+  "target",
+  "scope",
+  "rule",
+  "message",
+  "field",
+  "helpUri",
+  "tags",
+];
 const ID = /^[A-Za-z0-9][\w.-]*$/;
 const FIELD_PATH = /^[A-Za-z_$][\w$-]*(?:\[\d+\]|\.[A-Za-z_$][\w$-]*)*$/;
 const PLACEHOLDER = /\{\{([\s\S]*?)\}\}/g;
@@ -147,7 +159,11 @@ function compileExpression(
 }
 
 // "Literal text {{ expr }} more text" → ["Literal text ", evaluator, " more text"].
-function compileMessage(message: string, scope: PolicyScope, fail: (m: string) => void): Array<string | Evaluator> {
+function compileMessage(
+  message: string,
+  scope: PolicyScope,
+  fail: (m: string) => void,
+): Array<string | Evaluator> {
   const parts: Array<string | Evaluator> = [];
   let last = 0;
   for (const m of message.matchAll(PLACEHOLDER)) {
@@ -164,7 +180,8 @@ function renderValue(evaluate: Evaluator, vars: Record<string, unknown>): string
   try {
     const value = evaluate(vars);
     if (typeof value === "string") return value;
-    if (typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") return String(value);
+    if (typeof value === "number" || typeof value === "bigint" || typeof value === "boolean")
+      return String(value);
     return JSON.stringify(value, (_, v: unknown) => (typeof v === "bigint" ? Number(v) : v)) ?? "?";
   } catch {
     return "?";
@@ -173,13 +190,14 @@ function renderValue(evaluate: Evaluator, vars: Record<string, unknown>): string
 
 /**
  * `doubleLiterals`, then list indexes put back to ints: the type checker rejects `split(":")[0.0]`,
- * and an index is never arithmetic on a YAML number.
+ * and an index is never arithmetic on a YAML number. An index follows its operand directly
+ * (`x[0]`); a list literal follows an operator or a space (`x in [0]`) and stays doubles.
  */
 export function policyLiterals(source: string): string {
   // Odd-indexed parts are string literals, which stay as written.
   return doubleLiterals(source)
     .split(/("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')/)
-    .map((part, i) => (i % 2 === 1 ? part : part.replace(/(?<=[\w\])]\s*)\[(\d+)\.0\]/g, "[$1]")))
+    .map((part, i) => (i % 2 === 1 ? part : part.replace(/(?<=[\w\])])\[(\d+)\.0\]/g, "[$1]")))
     .join("");
 }
 

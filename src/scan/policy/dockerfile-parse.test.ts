@@ -6,7 +6,7 @@ const keywords = (text: string): string[] => parseDockerfile(text).instructions.
 
 describe("parseDockerfile", () => {
   it("reads instructions with lines, columns, upper-cased keywords", () => {
-    const { instructions } = parseDockerfile("from alpine:3.19\n\n  run echo hi\n# comment\nCMD [\"sh\"]\n");
+    const { instructions } = parseDockerfile('from alpine:3.19\n\n  run echo hi\n# comment\nCMD ["sh"]\n');
     expect(instructions.map((i) => [i.keyword, i.line, i.column, i.args])).toEqual([
       ["FROM", 1, 1, "alpine:3.19"],
       ["RUN", 3, 3, "echo hi"],
@@ -15,14 +15,20 @@ describe("parseDockerfile", () => {
   });
 
   it("joins continuation lines, dropping comments and blank lines inside them", () => {
-    const text = "RUN apt-get update \\\n# why: pinned\n\n && apt-get install -y curl \\   \n    jq\nUSER app\n";
+    const text =
+      "RUN apt-get update \\\n# why: pinned\n\n && apt-get install -y curl \\   \n    jq\nUSER app\n";
     const [run, user] = parseDockerfile(text).instructions;
-    expect(run).toMatchObject({ line: 1, endLine: 5, command: "apt-get update  && apt-get install -y curl     jq" });
+    expect(run).toMatchObject({
+      line: 1,
+      endLine: 5,
+      command: "apt-get update  && apt-get install -y curl     jq",
+    });
     expect(user).toMatchObject({ keyword: "USER", line: 6, arguments: ["app"] });
   });
 
   it("honours the escape directive (Windows Dockerfiles)", () => {
-    const text = "# escape=`\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\nCOPY C:\\src\\ C:\\app\\\nRUN dir `\n  C:\\app\n";
+    const text =
+      "# escape=`\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\nCOPY C:\\src\\ C:\\app\\\nRUN dir `\n  C:\\app\n";
     const parsed = parseDockerfile(text);
     expect(parsed.escape).toBe("`");
     expect(parsed.instructions.map((i) => [i.keyword, i.line, i.endLine])).toEqual([
@@ -44,9 +50,14 @@ describe("parseDockerfile", () => {
   });
 
   it("tells the exec form from the shell form", () => {
-    const [cmd, bad, shell] = parseDockerfile('CMD ["node", "a b.js"]\nCMD [node]\nENTRYPOINT node "a b.js"\n')
-      .instructions;
-    expect(cmd).toMatchObject({ json: ["node", "a b.js"], arguments: ["node", "a b.js"], command: "node a b.js" });
+    const [cmd, bad, shell] = parseDockerfile(
+      'CMD ["node", "a b.js"]\nCMD [node]\nENTRYPOINT node "a b.js"\n',
+    ).instructions;
+    expect(cmd).toMatchObject({
+      json: ["node", "a b.js"],
+      arguments: ["node", "a b.js"],
+      command: "node a b.js",
+    });
     expect(bad).toMatchObject({ json: null, command: "[node]" });
     expect(shell).toMatchObject({ json: null, arguments: ["node", "a b.js"] });
   });
@@ -55,8 +66,15 @@ describe("parseDockerfile", () => {
     const [from, copy, run, hc] = parseDockerfile(
       'FROM --platform=$BUILDPLATFORM golang:1.22 AS build\nCOPY --from=build --chown=1:1 --link /out /app\nRUN --mount=type=secret,id=npm npm ci\nHEALTHCHECK --interval=5s CMD ["curl", "-f", "localhost"]\n',
     ).instructions;
-    expect(from).toMatchObject({ flags: { platform: "$BUILDPLATFORM" }, arguments: ["golang:1.22", "AS", "build"] });
-    expect(copy).toMatchObject({ flags: { from: "build", chown: "1:1", link: "true" }, sources: ["/out"], destination: "/app" });
+    expect(from).toMatchObject({
+      flags: { platform: "$BUILDPLATFORM" },
+      arguments: ["golang:1.22", "AS", "build"],
+    });
+    expect(copy).toMatchObject({
+      flags: { from: "build", chown: "1:1", link: "true" },
+      sources: ["/out"],
+      destination: "/app",
+    });
     expect(run).toMatchObject({ flags: { mount: "type=secret,id=npm" }, command: "npm ci" });
     expect(hc).toMatchObject({ flags: { interval: "5s" }, arguments: ["CMD", "curl", "-f", "localhost"] });
   });
@@ -72,7 +90,8 @@ describe("parseDockerfile", () => {
   });
 
   it("keeps here-document bodies out of the instruction list", () => {
-    const text = "FROM a\nRUN <<EOF\nUSER root\napt-get install x\nEOF\nCOPY <<-CONF /etc/app.conf\n\tkey=value\n\tCONF\nUSER app\nRUN cat <<<\"here-string\"\n";
+    const text =
+      'FROM a\nRUN <<EOF\nUSER root\napt-get install x\nEOF\nCOPY <<-CONF /etc/app.conf\n\tkey=value\n\tCONF\nUSER app\nRUN cat <<<"here-string"\n';
     const parsed = parseDockerfile(text);
     expect(parsed.instructions.map((i) => [i.keyword, i.line, i.endLine])).toEqual([
       ["FROM", 1, 1],

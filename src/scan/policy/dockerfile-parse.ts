@@ -164,7 +164,10 @@ function describe(
     case "CMD":
     case "ENTRYPOINT":
     case "HEALTHCHECK":
-      instruction.command = [json ? json.join(" ") : cmd ? rest.slice(cmd[0].length) : rest, ...heredocs.map((h) => h.body)].join("\n");
+      instruction.command = [
+        json ? json.join(" ") : cmd ? rest.slice(cmd[0].length) : rest,
+        ...heredocs.map((h) => h.body),
+      ].join("\n");
       break;
   }
   return instruction;

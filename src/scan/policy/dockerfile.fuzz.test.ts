@@ -12,15 +12,60 @@ import { evaluatePolicy } from "./evaluate";
 import { compiledBuiltinRules } from "./rules/index";
 
 const fixture = (name: string): string =>
-  readFileSync(fileURLToPath(new URL(`../../../test/fixtures/scan/policy/repo/docker/${name}/Dockerfile`, import.meta.url)), "utf8");
+  readFileSync(
+    fileURLToPath(
+      new URL(`../../../test/fixtures/scan/policy/repo/docker/${name}/Dockerfile`, import.meta.url),
+    ),
+    "utf8",
+  );
 const seeds = [fixture("good"), fixture("bad")];
 const rules = compiledBuiltinRules().filter((r) => r.target === "dockerfile");
 
 // Pieces that change how a Dockerfile is read.
 const tokens = [
-  "FROM ", "RUN ", "COPY ", "ADD ", "USER ", "HEALTHCHECK ", "ENV ", "ARG ", "ONBUILD ", " AS ", "--from=", "--platform=",
-  "[", "]", '"', "'", "\\", "`", "\n", "\r\n", "\r", " ", "\t", "#", "# escape=`\n", "# syntax=x\n", "<<EOF", "<<-EOF",
-  "EOF", "<<<", "$", "${", "}", ":-", "=", "@sha256:", ":latest", "scratch", "root", "NONE", "CMD ", "\u00e9", "\uFEFF",
+  "FROM ",
+  "RUN ",
+  "COPY ",
+  "ADD ",
+  "USER ",
+  "HEALTHCHECK ",
+  "ENV ",
+  "ARG ",
+  "ONBUILD ",
+  " AS ",
+  "--from=",
+  "--platform=",
+  "[",
+  "]",
+  '"',
+  "'",
+  "\\",
+  "`",
+  "\n",
+  "\r\n",
+  "\r",
+  " ",
+  "\t",
+  "#",
+  "# escape=`\n",
+  "# syntax=x\n",
+  "<<EOF",
+  "<<-EOF",
+  "EOF",
+  "<<<",
+  "$",
+  "${",
+  "}",
+  ":-",
+  "=",
+  "@sha256:",
+  ":latest",
+  "scratch",
+  "root",
+  "NONE",
+  "CMD ",
+  "\u00e9",
+  "\uFEFF",
 ];
 
 // mulberry32

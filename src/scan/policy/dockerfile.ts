@@ -123,7 +123,13 @@ function substitute(text: string, args: Record<string, string>): string | null {
   let unknown = false;
   const out = text.replace(
     /\$(?:\{([A-Za-z_]\w*)(?::?([-+])([^}]*))?\}|([A-Za-z_]\w*))/g,
-    (_, braced: string | undefined, op: string | undefined, word: string | undefined, bare: string | undefined) => {
+    (
+      _,
+      braced: string | undefined,
+      op: string | undefined,
+      word: string | undefined,
+      bare: string | undefined,
+    ) => {
       const value = args[(braced ?? bare)!];
       const set = value !== undefined && value !== "";
       if (op === "-") return set ? value : (word ?? "");
@@ -168,7 +174,12 @@ export function dockerfileSubjects(
   options: Record<string, unknown>,
 ): PolicySubject[] {
   const locations = dockerfileLocations(input);
-  const dockerfile = { file: input.file, directives: input.directives, args: input.args, stages: input.stages };
+  const dockerfile = {
+    file: input.file,
+    directives: input.directives,
+    args: input.args,
+    stages: input.stages,
+  };
   const key = (s: DockerStage): string => (s.index < 0 ? "global" : `stage:${s.name || s.index}`);
   const base = { target: "dockerfile" as const, file: input.file, locations };
   if (scope === "stage") {

@@ -20,12 +20,16 @@ export type PolicyInput = KubernetesInput | DockerfileInput | WorkflowInput;
 export const DEFAULT_POLICY_OPTIONS: Required<PolicyOptions> = { trustedActionOwners: ["actions"] };
 
 /** The objects of one scope of one input. */
-export function policySubjects(input: PolicyInput, scope: PolicyScope, options: PolicyOptions = {}): PolicySubject[] {
+export function policySubjects(
+  input: PolicyInput,
+  scope: PolicyScope,
+  options: PolicyOptions = {},
+): PolicySubject[] {
   const opts: Record<string, unknown> = {
     ...DEFAULT_POLICY_OPTIONS,
     ...options,
-    trustedActionOwners: (options.trustedActionOwners ?? DEFAULT_POLICY_OPTIONS.trustedActionOwners).map((o) =>
-      o.toLowerCase(),
+    trustedActionOwners: (options.trustedActionOwners ?? DEFAULT_POLICY_OPTIONS.trustedActionOwners).map(
+      (o) => o.toLowerCase(),
     ),
   };
   switch (input.target) {
@@ -87,7 +91,8 @@ function evaluateRule(rule: CompiledPolicyRule, subject: PolicySubject): ScanFin
     kind: "policy",
     ruleId: rule.id,
     severity: error === undefined ? rule.severity : "info",
-    message: error === undefined ? rule.render(subject.vars) : `rule ${rule.id} could not be evaluated: ${error}`,
+    message:
+      error === undefined ? rule.render(subject.vars) : `rule ${rule.id} could not be evaluated: ${error}`,
     file: subject.file,
     line: at.line,
     column: at.column,
@@ -103,7 +108,10 @@ function evaluateRule(rule: CompiledPolicyRule, subject: PolicySubject): ScanFin
 }
 
 // The first of the rule's fields present in the file, located.
-function fieldOf(rule: CompiledPolicyRule, subject: PolicySubject): { path: string; position: Position } | undefined {
+function fieldOf(
+  rule: CompiledPolicyRule,
+  subject: PolicySubject,
+): { path: string; position: Position } | undefined {
   for (const field of rule.fields) {
     const path = subject.locationPath === "" ? field : `${subject.locationPath}.${field}`;
     const position = subject.locations.get(path);

@@ -12,7 +12,9 @@ import { builtinPolicyRules } from "./rules/index";
 import { scanPolicy } from "./scan";
 
 const root = fileURLToPath(new URL("../../../test/fixtures/scan/policy/repo", import.meta.url));
-const expectedFile = fileURLToPath(new URL("../../../test/fixtures/scan/policy/repo.expected.json", import.meta.url));
+const expectedFile = fileURLToPath(
+  new URL("../../../test/fixtures/scan/policy/repo.expected.json", import.meta.url),
+);
 const update = process.env.SLUICE_UPDATE_GOLDEN === "1";
 
 let result: ScanResult;
@@ -30,11 +32,14 @@ describe("built-in policy pack on the fixture repository", () => {
     expect([...files].some((f) => f?.startsWith("config/"))).toBe(false);
   });
 
-  it.each(builtinPolicyRules.map((r) => [r.id]))("%s fires on a bad fixture and never on a good one", (id) => {
-    const mine = result.findings.filter((f) => f.ruleId === id);
-    expect(mine.filter(isBad).length, `${id} found nothing in the bad fixtures`).toBeGreaterThan(0);
-    expect(mine.filter(isGood)).toEqual([]);
-  });
+  it.each(builtinPolicyRules.map((r) => [r.id]))(
+    "%s fires on a bad fixture and never on a good one",
+    (id) => {
+      const mine = result.findings.filter((f) => f.ruleId === id);
+      expect(mine.filter(isBad).length, `${id} found nothing in the bad fixtures`).toBeGreaterThan(0);
+      expect(mine.filter(isGood)).toEqual([]);
+    },
+  );
 
   it("reports no evaluation errors and only the pack's rules", () => {
     const ids = new Set(builtinPolicyRules.map((r) => r.id));
@@ -52,7 +57,9 @@ describe("built-in policy pack on the fixture repository", () => {
       message: f.message,
     }));
     if (update) writeFileSync(expectedFile, JSON.stringify(actual, null, 2) + "\n");
-    expect(existsSync(expectedFile), `${expectedFile} is missing (SLUICE_UPDATE_GOLDEN=1 writes it)`).toBe(true);
+    expect(existsSync(expectedFile), `${expectedFile} is missing (SLUICE_UPDATE_GOLDEN=1 writes it)`).toBe(
+      true,
+    );
     expect(actual).toEqual(JSON.parse(readFileSync(expectedFile, "utf8")));
   });
 

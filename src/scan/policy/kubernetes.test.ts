@@ -59,7 +59,13 @@ describe("parseKubernetes", () => {
   });
 
   it("normalises each workload to its pod spec and containers, with paths and lines", () => {
-    expect(input.pods.map((p) => [p.resource.kind, p.path, p.containers.map((c) => `${c.type}:${c.name}@${c.path}`)])).toEqual([
+    expect(
+      input.pods.map((p) => [
+        p.resource.kind,
+        p.path,
+        p.containers.map((c) => `${c.type}:${c.name}@${c.path}`),
+      ]),
+    ).toEqual([
       [
         "CronJob",
         "spec.jobTemplate.spec.template.spec",
@@ -71,7 +77,10 @@ describe("parseKubernetes", () => {
       [
         "StatefulSet",
         "items[0].spec.template.spec",
-        ["container:#0@items[0].spec.template.spec.containers[0]", "ephemeralContainer:debugger@items[0].spec.template.spec.ephemeralContainers[0]"],
+        [
+          "container:#0@items[0].spec.template.spec.containers[0]",
+          "ephemeralContainer:debugger@items[0].spec.template.spec.ephemeralContainers[0]",
+        ],
       ],
       ["Pod", "spec", ["container:c@spec.containers[0]"]],
     ]);
@@ -83,12 +92,20 @@ describe("parseKubernetes", () => {
       ["StatefulSet/db@items[0]/ephemeralContainers/debugger", 29],
       ["Pod/p/containers/c", 40],
     ]);
-    expect(subjects[0]!.vars).toMatchObject({ containerType: "initContainer", image: { repository: "busybox", tag: "1.36" } });
-    expect(policySubjects(input, "pod").map((s) => s.object)).toEqual(["CronJob/ops/backup", "StatefulSet/db@items[0]", "Pod/p"]);
+    expect(subjects[0]!.vars).toMatchObject({
+      containerType: "initContainer",
+      image: { repository: "busybox", tag: "1.36" },
+    });
+    expect(policySubjects(input, "pod").map((s) => s.object)).toEqual([
+      "CronJob/ops/backup",
+      "StatefulSet/db@items[0]",
+      "Pod/p",
+    ]);
   });
 
   it("locates fields, quoting keys that are not identifiers", () => {
-    const text = "apiVersion: v1\nkind: Pod\nmetadata:\n  labels:\n    app.kubernetes.io/name: x\nspec:\n  containers: []\n";
+    const text =
+      "apiVersion: v1\nkind: Pod\nmetadata:\n  labels:\n    app.kubernetes.io/name: x\nspec:\n  containers: []\n";
     const locations = parseKubernetes(text, "p.yaml")!.resources[0]!.locations;
     expect(locations.get('metadata.labels["app.kubernetes.io/name"]')).toEqual({ line: 5, column: 5 });
     expect(locations.get("spec.containers")).toEqual({ line: 7, column: 3 });
@@ -97,16 +114,24 @@ describe("parseKubernetes", () => {
   it("returns null for YAML that holds no Kubernetes object, and skips broken documents", () => {
     expect(parseKubernetes("server:\n  port: 80\n", "app.yaml")).toBeNull();
     expect(mayBeKubernetes("server:\n  port: 80\n")).toBe(false);
-    const broken = parseKubernetes("apiVersion: v1\nkind: Pod\nmetadata: {name: ok}\n---\napiVersion: v1\nkind: [\n", "x.yaml")!;
+    const broken = parseKubernetes(
+      "apiVersion: v1\nkind: Pod\nmetadata: {name: ok}\n---\napiVersion: v1\nkind: [\n",
+      "x.yaml",
+    )!;
     expect(broken.resources.map((r) => r.name)).toEqual(["ok"]);
     expect(broken.invalid).toBe(1);
   });
 
   it("refuses alias bombs instead of expanding them", () => {
-    const bomb = ["a: &a [x, x, x, x, x, x, x, x, x]", ...Array.from({ length: 12 }, (_, i) => {
-      const prev = i === 0 ? "a" : `l${i - 1}`;
-      return `l${i}: &l${i} [*${prev}, *${prev}, *${prev}, *${prev}, *${prev}, *${prev}, *${prev}, *${prev}, *${prev}]`;
-    }), "apiVersion: v1", "kind: Pod"].join("\n");
+    const bomb = [
+      "a: &a [x, x, x, x, x, x, x, x, x]",
+      ...Array.from({ length: 12 }, (_, i) => {
+        const prev = i === 0 ? "a" : `l${i - 1}`;
+        return `l${i}: &l${i} [*${prev}, *${prev}, *${prev}, *${prev}, *${prev}, *${prev}, *${prev}, *${prev}, *${prev}]`;
+      }),
+      "apiVersion: v1",
+      "kind: Pod",
+    ].join("\n");
     expect(parseKubernetes(bomb, "bomb.yaml")).toBeNull();
   });
 });

@@ -25,13 +25,23 @@ describe("parseWorkflow", () => {
     expect(w.events).toEqual(["pull_request_target", "workflow_dispatch"]);
     expect(w.permissions).toBeNull();
     expect(w.jobs[0]).toMatchObject({ id: "a", permissions: "read-all" });
-    expect(w.jobs[0]!.steps[0]).toMatchObject({ id: "s", label: "s", with: { "fetch-depth": "0" }, path: "jobs.a.steps[0]" });
+    expect(w.jobs[0]!.steps[0]).toMatchObject({
+      id: "s",
+      label: "s",
+      with: { "fetch-depth": "0" },
+      path: "jobs.a.steps[0]",
+    });
     expect(parseWorkflow("- not a mapping\n", "a.yml")).toBeNull();
     expect(parseWorkflow("on: [\n", "a.yml")).toBeNull();
   });
 
   it("splits uses: references", () => {
-    expect(parseUses("actions/checkout@v4")).toMatchObject({ kind: "remote", owner: "actions", ref: "v4", pinned: false });
+    expect(parseUses("actions/checkout@v4")).toMatchObject({
+      kind: "remote",
+      owner: "actions",
+      ref: "v4",
+      pinned: false,
+    });
     expect(parseUses("Org/Repo/sub/path@8f4b7f84864484a7bf31766abe9204da3cbe65b3")).toMatchObject({
       kind: "remote",
       name: "org/repo/sub/path",
@@ -79,12 +89,15 @@ describe("workflow-script-injection", () => {
     expect(findings("workflow-script-injection", runStep(`echo "\${{ ${expr} }}"`))).toHaveLength(1);
   });
 
-  it.each(["github.sha", "github.event.issue.number", "github.event.pull_request.head.sha", "inputs.name", "secrets.TOKEN"])(
-    "stays silent on %s",
-    (expr) => {
-      expect(findings("workflow-script-injection", runStep(`echo "\${{ ${expr} }}"`))).toEqual([]);
-    },
-  );
+  it.each([
+    "github.sha",
+    "github.event.issue.number",
+    "github.event.pull_request.head.sha",
+    "inputs.name",
+    "secrets.TOKEN",
+  ])("stays silent on %s", (expr) => {
+    expect(findings("workflow-script-injection", runStep(`echo "\${{ ${expr} }}"`))).toEqual([]);
+  });
 
   it("stays silent when the value goes through env:", () => {
     const text = `on: issues\njobs:\n  j:\n    steps:\n      - env:\n          TITLE: \${{ github.event.issue.title }}\n        run: echo "$TITLE"\n`;
@@ -101,33 +114,70 @@ describe("workflow-pull-request-target-checkout", () => {
   const wf = (on: string, ref: string) =>
     `on: ${on}\njobs:\n  j:\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          ref: ${ref}\n`;
   it("fires on checking out the PR head in pull_request_target and workflow_run", () => {
-    expect(findings("workflow-pull-request-target-checkout", wf("pull_request_target", "${{ github.event.pull_request.head.sha }}"))).toHaveLength(1);
-    expect(findings("workflow-pull-request-target-checkout", wf("[pull_request_target]", "${{ github.event.pull_request.head.ref }}"))).toHaveLength(1);
-    expect(findings("workflow-pull-request-target-checkout", wf("workflow_run", "${{ github.event.workflow_run.head_sha }}"))).toHaveLength(1);
-    expect(findings("workflow-pull-request-target-checkout", wf("pull_request_target", "refs/pull/${{ github.event.number }}/merge"))).toHaveLength(1);
+    expect(
+      findings(
+        "workflow-pull-request-target-checkout",
+        wf("pull_request_target", "${{ github.event.pull_request.head.sha }}"),
+      ),
+    ).toHaveLength(1);
+    expect(
+      findings(
+        "workflow-pull-request-target-checkout",
+        wf("[pull_request_target]", "${{ github.event.pull_request.head.ref }}"),
+      ),
+    ).toHaveLength(1);
+    expect(
+      findings(
+        "workflow-pull-request-target-checkout",
+        wf("workflow_run", "${{ github.event.workflow_run.head_sha }}"),
+      ),
+    ).toHaveLength(1);
+    expect(
+      findings(
+        "workflow-pull-request-target-checkout",
+        wf("pull_request_target", "refs/pull/${{ github.event.number }}/merge"),
+      ),
+    ).toHaveLength(1);
   });
   it("stays silent on pull_request, or on the base ref", () => {
-    expect(findings("workflow-pull-request-target-checkout", wf("pull_request", "${{ github.event.pull_request.head.sha }}"))).toEqual([]);
+    expect(
+      findings(
+        "workflow-pull-request-target-checkout",
+        wf("pull_request", "${{ github.event.pull_request.head.sha }}"),
+      ),
+    ).toEqual([]);
     expect(findings("workflow-pull-request-target-checkout", wf("pull_request_target", "main"))).toEqual([]);
   });
 });
 
 describe("workflow-unpinned-action", () => {
-  const wf = "on: push\njobs:\n  j:\n    steps:\n      - uses: actions/checkout@v4\n      - uses: docker/build-push-action@v6\n";
+  const wf =
+    "on: push\njobs:\n  j:\n    steps:\n      - uses: actions/checkout@v4\n      - uses: docker/build-push-action@v6\n";
   it("exempts trusted owners, which an option can empty", () => {
-    expect(findings("workflow-unpinned-action", wf).map((f) => f.properties?.object)).toEqual(["jobs.j.steps[1]"]);
+    expect(findings("workflow-unpinned-action", wf).map((f) => f.properties?.object)).toEqual([
+      "jobs.j.steps[1]",
+    ]);
     expect(findings("workflow-unpinned-action", wf, { trustedActionOwners: [] })).toHaveLength(2);
-    expect(findings("workflow-unpinned-action", wf, { trustedActionOwners: ["Docker", "actions"] })).toEqual([]);
+    expect(findings("workflow-unpinned-action", wf, { trustedActionOwners: ["Docker", "actions"] })).toEqual(
+      [],
+    );
   });
 });
 
 describe("workflow permissions rules", () => {
   it("write-all is found at workflow or job level; a job's own block wins", () => {
-    const text = "on: push\npermissions: write-all\njobs:\n  a:\n    steps: []\n  b:\n    permissions: { contents: read }\n    steps: []\n";
-    expect(findings("workflow-write-all-permissions", text).map((f) => f.properties?.object)).toEqual(["jobs.a"]);
+    const text =
+      "on: push\npermissions: write-all\njobs:\n  a:\n    steps: []\n  b:\n    permissions: { contents: read }\n    steps: []\n";
+    expect(findings("workflow-write-all-permissions", text).map((f) => f.properties?.object)).toEqual([
+      "jobs.a",
+    ]);
   });
   it("missing permissions: once per workflow, silent when every job declares its own", () => {
-    expect(findings("workflow-missing-permissions", "on: push\njobs:\n  a: { steps: [] }\n  b: { steps: [] }\n")).toHaveLength(1);
-    expect(findings("workflow-missing-permissions", "on: push\njobs:\n  a: { permissions: {}, steps: [] }\n")).toEqual([]);
+    expect(
+      findings("workflow-missing-permissions", "on: push\njobs:\n  a: { steps: [] }\n  b: { steps: [] }\n"),
+    ).toHaveLength(1);
+    expect(
+      findings("workflow-missing-permissions", "on: push\njobs:\n  a: { permissions: {}, steps: [] }\n"),
+    ).toEqual([]);
   });
 });

@@ -47,23 +47,38 @@ describe("buildCycloneDx", () => {
 
   it("is deterministic whatever the order of graphs and packages", () => {
     const shuffled = { ...npm, packages: new Map([...npm.packages].reverse()) };
-    expect(JSON.stringify(buildCycloneDx([shuffled, pypi], META))).toBe(JSON.stringify(buildCycloneDx([pypi, npm].reverse(), META)));
+    expect(JSON.stringify(buildCycloneDx([shuffled, pypi], META))).toBe(
+      JSON.stringify(buildCycloneDx([pypi, npm].reverse(), META)),
+    );
   });
 
   it("writes metadata from the injected clock, serial number and tool version", () => {
-    const doc = buildCycloneDx([npm], META) as { specVersion: string; serialNumber: string; metadata: Record<string, unknown> };
+    const doc = buildCycloneDx([npm], META) as {
+      specVersion: string;
+      serialNumber: string;
+      metadata: Record<string, unknown>;
+    };
     expect(doc.specVersion).toBe("1.6");
     expect(doc.serialNumber).toBe(`urn:uuid:${META.serialNumber}`);
     expect(doc.metadata.timestamp).toBe("2026-01-02T03:04:05.678Z");
-    expect(doc.metadata.tools).toEqual({ components: [{ type: "application", name: "sluice", version: "1.2.3" }] });
-    expect(doc.metadata.component).toMatchObject({ type: "application", name: "demo-app", version: "1.0.0", "bom-ref": "pkg:npm/demo-app@1.0.0" });
+    expect(doc.metadata.tools).toEqual({
+      components: [{ type: "application", name: "sluice", version: "1.2.3" }],
+    });
+    expect(doc.metadata.component).toMatchObject({
+      type: "application",
+      name: "demo-app",
+      version: "1.0.0",
+      "bom-ref": "pkg:npm/demo-app@1.0.0",
+    });
   });
 
   it("maps dev to excluded, optional to optional, the rest to required", () => {
     const byPurl = components(buildCycloneDx([npm], META));
     expect(byPurl.get("pkg:npm/express@4.21.2")!.scope).toBe("required");
     expect(byPurl.get("pkg:npm/%40types/node@20.11.0")!.scope).toBe("excluded");
-    expect(byPurl.get("pkg:npm/%40types/node@20.11.0")!.properties).toEqual([{ name: "cdx:npm:package:development", value: "true" }]);
+    expect(byPurl.get("pkg:npm/%40types/node@20.11.0")!.properties).toEqual([
+      { name: "cdx:npm:package:development", value: "true" },
+    ]);
     expect(byPurl.get("pkg:npm/fsevents@2.3.3")!.scope).toBe("optional");
   });
 
@@ -79,16 +94,28 @@ describe("buildCycloneDx", () => {
     expect(byPurl.get("pkg:npm/express@4.21.2")!.hashes).toEqual([{ alg: "SHA-512", content: hex }]);
     expect(byPurl.get("pkg:npm/nolicense@1.0.0")!.hashes!.map((h) => h.alg)).toEqual(["SHA-1", "SHA-512"]);
     const requests = pypi.packages.get("requests==2.31.0")!;
-    expect(byPurl.get("pkg:pypi/requests@2.31.0")!.hashes).toEqual([{ alg: "SHA-256", content: requests.integrity![0]!.slice(7) }]);
+    expect(byPurl.get("pkg:pypi/requests@2.31.0")!.hashes).toEqual([
+      { alg: "SHA-256", content: requests.integrity![0]!.slice(7) },
+    ]);
   });
 
   it("writes licences as an id, an expression or a name, never guessing", () => {
     const byPurl = components(buildCycloneDx([npm], META));
-    expect(byPurl.get("pkg:npm/express@4.21.2")!.licenses).toEqual([{ license: { id: "MIT", acknowledgement: "declared" } }]);
-    expect(byPurl.get("pkg:npm/dual@1.0.0")!.licenses).toEqual([{ expression: "MIT OR GPL-3.0-only", acknowledgement: "declared" }]);
-    expect(byPurl.get("pkg:npm/gpl-only@2.0.0")!.licenses).toEqual([{ license: { id: "GPL-2.0-or-later", acknowledgement: "declared" } }]);
-    expect(byPurl.get("pkg:npm/legacy-pkg@1.0.0")!.licenses).toEqual([{ license: { name: "Apache 2", acknowledgement: "declared" } }]);
-    expect(byPurl.get("pkg:npm/private-lib@0.1.0")!.licenses).toEqual([{ license: { name: "UNLICENSED", acknowledgement: "declared" } }]);
+    expect(byPurl.get("pkg:npm/express@4.21.2")!.licenses).toEqual([
+      { license: { id: "MIT", acknowledgement: "declared" } },
+    ]);
+    expect(byPurl.get("pkg:npm/dual@1.0.0")!.licenses).toEqual([
+      { expression: "MIT OR GPL-3.0-only", acknowledgement: "declared" },
+    ]);
+    expect(byPurl.get("pkg:npm/gpl-only@2.0.0")!.licenses).toEqual([
+      { license: { id: "GPL-2.0-or-later", acknowledgement: "declared" } },
+    ]);
+    expect(byPurl.get("pkg:npm/legacy-pkg@1.0.0")!.licenses).toEqual([
+      { license: { name: "Apache 2", acknowledgement: "declared" } },
+    ]);
+    expect(byPurl.get("pkg:npm/private-lib@0.1.0")!.licenses).toEqual([
+      { license: { name: "UNLICENSED", acknowledgement: "declared" } },
+    ]);
     expect(byPurl.get("pkg:npm/nolicense@1.0.0")!.licenses).toBeUndefined();
   });
 

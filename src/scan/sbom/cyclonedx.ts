@@ -32,7 +32,8 @@ const HASH_ALGORITHMS: Readonly<Record<HashAlgorithm, Enums.HashAlgorithm>> = {
  */
 export function buildCycloneDx(graphs: DependencyGraph[], meta: SbomMeta): Record<string, unknown> {
   const uuid = uuidOf(meta.serialNumber);
-  if (uuid === undefined) throw createError("SLUICE_E_USAGE", `SBOM serial number is not a UUID: ${meta.serialNumber}`);
+  if (uuid === undefined)
+    throw createError("SLUICE_E_USAGE", `SBOM serial number is not a UUID: ${meta.serialNumber}`);
   const inventory = buildInventory(graphs, meta);
 
   const components = new Map<string, Models.Component>();
@@ -55,7 +56,9 @@ export function buildCycloneDx(graphs: DependencyGraph[], meta: SbomMeta): Recor
 
   const tools = new Models.Tools();
   tools.components.add(
-    new Models.Component(Enums.ComponentType.Application, "sluice", { version: meta.toolVersion ?? sluiceVersion() }),
+    new Models.Component(Enums.ComponentType.Application, "sluice", {
+      version: meta.toolVersion ?? sluiceVersion(),
+    }),
   );
   const bom = new Models.Bom({
     serialNumber: `urn:uuid:${uuid}`,
@@ -74,15 +77,22 @@ function toComponent(pkg: InventoryPackage): Models.Component {
     bomRef: pkg.ref,
     version: pkg.version,
     purl: pkg.ref,
-    scope: pkg.dev ? Enums.ComponentScope.Excluded : pkg.optional ? Enums.ComponentScope.Optional : Enums.ComponentScope.Required,
+    scope: pkg.dev
+      ? Enums.ComponentScope.Excluded
+      : pkg.optional
+        ? Enums.ComponentScope.Optional
+        : Enums.ComponentScope.Required,
   });
   for (const hash of pkg.hashes) component.hashes.set(HASH_ALGORITHMS[hash.algorithm], hash.hex);
   const license = toLicense(pkg.license);
   if (license) component.licenses.add(license);
   if (pkg.download !== undefined) {
-    component.externalReferences.add(new Models.ExternalReference(pkg.download, Enums.ExternalReferenceType.Distribution));
+    component.externalReferences.add(
+      new Models.ExternalReference(pkg.download, Enums.ExternalReferenceType.Distribution),
+    );
   }
-  if (pkg.dev && pkg.ecosystem === "npm") component.properties.add(new Models.Property("cdx:npm:package:development", "true"));
+  if (pkg.dev && pkg.ecosystem === "npm")
+    component.properties.add(new Models.Property("cdx:npm:package:development", "true"));
   return component;
 }
 

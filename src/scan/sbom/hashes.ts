@@ -31,7 +31,9 @@ export function parseIntegrity(integrity: readonly string[] | undefined): Packag
     const hash = parseOne(token);
     if (hash && !found.has(hash.algorithm)) found.set(hash.algorithm, hash.hex);
   }
-  return [...found].map(([algorithm, hex]) => ({ algorithm, hex })).sort((a, b) => (a.algorithm < b.algorithm ? -1 : 1));
+  return [...found]
+    .map(([algorithm, hex]) => ({ algorithm, hex }))
+    .sort((a, b) => (a.algorithm < b.algorithm ? -1 : 1));
 }
 
 function parseOne(token: string): PackageHash | undefined {

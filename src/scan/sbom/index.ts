@@ -4,3 +4,5 @@ export { buildSpdx } from "./spdx";
 export { parseIntegrity } from "./hashes";
 export type { PackageHash } from "./hashes";
 export type { SbomMeta } from "./types";
+export { generateSbom } from "./generate";
+export type { GenerateSbomOptions, SbomFormat } from "./generate";

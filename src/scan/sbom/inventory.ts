@@ -106,7 +106,10 @@ export function packageUrl(ecosystem: PackageNode["ecosystem"], name: string, ve
   const at = version ? `@${encodeURIComponent(version)}` : "";
   if (ecosystem === "PyPI") return `pkg:pypi/${name.toLowerCase().replace(/[-_.]+/g, "-")}${at}`;
   const slash = name.startsWith("@") ? name.indexOf("/") : -1;
-  const full = slash > 0 ? `${encodeURIComponent(name.slice(0, slash))}/${encodeURIComponent(name.slice(slash + 1))}` : encodeURIComponent(name);
+  const full =
+    slash > 0
+      ? `${encodeURIComponent(name.slice(0, slash))}/${encodeURIComponent(name.slice(slash + 1))}`
+      : encodeURIComponent(name);
   return `pkg:npm/${full}${at}`;
 }
 

@@ -31,7 +31,11 @@ describe("buildSpdx", () => {
   it("the structural check catches what a schema would", () => {
     const doc = buildSpdx([npm], META) as Doc;
     doc.packages[1]!.SPDXID = "SPDXRef-has space";
-    doc.relationships.push({ spdxElementId: "SPDXRef-Root", relationshipType: "USES", relatedSpdxElement: "SPDXRef-nowhere" });
+    doc.relationships.push({
+      spdxElementId: "SPDXRef-Root",
+      relationshipType: "USES",
+      relatedSpdxElement: "SPDXRef-nowhere",
+    });
     expect(spdxProblems(doc)).toEqual([
       "package id SPDXRef-has space",
       "relationship SPDXRef-Package-npm-types-node-20.11.0 → SPDXRef-Root",
@@ -48,7 +52,9 @@ describe("buildSpdx", () => {
   });
 
   it("describes the root and relates dev and optional dependencies by their own types", () => {
-    const rel = (buildSpdx([npm], META) as Doc).relationships.map((r) => `${r.spdxElementId} ${r.relationshipType} ${r.relatedSpdxElement}`);
+    const rel = (buildSpdx([npm], META) as Doc).relationships.map(
+      (r) => `${r.spdxElementId} ${r.relationshipType} ${r.relatedSpdxElement}`,
+    );
     expect(rel).toContain("SPDXRef-DOCUMENT DESCRIBES SPDXRef-Root");
     expect(rel).toContain("SPDXRef-Root DEPENDS_ON SPDXRef-Package-npm-express-4.21.2");
     expect(rel).toContain("SPDXRef-Package-npm-types-node-20.11.0 DEV_DEPENDENCY_OF SPDXRef-Root");
@@ -62,12 +68,24 @@ describe("buildSpdx", () => {
       versionInfo: "4.21.2",
       downloadLocation: "https://registry.npmjs.org/express/-/express-4.21.2.tgz",
       filesAnalyzed: false,
-      externalRefs: [{ referenceCategory: "PACKAGE-MANAGER", referenceType: "purl", referenceLocator: "pkg:npm/express@4.21.2" }],
+      externalRefs: [
+        {
+          referenceCategory: "PACKAGE-MANAGER",
+          referenceType: "purl",
+          referenceLocator: "pkg:npm/express@4.21.2",
+        },
+      ],
     });
-    expect((pkg(doc, "express").checksums as { algorithm: string }[]).map((c) => c.algorithm)).toEqual(["SHA512"]);
-    expect((pkg(doc, "requests").checksums as { algorithm: string }[]).map((c) => c.algorithm)).toEqual(["SHA256"]);
+    expect((pkg(doc, "express").checksums as { algorithm: string }[]).map((c) => c.algorithm)).toEqual([
+      "SHA512",
+    ]);
+    expect((pkg(doc, "requests").checksums as { algorithm: string }[]).map((c) => c.algorithm)).toEqual([
+      "SHA256",
+    ]);
     expect(pkg(doc, "custom").downloadLocation).toBe("NOASSERTION");
-    expect(pkg(doc, "private-lib").downloadLocation).toBe("https://npm.example.internal/private-lib/-/private-lib-0.1.0.tgz");
+    expect(pkg(doc, "private-lib").downloadLocation).toBe(
+      "https://npm.example.internal/private-lib/-/private-lib-0.1.0.tgz",
+    );
   });
 
   it("declares SPDX licences as expressions and keeps other text as LicenseRefs", () => {
@@ -87,6 +105,8 @@ describe("buildSpdx", () => {
 
   it("is deterministic whatever the order of graphs and packages", () => {
     const shuffled = { ...npm, packages: new Map([...npm.packages].reverse()) };
-    expect(JSON.stringify(buildSpdx([pypi, shuffled], META))).toBe(JSON.stringify(buildSpdx([npm, pypi], META)));
+    expect(JSON.stringify(buildSpdx([pypi, shuffled], META))).toBe(
+      JSON.stringify(buildSpdx([npm, pypi], META)),
+    );
   });
 });

@@ -6,7 +6,7 @@ import { createError } from "../../core/errors";
 import { parseSpdx, spdxLeaves, type NormalizedLicense } from "../license/normalize";
 import type { DependencyGraph } from "../types";
 import type { HashAlgorithm } from "./hashes";
-import { buildInventory, type Inventory, type InventoryPackage } from "./inventory";
+import { buildInventory, type InventoryPackage } from "./inventory";
 import { sluiceVersion } from "./tool";
 import { uuidOf, type SbomMeta } from "./types";
 
@@ -44,7 +44,8 @@ interface ExtractedLicense {
  */
 export function buildSpdx(graphs: DependencyGraph[], meta: SbomMeta): Record<string, unknown> {
   const uuid = uuidOf(meta.serialNumber);
-  if (uuid === undefined) throw createError("SLUICE_E_USAGE", `SBOM serial number is not a UUID: ${meta.serialNumber}`);
+  if (uuid === undefined)
+    throw createError("SLUICE_E_USAGE", `SBOM serial number is not a UUID: ${meta.serialNumber}`);
   const inventory = buildInventory(graphs, meta);
   const ids = assignIds(inventory.packages);
   const licenses = new LicenseRefs();
@@ -70,13 +71,28 @@ export function buildSpdx(graphs: DependencyGraph[], meta: SbomMeta): Record<str
   for (const ref of inventory.direct) {
     const pkg = byRef.get(ref)!;
     const id = ids.get(ref)!;
-    if (pkg.dev) relationships.push({ spdxElementId: id, relationshipType: "DEV_DEPENDENCY_OF", relatedSpdxElement: ROOT_ID });
-    else if (pkg.optional) relationships.push({ spdxElementId: id, relationshipType: "OPTIONAL_DEPENDENCY_OF", relatedSpdxElement: ROOT_ID });
-    else relationships.push({ spdxElementId: ROOT_ID, relationshipType: "DEPENDS_ON", relatedSpdxElement: id });
+    if (pkg.dev)
+      relationships.push({
+        spdxElementId: id,
+        relationshipType: "DEV_DEPENDENCY_OF",
+        relatedSpdxElement: ROOT_ID,
+      });
+    else if (pkg.optional)
+      relationships.push({
+        spdxElementId: id,
+        relationshipType: "OPTIONAL_DEPENDENCY_OF",
+        relatedSpdxElement: ROOT_ID,
+      });
+    else
+      relationships.push({ spdxElementId: ROOT_ID, relationshipType: "DEPENDS_ON", relatedSpdxElement: id });
   }
   for (const pkg of inventory.packages) {
     for (const dep of pkg.dependencies) {
-      relationships.push({ spdxElementId: ids.get(pkg.ref)!, relationshipType: "DEPENDS_ON", relatedSpdxElement: ids.get(dep)! });
+      relationships.push({
+        spdxElementId: ids.get(pkg.ref)!,
+        relationshipType: "DEPENDS_ON",
+        relatedSpdxElement: ids.get(dep)!,
+      });
     }
   }
 
@@ -111,7 +127,12 @@ function toPackage(pkg: InventoryPackage, id: string, licenses: LicenseRefs): Re
     copyrightText: "NOASSERTION",
     primaryPackagePurpose: "LIBRARY",
     ...(pkg.hashes.length > 0
-      ? { checksums: pkg.hashes.map((h) => ({ algorithm: CHECKSUM_ALGORITHMS[h.algorithm], checksumValue: h.hex })) }
+      ? {
+          checksums: pkg.hashes.map((h) => ({
+            algorithm: CHECKSUM_ALGORITHMS[h.algorithm],
+            checksumValue: h.hex,
+          })),
+        }
       : {}),
     externalRefs: [purlRef(pkg.ref)],
   };
@@ -183,7 +204,8 @@ class LicenseRefs {
     const entry: ExtractedLicense = { licenseId: id, name: text, extractedText: text };
     if (license.status === "unlicensed") entry.comment = "UNLICENSED: proprietary, no licence granted.";
     if (license.status === "file") entry.comment = `The licence is in the package's file ${license.file}.`;
-    if (license.status === "unknown" && license.hint?.length) entry.comment = `Not an SPDX expression; likely ${license.hint.join(" or ")}.`;
+    if (license.status === "unknown" && license.hint?.length)
+      entry.comment = `Not an SPDX expression; likely ${license.hint.join(" or ")}.`;
     this.#byText.set(`text:${text}`, entry);
     return id;
   }

@@ -22,7 +22,10 @@ export const META = {
 };
 
 export function loadGraph(name: string): DependencyGraph {
-  const raw = JSON.parse(readFileSync(path.join(fixtures, `${name}.graph.json`), "utf8")) as Omit<DependencyGraph, "packages"> & {
+  const raw = JSON.parse(readFileSync(path.join(fixtures, `${name}.graph.json`), "utf8")) as Omit<
+    DependencyGraph,
+    "packages"
+  > & {
     packages: PackageNode[];
   };
   return { ...raw, packages: new Map(raw.packages.map((p) => [p.id, p])) };
@@ -37,7 +40,11 @@ export function expectGolden(actual: unknown, name: string): void {
 }
 
 const require = createRequire(import.meta.url);
-const schemaDir = path.join(path.dirname(require.resolve("@cyclonedx/cyclonedx-library/package.json")), "res", "schema");
+const schemaDir = path.join(
+  path.dirname(require.resolve("@cyclonedx/cyclonedx-library/package.json")),
+  "res",
+  "schema",
+);
 
 function readSchema(file: string): Record<string, unknown> {
   return JSON.parse(readFileSync(path.join(schemaDir, file), "utf8")) as Record<string, unknown>;
@@ -54,8 +61,12 @@ export function cycloneDxErrors(doc: unknown): ErrorObject[] | null {
       allErrors: true,
       schemas: {
         "http://cyclonedx.org/schema/spdx.SNAPSHOT.schema.json": readSchema("spdx.SNAPSHOT.schema.json"),
-        "http://cyclonedx.org/schema/jsf-0.82.SNAPSHOT.schema.json": readSchema("jsf-0.82.SNAPSHOT.schema.json"),
-        "http://cyclonedx.org/schema/cryptography-defs.SNAPSHOT.schema.json": readSchema("cryptography-defs.SNAPSHOT.schema.json"),
+        "http://cyclonedx.org/schema/jsf-0.82.SNAPSHOT.schema.json": readSchema(
+          "jsf-0.82.SNAPSHOT.schema.json",
+        ),
+        "http://cyclonedx.org/schema/cryptography-defs.SNAPSHOT.schema.json": readSchema(
+          "cryptography-defs.SNAPSHOT.schema.json",
+        ),
       },
     });
     addFormats.default(ajv);
@@ -69,10 +80,22 @@ export function cycloneDxErrors(doc: unknown): ErrorObject[] | null {
 }
 
 const RELATIONSHIP_TYPES = new Set(
-  "DESCRIBES DESCRIBED_BY CONTAINS CONTAINED_BY DEPENDS_ON DEPENDENCY_OF DEPENDENCY_MANIFEST_OF BUILD_DEPENDENCY_OF DEV_DEPENDENCY_OF OPTIONAL_DEPENDENCY_OF PROVIDED_DEPENDENCY_OF TEST_DEPENDENCY_OF RUNTIME_DEPENDENCY_OF EXAMPLE_OF GENERATES GENERATED_FROM ANCESTOR_OF DESCENDANT_OF VARIANT_OF DISTRIBUTION_ARTIFACT PATCH_FOR PATCH_APPLIED COPY_OF FILE_ADDED FILE_DELETED FILE_MODIFIED EXPANDED_FROM_ARCHIVE DYNAMIC_LINK STATIC_LINK DATA_FILE_OF TEST_CASE_OF BUILD_TOOL_OF DEV_TOOL_OF TEST_OF TEST_TOOL_OF DOCUMENTATION_OF OPTIONAL_COMPONENT_OF METAFILE_OF PACKAGE_OF AMENDS PREREQUISITE_FOR HAS_PREREQUISITE REQUIREMENT_DESCRIPTION_FOR SPECIFICATION_FOR OTHER".split(" "),
+  "DESCRIBES DESCRIBED_BY CONTAINS CONTAINED_BY DEPENDS_ON DEPENDENCY_OF DEPENDENCY_MANIFEST_OF BUILD_DEPENDENCY_OF DEV_DEPENDENCY_OF OPTIONAL_DEPENDENCY_OF PROVIDED_DEPENDENCY_OF TEST_DEPENDENCY_OF RUNTIME_DEPENDENCY_OF EXAMPLE_OF GENERATES GENERATED_FROM ANCESTOR_OF DESCENDANT_OF VARIANT_OF DISTRIBUTION_ARTIFACT PATCH_FOR PATCH_APPLIED COPY_OF FILE_ADDED FILE_DELETED FILE_MODIFIED EXPANDED_FROM_ARCHIVE DYNAMIC_LINK STATIC_LINK DATA_FILE_OF TEST_CASE_OF BUILD_TOOL_OF DEV_TOOL_OF TEST_OF TEST_TOOL_OF DOCUMENTATION_OF OPTIONAL_COMPONENT_OF METAFILE_OF PACKAGE_OF AMENDS PREREQUISITE_FOR HAS_PREREQUISITE REQUIREMENT_DESCRIPTION_FOR SPECIFICATION_FOR OTHER".split(
+    " ",
+  ),
 );
-const CHECKSUM_HEX_LENGTH: Record<string, number> = { MD5: 32, SHA1: 40, SHA256: 64, SHA384: 96, SHA512: 128 };
-const PURPOSES = new Set("APPLICATION FRAMEWORK LIBRARY CONTAINER OPERATING-SYSTEM DEVICE FIRMWARE SOURCE ARCHIVE FILE INSTALL OTHER".split(" "));
+const CHECKSUM_HEX_LENGTH: Record<string, number> = {
+  MD5: 32,
+  SHA1: 40,
+  SHA256: 64,
+  SHA384: 96,
+  SHA512: 128,
+};
+const PURPOSES = new Set(
+  "APPLICATION FRAMEWORK LIBRARY CONTAINER OPERATING-SYSTEM DEVICE FIRMWARE SOURCE ARCHIVE FILE INSTALL OTHER".split(
+    " ",
+  ),
+);
 
 /**
  * Structural check of an SPDX 2.3 JSON document against the specification's required fields and
@@ -90,12 +113,21 @@ export function spdxProblems(doc: Record<string, unknown>): string[] {
   check(URL.canParse(ns) && !ns.includes("#"), "documentNamespace");
   const info = doc.creationInfo as { created?: string; creators?: string[] } | undefined;
   check(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/.test(info?.created ?? ""), "creationInfo.created");
-  check((info?.creators?.length ?? 0) > 0 && info!.creators!.every((c) => /^(Tool|Organization|Person): \S/.test(c)), "creators");
+  check(
+    (info?.creators?.length ?? 0) > 0 &&
+      info!.creators!.every((c) => /^(Tool|Organization|Person): \S/.test(c)),
+    "creators",
+  );
 
-  const extracted = new Set(((doc.hasExtractedLicensingInfos ?? []) as { licenseId: string; extractedText: string }[]).map((e) => {
-    check(/^LicenseRef-[A-Za-z0-9.-]+$/.test(e.licenseId) && e.extractedText !== "", `extracted licence ${e.licenseId}`);
-    return e.licenseId;
-  }));
+  const extracted = new Set(
+    ((doc.hasExtractedLicensingInfos ?? []) as { licenseId: string; extractedText: string }[]).map((e) => {
+      check(
+        /^LicenseRef-[A-Za-z0-9.-]+$/.test(e.licenseId) && e.extractedText !== "",
+        `extracted licence ${e.licenseId}`,
+      );
+      return e.licenseId;
+    }),
+  );
   const ids = new Set<string>(["SPDXRef-DOCUMENT"]);
   for (const pkg of doc.packages as Record<string, unknown>[]) {
     const id = String(pkg.SPDXID);
@@ -103,27 +135,47 @@ export function spdxProblems(doc: Record<string, unknown>): string[] {
     ids.add(id);
     check(typeof pkg.name === "string" && pkg.name !== "", `${id} name`);
     const location = String(pkg.downloadLocation);
-    check(location === "NOASSERTION" || location === "NONE" || URL.canParse(location), `${id} downloadLocation`);
+    check(
+      location === "NOASSERTION" || location === "NONE" || URL.canParse(location),
+      `${id} downloadLocation`,
+    );
     check(pkg.filesAnalyzed === false || pkg.packageVerificationCode !== undefined, `${id} filesAnalyzed`);
-    if (pkg.primaryPackagePurpose !== undefined) check(PURPOSES.has(String(pkg.primaryPackagePurpose)), `${id} purpose`);
+    if (pkg.primaryPackagePurpose !== undefined)
+      check(PURPOSES.has(String(pkg.primaryPackagePurpose)), `${id} purpose`);
     for (const field of ["licenseConcluded", "licenseDeclared"]) {
       const value = pkg[field];
       if (value === undefined || value === "NOASSERTION" || value === "NONE") continue;
-      for (const ref of String(value).match(/LicenseRef-[A-Za-z0-9.-]+/g) ?? []) check(extracted.has(ref), `${id} ${field} ${ref} undeclared`);
+      for (const ref of String(value).match(/LicenseRef-[A-Za-z0-9.-]+/g) ?? [])
+        check(extracted.has(ref), `${id} ${field} ${ref} undeclared`);
     }
     for (const sum of (pkg.checksums ?? []) as { algorithm: string; checksumValue: string }[]) {
-      check(CHECKSUM_HEX_LENGTH[sum.algorithm] === sum.checksumValue.length && /^[0-9a-f]+$/.test(sum.checksumValue), `${id} checksum`);
+      check(
+        CHECKSUM_HEX_LENGTH[sum.algorithm] === sum.checksumValue.length &&
+          /^[0-9a-f]+$/.test(sum.checksumValue),
+        `${id} checksum`,
+      );
     }
     for (const ref of (pkg.externalRefs ?? []) as Record<string, string>[]) {
-      check(["SECURITY", "PACKAGE-MANAGER", "PERSISTENT-ID", "OTHER"].includes(ref.referenceCategory!), `${id} ref category`);
+      check(
+        ["SECURITY", "PACKAGE-MANAGER", "PERSISTENT-ID", "OTHER"].includes(ref.referenceCategory!),
+        `${id} ref category`,
+      );
       if (ref.referenceType === "purl") check(/^pkg:[a-z]+\/.+@.+/.test(ref.referenceLocator!), `${id} purl`);
     }
   }
   for (const rel of doc.relationships as Record<string, string>[]) {
     check(RELATIONSHIP_TYPES.has(rel.relationshipType!), `relationship type ${rel.relationshipType}`);
-    check(ids.has(rel.spdxElementId!) && ids.has(rel.relatedSpdxElement!), `relationship ${rel.spdxElementId} → ${rel.relatedSpdxElement}`);
+    check(
+      ids.has(rel.spdxElementId!) && ids.has(rel.relatedSpdxElement!),
+      `relationship ${rel.spdxElementId} → ${rel.relatedSpdxElement}`,
+    );
   }
   // Clause 6.1: a document describes at least one element.
-  check((doc.relationships as Record<string, string>[]).some((r) => r.spdxElementId === "SPDXRef-DOCUMENT" && r.relationshipType === "DESCRIBES"), "DESCRIBES");
+  check(
+    (doc.relationships as Record<string, string>[]).some(
+      (r) => r.spdxElementId === "SPDXRef-DOCUMENT" && r.relationshipType === "DESCRIBES",
+    ),
+    "DESCRIBES",
+  );
   return problems;
 }

@@ -17,6 +17,8 @@ export interface SbomMeta {
 
 /** The bare lowercase UUID of a serial number, or undefined when it is not one. */
 export function uuidOf(serialNumber: string): string | undefined {
-  const match = /^(?:urn:uuid:)?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i.exec(serialNumber.trim());
+  const match = /^(?:urn:uuid:)?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i.exec(
+    serialNumber.trim(),
+  );
   return match?.[1]?.toLowerCase();
 }

@@ -18,9 +18,42 @@ export function random(seed: number): () => number {
 
 // Characters that change XML's structure, plus a few that make odd names, numbers and text.
 const alphabet = [
-  "<", ">", "/", "&", ";", '"', "'", "=", "!", "?", "[", "]", "-", "#", "x", " ", "\n", "\t", "\r",
-  "0", "9", ".", ",", "a", "é", "\u0000", "\uFEFF", "\uD800", "&amp;", "&#x", "<![CDATA[", "]]>",
-  "<!--", "-->", "</", "/>",
+  "<",
+  ">",
+  "/",
+  "&",
+  ";",
+  '"',
+  "'",
+  "=",
+  "!",
+  "?",
+  "[",
+  "]",
+  "-",
+  "#",
+  "x",
+  " ",
+  "\n",
+  "\t",
+  "\r",
+  "0",
+  "9",
+  ".",
+  ",",
+  "a",
+  "é",
+  "\u0000",
+  "\uFEFF",
+  "\uD800",
+  "&amp;",
+  "&#x",
+  "<![CDATA[",
+  "]]>",
+  "<!--",
+  "-->",
+  "</",
+  "/>",
 ];
 
 /** `input` with 1–4 random edits: replace, insert, delete, or duplicate a slice. */
@@ -49,7 +82,11 @@ export type Outcome = { ok: true; ms: number } | { ok: false; ms: number; line: 
  * `SLUICE_E_REPORT_PARSE` for `file` is rethrown, annotated with the input, so that the test fails
  * with something replayable.
  */
-export function outcome(parse: (content: string, file: string) => unknown, input: string, file: string): Outcome {
+export function outcome(
+  parse: (content: string, file: string) => unknown,
+  input: string,
+  file: string,
+): Outcome {
   const start = performance.now();
   try {
     parse(input, file);

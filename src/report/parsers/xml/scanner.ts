@@ -222,12 +222,16 @@ class Scanner {
     }
   }
 
-  /** Reads a name at `i`; returns its end. */
-  private name(i: number, what: string): number {
+  /**
+   * Reads a name at `i`; returns its end. `what` and `tag` only build the error message (kept
+   * apart so that no message string is built per name on the hot path).
+   */
+  private name(i: number, what: string, tag?: string): number {
     const { input } = this;
     const first = input.charCodeAt(i);
     if (!(first >= 0x80 || nameChars[first] === 2)) {
-      throw this.fail(i, Number.isNaN(first) ? `unexpected end of input in ${what}` : `invalid ${what}`);
+      const full = tag === undefined ? what : `${what} in <${tag}>`;
+      throw this.fail(i, Number.isNaN(first) ? `unexpected end of input in ${full}` : `invalid ${full}`);
     }
     let h = first;
     let j = i + 1;
@@ -248,7 +252,8 @@ class Scanner {
   private interned(start: number, end: number): string {
     const slot = this.hash & 1023;
     const known = this.names[slot];
-    if (known !== undefined && known.length === end - start && this.input.startsWith(known, start)) return known;
+    if (known !== undefined && known.length === end - start && this.input.startsWith(known, start))
+      return known;
     const name = this.input.slice(start, end);
     this.names[slot] = name;
     return name;
@@ -303,7 +308,7 @@ class Scanner {
    */
   private attribute(i: number, tag: string, limit: number): number {
     const { input, attrs } = this;
-    const nameEnd = this.name(i, `attribute name in <${tag}>`);
+    const nameEnd = this.name(i, "attribute name", tag);
     const attrName = this.interned(i, nameEnd);
     let j = this.skipSpace(nameEnd);
     if (input.charCodeAt(j) !== EQ) throw this.fail(j, `expected '=' after ${attrName} in <${tag}>`);
@@ -327,11 +332,17 @@ class Scanner {
     // Comparing in place avoids allocating every end tag's name.
     if (open === undefined || nameEnd - start - 2 !== open.length || !input.startsWith(open, start + 2)) {
       const got = input.slice(start + 2, nameEnd);
-      throw this.fail(start, open === undefined ? `</${got}> without an open element` : `</${got}> closes <${open}>`);
+      throw this.fail(
+        start,
+        open === undefined ? `</${got}> without an open element` : `</${got}> closes <${open}>`,
+      );
     }
     const gt = this.skipSpace(nameEnd);
     if (input.charCodeAt(gt) !== GT) {
-      throw this.fail(gt, gt >= input.length ? "unexpected end of input in an end tag" : `expected '>' in </${open}>`);
+      throw this.fail(
+        gt,
+        gt >= input.length ? "unexpected end of input in an end tag" : `expected '>' in </${open}>`,
+      );
     }
     this.pos = gt + 1;
     stack.pop();
@@ -354,7 +365,10 @@ class Scanner {
       if (this.sawRoot) throw this.fail(start, "DOCTYPE after the root element started");
       this.doctype(start);
     } else {
-      throw this.fail(start, start + 2 >= input.length ? "unexpected end of input" : "invalid markup after '<!'");
+      throw this.fail(
+        start,
+        start + 2 >= input.length ? "unexpected end of input" : "invalid markup after '<!'",
+      );
     }
   }
 

@@ -6,7 +6,11 @@ import { kubernetesRules } from "./kubernetes";
 import { workflowRules } from "./workflow";
 
 /** The built-in rules as plain data, in target order. */
-export const builtinPolicyRules: readonly PolicyRuleInput[] = [...kubernetesRules, ...dockerfileRules, ...workflowRules];
+export const builtinPolicyRules: readonly PolicyRuleInput[] = [
+  ...kubernetesRules,
+  ...dockerfileRules,
+  ...workflowRules,
+];
 
 let compiled: CompiledPolicyRule[] | undefined;
 

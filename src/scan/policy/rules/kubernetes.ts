@@ -31,7 +31,8 @@ export const kubernetesRules: PolicyRuleInput[] = [
   {
     id: "k8s-privileged",
     name: "Privileged container",
-    description: "A privileged container has every capability and the host's devices: it can take over the node.",
+    description:
+      "A privileged container has every capability and the host's devices: it can take over the node.",
     severity: "critical",
     target: "kubernetes",
     rule: "container.?securityContext.?privileged.orValue(false) == true",
@@ -73,7 +74,8 @@ export const kubernetesRules: PolicyRuleInput[] = [
     target: "kubernetes",
     // Ephemeral (debug) containers cannot have resources.
     rule: 'containerType != "ephemeralContainer" && !(container.?resources.?limits.?cpu.hasValue() && container.?resources.?limits.?memory.hasValue())',
-    message: 'container "{{ container.name }}" lacks a CPU or memory limit (resources.limits.cpu and .memory)',
+    message:
+      'container "{{ container.name }}" lacks a CPU or memory limit (resources.limits.cpu and .memory)',
     field: ["resources.limits", "resources"],
     tags,
   },
@@ -85,7 +87,8 @@ export const kubernetesRules: PolicyRuleInput[] = [
     severity: "medium",
     target: "kubernetes",
     rule: 'image.repository != "" && image.digest == "" && (image.tag == "" || image.tag == "latest")',
-    message: 'container "{{ container.name }}" uses image "{{ container.image }}" without a version tag or digest',
+    message:
+      'container "{{ container.name }}" uses image "{{ container.image }}" without a version tag or digest',
     field: "image",
     tags,
   },

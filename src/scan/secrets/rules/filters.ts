@@ -2,41 +2,31 @@
  * Checks that a regex cannot express, for Sluice's own rules. A rule names its filter (data that can
  * cross into a worker thread); the detector looks the function up here. `true` keeps the finding.
  */
+import { shannonEntropy } from "../engine/entropy";
 
-/** What a filter sees: the secret, the whole match, and the regex's capture groups. */
-export type SecretFilter = (secret: string, match: string, groups: readonly (string | undefined)[]) => boolean;
+/** What a filter sees: the secret, the part of the match before it, and the regex's capture groups. */
+export type SecretFilter = (secret: string, before: string, groups: readonly (string | undefined)[]) => boolean;
 
 /** Names of variables that hold a reference to a secret, not the secret: `token_url`, `password_field`. */
 const REFERENCE_NAME =
-  /(?:url|uri|path|file|name|type|id|ids|length|len|field|endpoint|header|prefix|suffix|format|pattern|regex|label|hint|dir|env|var|count|size|policy|mode|kind|ttl|expiry|expires|expiration|timeout|algorithm|alg|ref|arn|version|hash|digest|sha)["'\]]?\s*(?:=|:=|=>|:|\|\|=|\?=)/i;
+  /(?:url|uri|path|file|name|type|id|ids|length|len|field|endpoint|header|prefix|suffix|format|pattern|regex|label|hint|dir|env|var|count|size|policy|mode|kind|ttl|expiry|expires|expiration|timeout|algorithm|alg|ref|arn|version|hash|digest|sha)["'\]]?\s*(?:=|:=|=>|:|\|\|=|\?=)\s*["'\x60]?$/i;
 
 /** A lower-case identifier such as `app-secret-v2` or `db_password_ref`: a name, not a value. */
 const IDENTIFIER = /^[a-z]+(?:[-_.][a-z]+)*(?:[-_.]?[0-9]{1,3})?$/;
 const WORD_THEN_DIGITS = /^[A-Za-z][a-z]*[0-9]{0,4}$/;
 
-function shannon(s: string): number {
-  const counts = new Map<string, number>();
-  for (const ch of s) counts.set(ch, (counts.get(ch) ?? 0) + 1);
-  let h = 0;
-  for (const n of counts.values()) {
-    const p = n / s.length;
-    h -= p * Math.log2(p);
-  }
-  return h;
-}
-
 const filters: Record<string, SecretFilter> = {
-  "generic-secret": (secret, match) => {
-    if (REFERENCE_NAME.test(match.slice(0, match.length - secret.length).replace(/["'\x60]$/, ""))) return false;
+  "generic-secret": (secret, before) => {
+    if (REFERENCE_NAME.test(before)) return false;
     if (IDENTIFIER.test(secret) || WORD_THEN_DIGITS.test(secret)) return false;
     const hasDigit = /[0-9]/.test(secret);
     const hasLetter = /[A-Za-z]/.test(secret);
     const mixedCase = /[a-z]/.test(secret) && /[A-Z]/.test(secret);
     if (!(hasDigit && hasLetter) && !(secret.length >= 24 && mixedCase)) return false;
     // Longer values must look more random: a 30-character sentence fragment has ~3.3 bits.
-    return secret.length < 16 || shannon(secret) >= 3.5;
+    return secret.length < 16 || shannonEntropy(secret) >= 3.5;
   },
-  "url-password": (secret, _match, groups) => {
+  "url-password": (secret, _before, groups) => {
     const user = groups[1] ?? "";
     return secret.length >= 4 && secret.toLowerCase() !== user.toLowerCase();
   },

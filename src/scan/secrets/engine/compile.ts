@@ -1,0 +1,80 @@
+/**
+ * A SecretsConfig (plain data) → a Detector (RegExps, allowlists and the keyword automaton). Built
+ * once per scan and once per worker thread; detection itself never compiles anything.
+ */
+import { getFilter } from "../rules/filters";
+import type { SecretFilter } from "../rules/filters";
+import type { AllowlistSpec, JsPattern, RegexTarget, RuleSpec, SecretsConfig } from "../types";
+import { KeywordMatcher } from "./keyword-matcher";
+
+export interface CompiledAllowlist {
+  condition: "OR" | "AND";
+  commits: string[];
+  paths: RegExp[];
+  regexes: RegExp[];
+  regexTarget: RegexTarget;
+  stopwords: string[];
+  /** Only `paths` is given: the allowlist is decided by the file alone. */
+  pathOnly: boolean;
+}
+
+export interface CompiledRule {
+  index: number;
+  spec: RuleSpec;
+  /** Global and with `d` (match indices) so that the secret group's offsets are known. */
+  regex: RegExp | undefined;
+  path: RegExp | undefined;
+  allowlists: CompiledAllowlist[];
+  filter: SecretFilter | undefined;
+}
+
+/** Everything detection needs, compiled. */
+export interface Detector {
+  config: SecretsConfig;
+  rules: CompiledRule[];
+  global: CompiledAllowlist[];
+  matcher: KeywordMatcher;
+  /** Rules without (foldable) keywords: they run on every file. */
+  alwaysRun: number[];
+}
+
+function regex(p: JsPattern, extra = ""): RegExp {
+  return new RegExp(p.source, p.flags + extra);
+}
+
+function compileAllowlist(a: AllowlistSpec): CompiledAllowlist {
+  return {
+    condition: a.condition,
+    commits: a.commits,
+    paths: a.paths.map((p) => regex(p)),
+    regexes: a.regexes.map((p) => regex(p)),
+    regexTarget: a.regexTarget,
+    stopwords: a.stopwords,
+    pathOnly: a.paths.length > 0 && a.commits.length + a.regexes.length + a.stopwords.length === 0,
+  };
+}
+
+const isAscii = (s: string) => /^[\x00-\x7f]*$/.test(s);
+
+/** Compile a configuration. Patterns were validated when the config was loaded. */
+export function compileConfig(config: SecretsConfig): Detector {
+  const rules = config.rules.map(
+    (spec, index): CompiledRule => ({
+      index,
+      spec,
+      regex: spec.regex ? regex(spec.regex, "gd") : undefined,
+      path: spec.path ? regex(spec.path) : undefined,
+      allowlists: spec.allowlists.map(compileAllowlist),
+      filter: getFilter(spec.filter),
+    }),
+  );
+  // A rule with a keyword the ASCII automaton cannot fold runs everywhere rather than nowhere.
+  const foldable = config.rules.map((r) => r.keywords.length > 0 && r.keywords.every((k) => k.length > 0 && isAscii(k)));
+  return {
+    config,
+    rules,
+    global: config.allowlists.map(compileAllowlist),
+    matcher: new KeywordMatcher(config.rules.map((r, i) => (foldable[i] ? r.keywords : []))),
+    alwaysRun: rules.filter((_, i) => !foldable[i]).map((r) => r.index),
+  };
+}

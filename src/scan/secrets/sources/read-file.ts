@@ -1,0 +1,80 @@
+/**
+ * Reading one file for scanning: skip what is not a regular file, larger than the limit, or binary
+ * (a NUL byte in the first 8000 bytes, git's own test), and decode the rest as UTF-8. Synchronous on
+ * purpose: it runs in worker threads or between explicit yields, and a sync read of a cached file
+ * costs a fraction of an async one.
+ */
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import type { ScanFinding } from "../../types";
+import type { Detector } from "../engine/compile";
+import { detectSecrets } from "../engine/detect";
+import { toFindings } from "../engine/findings";
+import { isPathAllowed } from "../engine/allowlist";
+
+/** Counters of one scan; workers return theirs and the caller adds them up. */
+export interface FileStats {
+  files: number;
+  bytes: number;
+  skippedBinary: number;
+  skippedLarge: number;
+  skippedAllowlisted: number;
+  unreadable: number;
+}
+
+export function emptyStats(): FileStats {
+  return { files: 0, bytes: 0, skippedBinary: 0, skippedLarge: 0, skippedAllowlisted: 0, unreadable: 0 };
+}
+
+export function addStats(into: FileStats, more: FileStats): void {
+  for (const k of Object.keys(into) as (keyof FileStats)[]) into[k] += more[k];
+}
+
+const BINARY_PROBE = 8000;
+
+/** The file's text, or why it is skipped. */
+export function readText(absPath: string, maxBytes: number): string | "binary" | "large" | "unreadable" {
+  let fd: number;
+  try {
+    fd = openSync(absPath, "r");
+  } catch {
+    return "unreadable";
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) return "unreadable";
+    if (st.size > maxBytes) return "large";
+    const buf = Buffer.allocUnsafe(st.size);
+    let read = 0;
+    while (read < st.size) {
+      const n = readSync(fd, buf, read, st.size - read, read);
+      if (n === 0) break;
+      read += n;
+    }
+    const data = read === st.size ? buf : buf.subarray(0, read);
+    if (data.subarray(0, BINARY_PROBE).includes(0)) return "binary";
+    return data.toString("utf8");
+  } catch {
+    return "unreadable";
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Scan one file of the working tree. `rel` is relative to `root` and `/`-separated. */
+export function scanFile(d: Detector, root: string, rel: string, maxBytes: number, stats: FileStats): ScanFinding[] {
+  if (isPathAllowed(d.global, rel)) {
+    stats.skippedAllowlisted++;
+    return [];
+  }
+  const text = readText(`${root}/${rel}`, maxBytes);
+  if (text === "binary") stats.skippedBinary++;
+  else if (text === "large") stats.skippedLarge++;
+  else if (text === "unreadable") stats.unreadable++;
+  else {
+    stats.files++;
+    stats.bytes += text.length;
+    const result = detectSecrets(d, text, rel);
+    return result.detections.length === 0 ? [] : toFindings(d, text, result, { file: rel });
+  }
+  return [];
+}
