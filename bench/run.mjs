@@ -23,7 +23,11 @@ for (const name of names) {
   const { code, stdout } = await runNode(file);
   try {
     if (code !== 0) throw new Error(`exited with code ${code}`);
-    Object.assign(figures, JSON.parse(stdout));
+    // Merge one level deeper so two benches reporting under one group (e.g. "report") both survive.
+    for (const [group, value] of Object.entries(JSON.parse(stdout))) {
+      const both = value && typeof value === "object" && figures[group] && typeof figures[group] === "object";
+      figures[group] = both ? { ...figures[group], ...value } : value;
+    }
   } catch (err) {
     failed = true;
     figures[name] = { error: err instanceof Error ? err.message : String(err) };

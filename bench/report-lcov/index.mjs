@@ -143,7 +143,11 @@ for (let i = 0; i < REPEATS; i++) {
 times.sort((a, b) => a - b);
 const ms = times[Math.floor(times.length / 2)];
 log(`runs (ms): ${times.map((t) => t.toFixed(0)).join(" ")}`);
-const figures = { mbPerSec: Math.round((mb / (ms / 1000)) * 10) / 10, ms: Math.round(ms), target: TARGET_MB_PER_SEC };
+const figures = {
+  mbPerSec: Math.round((mb / (ms / 1000)) * 10) / 10,
+  ms: Math.round(ms),
+  target: TARGET_MB_PER_SEC,
+};
 process.stdout.write(JSON.stringify({ report: { lcov50mb: figures } }) + "\n");
 if (figures.mbPerSec < TARGET_MB_PER_SEC) {
   log(`below target: ${figures.mbPerSec} MB/s < ${TARGET_MB_PER_SEC} MB/s`);

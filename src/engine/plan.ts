@@ -55,36 +55,48 @@ export function createJobState(id: string, needs: string[]): JobState {
 /**
  * Next actions, in order. `expand` asks the engine to evaluate the job's `if` and matrix (its needs are
  * all done); `start` to run one queued instance; `complete` when every job is done.
+ *
+ * Cost grows with the jobs that can act now, not with all jobs: the reducers below keep an index of
+ * which jobs are ready to expand and which have queued instances (a 300-job `needs` chain calls this
+ * 600 times).
  */
 export function planNext(state: SchedulerState): Action[] {
+  const index = indexOf(state);
   const actions: Action[] = [];
-  const byId = new Map(state.jobs.map((j) => [j.id, j]));
-  for (const job of state.jobs) {
-    if (job.phase === "blocked" && job.needs.every((n) => byId.get(n)?.phase === "done")) {
-      actions.push({ type: "expand", jobId: job.id });
-    }
-  }
-  let running = state.jobs.reduce((n, j) => n + j.instances.filter((i) => i.phase === "running").length, 0);
-  for (const job of state.jobs) {
-    if (job.phase !== "active") continue;
+  for (const job of byPosition(index, index.ready)) actions.push({ type: "expand", jobId: job.id });
+  let running = index.running;
+  for (const job of byPosition(index, index.startable)) {
+    if (running >= state.concurrency) break;
     let jobRunning = job.instances.filter((i) => i.phase === "running").length;
-    job.instances.forEach((inst, index) => {
+    job.instances.forEach((inst, i) => {
       if (inst.phase !== "queued" || running >= state.concurrency || jobRunning >= job.maxParallel) return;
-      actions.push({ type: "start", jobId: job.id, index });
+      actions.push({ type: "start", jobId: job.id, index: i });
       running += 1;
       jobRunning += 1;
     });
   }
-  if (actions.length === 0 && state.jobs.every((j) => j.phase === "done")) {
+  if (actions.length === 0 && index.done === state.jobs.length) {
     actions.push({ type: "complete", conclusion: runConclusion(state) });
   }
   return actions;
 }
 
+/** The job with this id; throws for an unknown id. */
+export function findJobState(state: SchedulerState, jobId: string): JobState {
+  const job = indexOf(state).byId.get(jobId);
+  if (!job) throw new Error(`unknown job ${jobId}`);
+  return job;
+}
+
 /** Marks an instance as started; call when applying a `start` action. */
 export function markStarted(state: SchedulerState, jobId: string, index: number): void {
-  const inst = findJob(state, jobId).instances[index];
-  if (inst) inst.phase = "running";
+  const job = findJob(state, jobId);
+  const inst = job.instances[index];
+  if (!inst || inst.phase !== "queued") return;
+  inst.phase = "running";
+  const idx = indexOf(state);
+  idx.running += 1;
+  if (!job.instances.some((i) => i.phase === "queued")) idx.startable.delete(job);
 }
 
 /** The engine evaluated the job: it was skipped (no instances) or has `count` instances queued. */
@@ -96,9 +108,10 @@ export function markExpanded(
     | { count: number; maxParallel?: number; failFast?: boolean; tolerated?: number[] },
 ): void {
   const job = findJob(state, jobId);
+  const idx = indexOf(state);
+  idx.ready.delete(job);
   if ("skipped" in expansion) {
-    job.phase = "done";
-    job.result = expansion.skipped;
+    setDone(state, job, expansion.skipped);
     return;
   }
   job.phase = "active";
@@ -106,7 +119,8 @@ export function markExpanded(
   job.maxParallel = expansion.maxParallel ?? Infinity;
   job.failFast = expansion.failFast ?? true;
   job.tolerated = new Set(expansion.tolerated ?? []);
-  if (expansion.count === 0) finishJob(job);
+  if (expansion.count === 0) finishJob(state, job);
+  else idx.startable.add(job);
 }
 
 /**
@@ -122,6 +136,8 @@ export function markInstanceDone(
   const job = findJob(state, jobId);
   const inst = job.instances[index];
   if (!inst) return [];
+  const idx = indexOf(state);
+  if (inst.phase === "running") idx.running -= 1;
   inst.phase = "done";
   inst.result = result;
   const follow: Action[] = [];
@@ -133,29 +149,35 @@ export function markInstanceDone(
       if (other.phase === "running") running.push(i);
     });
     for (const i of queued) job.instances[i] = { phase: "done", result: "cancelled" };
+    idx.startable.delete(job);
     if (running.length > 0) follow.push({ type: "cancel-instances", jobId, indexes: running });
   }
-  if (job.instances.every((i) => i.phase === "done")) finishJob(job);
+  if (!job.instances.some((i) => i.phase === "queued")) idx.startable.delete(job);
+  if (job.phase !== "done" && job.instances.every((i) => i.phase === "done")) finishJob(state, job);
   return follow;
 }
 
 /** Run-wide cancellation: nothing new starts; queued instances are cancelled; the engine stops running ones. */
 export function markCancelled(state: SchedulerState): void {
   state.cancelled = true;
+  const idx = indexOf(state);
+  idx.startable.clear();
   for (const job of state.jobs) {
     for (const inst of job.instances)
       if (inst.phase === "queued") Object.assign(inst, { phase: "done", result: "cancelled" });
-    if (job.phase === "active" && job.instances.every((i) => i.phase === "done")) finishJob(job);
+    if (job.phase === "active" && job.instances.every((i) => i.phase === "done")) finishJob(state, job);
   }
 }
 
 /** GitHub's job result over its instances: failure beats cancelled beats success. */
-function finishJob(job: JobState): void {
-  job.phase = "done";
+function finishJob(state: SchedulerState, job: JobState): void {
   const counted = job.instances.filter((_, i) => !job.tolerated.has(i));
-  if (counted.some((i) => i.result === "failure")) job.result = "failure";
-  else if (counted.some((i) => i.result === "cancelled")) job.result = "cancelled";
-  else job.result = "success";
+  const result: Conclusion = counted.some((i) => i.result === "failure")
+    ? "failure"
+    : counted.some((i) => i.result === "cancelled")
+      ? "cancelled"
+      : "success";
+  setDone(state, job, result);
 }
 
 function runConclusion(state: SchedulerState): Conclusion {
@@ -164,8 +186,85 @@ function runConclusion(state: SchedulerState): Conclusion {
   return "success";
 }
 
+// ---- the index the reducers keep -------------------------------------------------------------
+
+interface SchedulerIndex {
+  byId: Map<string, JobState>;
+  position: Map<JobState, number>;
+  /** Jobs waiting on each job id. */
+  dependents: Map<string, JobState[]>;
+  /** Per blocked job: how many of its needs are not done yet (unknown ids never are). */
+  waitingOn: Map<JobState, number>;
+  /** Blocked jobs whose needs are all done: to expand. */
+  ready: Set<JobState>;
+  /** Active jobs with queued instances. */
+  startable: Set<JobState>;
+  running: number;
+  done: number;
+}
+
+/**
+ * The index, built on first use from the state as it is then; from then on every change must go
+ * through the reducers of this module (the engine and the tests only read the state directly).
+ */
+const indexes = new WeakMap<SchedulerState, SchedulerIndex>();
+
+function indexOf(state: SchedulerState): SchedulerIndex {
+  let idx = indexes.get(state);
+  if (idx) return idx;
+  idx = {
+    byId: new Map(state.jobs.map((j) => [j.id, j])),
+    position: new Map(state.jobs.map((j, i) => [j, i])),
+    dependents: new Map(),
+    waitingOn: new Map(),
+    ready: new Set(),
+    startable: new Set(),
+    running: 0,
+    done: 0,
+  };
+  for (const job of state.jobs) {
+    if (job.phase === "done") idx.done += 1;
+    idx.running += job.instances.filter((i) => i.phase === "running").length;
+    if (job.phase === "active" && job.instances.some((i) => i.phase === "queued")) idx.startable.add(job);
+    if (job.phase !== "blocked") continue;
+    let waiting = 0;
+    for (const need of job.needs) {
+      if (idx.byId.get(need)?.phase === "done") continue;
+      waiting += 1;
+      const list = idx.dependents.get(need);
+      if (list) list.push(job);
+      else idx.dependents.set(need, [job]);
+    }
+    idx.waitingOn.set(job, waiting);
+    if (waiting === 0) idx.ready.add(job);
+  }
+  indexes.set(state, idx);
+  return idx;
+}
+
+/** The job is done with `result`: count it, and release the jobs that were waiting on it. */
+function setDone(state: SchedulerState, job: JobState, result: Conclusion): void {
+  const idx = indexOf(state);
+  const wasDone = job.phase === "done";
+  job.phase = "done";
+  job.result = result;
+  idx.startable.delete(job);
+  if (wasDone) return;
+  idx.done += 1;
+  for (const dependent of idx.dependents.get(job.id) ?? []) {
+    const waiting = (idx.waitingOn.get(dependent) ?? 1) - 1;
+    idx.waitingOn.set(dependent, waiting);
+    if (waiting === 0 && dependent.phase === "blocked") idx.ready.add(dependent);
+  }
+}
+
+/** Jobs of `set` in workflow order (sets are small: what can act now). */
+function byPosition(idx: SchedulerIndex, set: Set<JobState>): JobState[] {
+  const jobs = [...set];
+  if (jobs.length > 1) jobs.sort((a, b) => idx.position.get(a)! - idx.position.get(b)!);
+  return jobs;
+}
+
 function findJob(state: SchedulerState, jobId: string): JobState {
-  const job = state.jobs.find((j) => j.id === jobId);
-  if (!job) throw new Error(`unknown job ${jobId}`);
-  return job;
+  return findJobState(state, jobId);
 }

@@ -5,10 +5,10 @@
  */
 import type { Conclusion } from "../../store/types";
 import { githubContext } from "../contexts";
-import { ancestorsOf } from "../../workflow/needs-graph";
 import type { JobDef, WorkflowDef } from "../../workflow/model";
 import {
   createJobState,
+  findJobState,
   markCancelled,
   markExpanded,
   markInstanceDone,
@@ -44,11 +44,12 @@ export interface ExecuteJobsOptions {
 }
 
 export async function executeJobs(run: RunScope, opts: ExecuteJobsOptions): Promise<JobsOutcome> {
+  const ids = new Set(opts.jobs.map((j) => j.id));
   const state: SchedulerState = {
     jobs: opts.jobs.map((j) =>
       createJobState(
         j.id,
-        j.needs.filter((n) => opts.jobs.some((o) => o.id === n)),
+        j.needs.filter((n) => ids.has(n)),
       ),
     ),
     concurrency: Infinity, // the run-wide semaphore bounds processes; nested calls must not deadlock on it
@@ -57,6 +58,28 @@ export async function executeJobs(run: RunScope, opts: ExecuteJobsOptions): Prom
   const defs = new Map(opts.jobs.map((j) => [j.id, j]));
   const byJob: JobsOutcome["byJob"] = {};
   const results: JobResult[] = [];
+  /** Outputs of each job id's finished instances, merged in completion order (for `needs`). */
+  const outputsById = new Map<string, Record<string, string>>();
+  const addResult = (r: JobResult) => {
+    results.push(r);
+    const outputs = outputsById.get(r.id);
+    if (outputs) Object.assign(outputs, r.outputs);
+    else outputsById.set(r.id, { ...r.outputs });
+  };
+  /**
+   * The distinct results of every job each expanded job depends on, directly or not: what its
+   * success()/failure() look at. Built from its needs' own sets, so each job costs its needs.
+   */
+  const ancestorResults = new Map<string, Set<Conclusion>>();
+  const collectAncestorResults = (def: JobDef): Set<Conclusion> => {
+    const out = new Set<Conclusion>();
+    for (const need of def.needs) {
+      out.add(ids.has(need) ? (findJobState(state, need).result ?? "skipped") : "skipped");
+      for (const r of ancestorResults.get(need) ?? []) out.add(r);
+    }
+    ancestorResults.set(def.id, out);
+    return out;
+  };
   const instances = new Map<string, ExpandedInstance[]>();
   const controllers = new Map<string, AbortController>();
   const running = new Map<string, Promise<void>>();
@@ -92,13 +115,10 @@ export async function executeJobs(run: RunScope, opts: ExecuteJobsOptions): Prom
     for (const action of actions) {
       if (action.type === "expand") {
         const def = defs.get(action.jobId)!;
-        const ancestors = [...ancestorsOf(def.id, opts.jobs)].map(
-          (id) => state.jobs.find((j) => j.id === id)?.result ?? "skipped",
-        );
         const expansion = expandJob({
           def,
           contexts: jobContexts(run, opts, def, byJob),
-          ancestorResults: ancestors,
+          ancestorResults: [...collectAncestorResults(def)],
           cancelled: state.cancelled,
         });
         if (expansion.kind === "run") {
@@ -121,9 +141,9 @@ export async function executeJobs(run: RunScope, opts: ExecuteJobsOptions): Prom
           const message = expansion.kind === "skip" ? expansion.reason : expansion.message;
           if (expansion.kind === "fail")
             run.reporter.annotation(ref, null, { level: "error", message: `${def.id}: ${message}` });
-          results.push(await recordUnstartedJob(run, ref, def.id, result, message));
+          addResult(await recordUnstartedJob(run, ref, def.id, result, message));
         }
-        if (state.jobs.find((j) => j.id === def.id)?.phase === "done") aggregate(def.id);
+        if (findJobState(state, def.id).phase === "done") aggregate(def.id);
       } else if (action.type === "start") {
         markStarted(state, action.jobId, action.index);
         const key = `${action.jobId}#${action.index}`;
@@ -142,7 +162,7 @@ export async function executeJobs(run: RunScope, opts: ExecuteJobsOptions): Prom
               if (f.type === "cancel-instances")
                 for (const i of f.indexes) controllers.get(`${f.jobId}#${i}`)?.abort();
             }
-            if (state.jobs.find((j) => j.id === action.jobId)?.phase === "done") {
+            if (findJobState(state, action.jobId).phase === "done") {
               recordNeverStarted(action.jobId);
               aggregate(action.jobId);
             }
@@ -162,7 +182,7 @@ export async function executeJobs(run: RunScope, opts: ExecuteJobsOptions): Prom
 
   /** As on GitHub, matrix instances cancelled while queued still show up, as cancelled jobs. */
   function recordNeverStarted(jobId: string): void {
-    const js = state.jobs.find((j) => j.id === jobId)!;
+    const js = findJobState(state, jobId);
     js.instances.forEach((inst, index) => {
       const key = `${jobId}#${index}`;
       if (started.has(key) || inst.result !== "cancelled") return;
@@ -176,7 +196,7 @@ export async function executeJobs(run: RunScope, opts: ExecuteJobsOptions): Prom
       pendingRecords.push(
         recordUnstartedJob(run, ref, jobId, "cancelled", "cancelled before it started", expanded.matrix).then(
           (r) => {
-            results.push(r);
+            addResult(r);
           },
         ),
       );
@@ -184,10 +204,8 @@ export async function executeJobs(run: RunScope, opts: ExecuteJobsOptions): Prom
   }
 
   function aggregate(jobId: string): void {
-    const js = state.jobs.find((j) => j.id === jobId)!;
-    const outputs: Record<string, string> = {};
-    for (const r of results) if (r.id === opts.prefix + jobId) Object.assign(outputs, r.outputs);
-    byJob[jobId] = { result: js.result ?? "skipped", outputs };
+    const js = findJobState(state, jobId);
+    byJob[jobId] = { result: js.result ?? "skipped", outputs: { ...outputsById.get(opts.prefix + jobId) } };
   }
 
   async function startInstance(jobId: string, index: number, signal: AbortSignal): Promise<JobResult> {
@@ -228,7 +246,7 @@ export async function executeJobs(run: RunScope, opts: ExecuteJobsOptions): Prom
         "cancelled",
         `replaced by a newer job in concurrency group "${group!.group}"`,
       );
-      results.push(result);
+      addResult(result);
       return result;
     }
     try {
@@ -236,7 +254,7 @@ export async function executeJobs(run: RunScope, opts: ExecuteJobsOptions): Prom
     } finally {
       releaseGroup();
     }
-    results.push(result);
+    addResult(result);
     return result;
   }
 
@@ -244,7 +262,7 @@ export async function executeJobs(run: RunScope, opts: ExecuteJobsOptions): Prom
     let result: JobResult;
     if (def.kind === "reusable") {
       const nested = await runReusableJob(run, opts.workflow, plan, signal);
-      results.push(...nested.nested);
+      for (const r of nested.nested) addResult(r);
       result = nested.result;
     } else {
       const release = await run.slots.acquire();

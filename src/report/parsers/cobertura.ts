@@ -213,7 +213,7 @@ export function parseCobertura(content: string, file: string): Report {
 
 // Clover also uses a <coverage> root; Cobertura's carries line-rate/lines-valid or its DTD.
 const coberturaHead =
-  /^\uFEFF?\s*(?:(?:<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE\s+coverage[^>]*>)\s*)*<coverage[\s>][^>]*\b(?:line-rate|lines-valid)=/;
+  /^\uFEFF?\s*(?:(?:<\?(?:[^?]|\?(?!>))*\?>|<!--(?:[^-]|-(?!->))*-->|<!DOCTYPE\s+coverage[^>]*>)\s*)*<coverage[\s>][^>]*\b(?:line-rate|lines-valid)=/;
 
 /** The Cobertura XML report parser (format `cobertura`). */
 export const coberturaParser: ReportParser = {

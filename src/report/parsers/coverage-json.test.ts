@@ -39,7 +39,10 @@ describe("istanbulFinalParser", () => {
   it("rejects a statement without a count, located at the missing count's parent", () => {
     const text = '{"a.js": {"statementMap": {"0": {"start": {"line": 1}}}, "s": {}, "f": {}, "b": {}}}';
     expect(() => istanbulFinalParser.parse(text, "f.json")).toThrow(
-      expect.objectContaining({ code: "SLUICE_E_REPORT_PARSE", location: { file: "f.json", line: 1, column: 63 } }),
+      expect.objectContaining({
+        code: "SLUICE_E_REPORT_PARSE",
+        location: { file: "f.json", line: 1, column: 63 },
+      }),
     );
   });
 });
@@ -48,7 +51,10 @@ describe("istanbulSummaryParser", () => {
   it("sums the files when there is no total entry", () => {
     const r = (covered: number, total: number) => ({ covered, total, skipped: 0, pct: 0 });
     const entry = { lines: r(1, 2), statements: r(1, 2), functions: r(0, 1), branches: r(0, 0) };
-    const c = istanbulSummaryParser.parse(JSON.stringify({ "a.ts": entry, "b.ts": entry }), "s.json").coverage!;
+    const c = istanbulSummaryParser.parse(
+      JSON.stringify({ "a.ts": entry, "b.ts": entry }),
+      "s.json",
+    ).coverage!;
     expect(c.lines).toEqual({ covered: 2, total: 4 });
     expect(c.files.map((f) => f.path)).toEqual(["a.ts", "b.ts"]);
   });

@@ -26,7 +26,26 @@ const formats: ReportFormat[] = [
 ];
 
 // Characters that change the structure of these formats, plus a few that make odd values.
-const alphabet = ['"', "{", "}", "[", "]", ":", ",", "\n", "\r", " ", "-", "0", "9", "e", "\\", "\u00e9", "(", ")"];
+const alphabet = [
+  '"',
+  "{",
+  "}",
+  "[",
+  "]",
+  ":",
+  ",",
+  "\n",
+  "\r",
+  " ",
+  "-",
+  "0",
+  "9",
+  "e",
+  "\\",
+  "\u00e9",
+  "(",
+  ")",
+];
 
 // mulberry32
 function random(seed: number): () => number {
@@ -107,7 +126,8 @@ describe.each(formats)("%s on damaged input", (format) => {
     const text = readFileSync(file, "utf8");
     const step = Math.max(1, Math.floor(text.length / 150));
     const outcomes = new Set<string>();
-    for (let at = 0; at < text.length; at += step) outcomes.add(attempt(format, text.slice(0, at), `cut at ${at}`));
+    for (let at = 0; at < text.length; at += step)
+      outcomes.add(attempt(format, text.slice(0, at), `cut at ${at}`));
     // Cut JSON never parses; cut line formats may (a shorter file is still a file), but most offsets
     // of a tracefile or summary must be caught as truncated.
     if (format !== "tsc") expect(outcomes.has("rejected")).toBe(true);
@@ -115,7 +135,8 @@ describe.each(formats)("%s on damaged input", (format) => {
 
   it.each(files.map((f) => [path.basename(f), f]))("%s edited at random", (_name, file) => {
     const text = readFileSync(file, "utf8");
-    for (let seed = 1; seed <= 300; seed++) tally[attempt(format, mutate(text, random(seed)), `seed ${seed}`)]++;
+    for (let seed = 1; seed <= 300; seed++)
+      tally[attempt(format, mutate(text, random(seed)), `seed ${seed}`)]++;
     // The edits must exercise the rejecting path too, or this test proves little (tsc output without
     // a `Found N errors` line has nothing to contradict: any text is some list of diagnostics).
     if (format !== "tsc" || text.includes("Found ")) expect(tally.rejected).toBeGreaterThan(0);

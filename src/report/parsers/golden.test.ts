@@ -56,7 +56,9 @@ describe.each(formats)("%s golden fixtures", (format) => {
     const expectedFile = file.replace(/\.[^.]+$/, ".expected.json");
     const actual = outcome(format, file);
     if (update) writeFileSync(expectedFile, JSON.stringify(actual, null, 2) + "\n");
-    expect(existsSync(expectedFile), `${expectedFile} is missing (SLUICE_UPDATE_GOLDEN=1 writes it)`).toBe(true);
+    expect(existsSync(expectedFile), `${expectedFile} is missing (SLUICE_UPDATE_GOLDEN=1 writes it)`).toBe(
+      true,
+    );
     expect(actual).toEqual(JSON.parse(readFileSync(expectedFile, "utf8")));
   });
 });

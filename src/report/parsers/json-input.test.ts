@@ -39,15 +39,27 @@ describe("JsonInput", () => {
   it("survives deep nesting without overflowing the stack", () => {
     expect(syntaxErrorOffset("[".repeat(200_000))).toBe(200_000);
     const input = new JsonInput("[".repeat(5000) + "]".repeat(5000), "r.json", "eslint");
-    expect(failure(() => input.object(input.root, [])).location).toEqual({ file: "r.json", line: 1, column: 1 });
+    expect(failure(() => input.object(input.root, [])).location).toEqual({
+      file: "r.json",
+      line: 1,
+      column: 1,
+    });
   });
 
   it("locates a value by its path, skipping strings with brackets and escapes", () => {
     const text = '{\n  "x": ["]", {"}": "\\"{"}],\n  "runs": [\n    {},\n    {"tool": 5}\n  ]\n}';
     const input = new JsonInput(text, "r.json", "sarif");
-    expect(failure(() => input.fail(["runs", 1, "tool"], "bad")).location).toEqual({ file: "r.json", line: 5, column: 14 });
+    expect(failure(() => input.fail(["runs", 1, "tool"], "bad")).location).toEqual({
+      file: "r.json",
+      line: 5,
+      column: 14,
+    });
     // A path that does not exist points at its deepest existing part.
-    expect(failure(() => input.fail(["runs", 7, "tool"], "bad")).location).toEqual({ file: "r.json", line: 3, column: 11 });
+    expect(failure(() => input.fail(["runs", 7, "tool"], "bad")).location).toEqual({
+      file: "r.json",
+      line: 3,
+      column: 11,
+    });
   });
 
   it("accepts a byte-order mark", () => {

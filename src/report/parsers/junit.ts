@@ -5,14 +5,17 @@
  * The format has no single schema, so the parser reads the common core and ignores the rest:
  * `<testsuites>`/`<testsuite>` (nested at any depth), `<testcase>` and its outcome children
  * `<failure>`, `<error>`, `<skipped>`. Totals are counted from the cases because producers disagree
- * on what the suite attributes mean (vitest counts hook failures, pytest counts a case failing in
- * call and teardown twice); a suite that lists no cases at all contributes its counts instead.
+ * on what the suite attributes mean (jest-junit writes `tests="0"` for a suite that failed to run
+ * and still lists an error case for it; pytest writes a case failing in call and in teardown as two
+ * `<testcase>`s but counts it once); a suite that lists no cases at all contributes its counts
+ * instead. Likewise `durationMs` sums the cases' times (and counts-only suites' times): suite times
+ * overlap when suites run in parallel.
  */
 import { parseError } from "./xml/text";
 import { scanXml, type XmlAttributes, type XmlHandler } from "./xml/scanner";
 import type { Report, ReportParser, TestCase, TestStatus, TestSummary } from "../types";
 
-/** Where a producer writes `a.b.c` style class names, `suite` is that; otherwise the suite name. */
+/** An open `<testsuite>`/`<testsuites>`: what its cases inherit, and its counts. */
 interface SuiteFrame {
   name: string;
   file: string | undefined;
@@ -78,9 +81,9 @@ export function firstLine(text: string | undefined): string | undefined {
 
 class JunitHandler implements XmlHandler {
   wantsText = false;
-  depth = 0;
   readonly cases: TestCase[] = [];
-  readonly suites: SuiteFrame[] = [];
+  private depth = 0;
+  private readonly suites: SuiteFrame[] = [];
   /** Counts of suites that listed no cases. */
   readonly extra = { passed: 0, failed: 0, errored: 0, skipped: 0, durationMs: 0 };
   private open_: OpenCase | undefined;
@@ -233,7 +236,10 @@ export function parseJunit(content: string, file: string): Report {
 }
 
 // The first element after the XML declaration, comments and DOCTYPE must be a JUnit root.
-const junitHead = /^\uFEFF?\s*(?:(?:<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^>]*>)\s*)*<testsuites?[\s/>]/;
+// Each prolog item can only end at its own terminator, so a failing match cannot backtrack
+// exponentially over a head full of `<?…?>` or comments.
+const junitHead =
+  /^\uFEFF?\s*(?:(?:<\?(?:[^?]|\?(?!>))*\?>|<!--(?:[^-]|-(?!->))*-->|<!DOCTYPE[^>]*>)\s*)*<testsuites?[\s/>]/;
 
 /** The JUnit XML report parser (format `junit`). */
 export const junitParser: ReportParser = {

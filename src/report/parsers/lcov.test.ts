@@ -46,25 +46,42 @@ describe("lcovParser", () => {
   });
 
   it("pairs FN and FNDA lines that share a name by their order", () => {
-    const text = ["SF:a.js", "FN:2,constructor", "FN:9,constructor", "FNDA:1,constructor", "FNDA:0,constructor"];
+    const text = [
+      "SF:a.js",
+      "FN:2,constructor",
+      "FN:9,constructor",
+      "FNDA:1,constructor",
+      "FNDA:0,constructor",
+    ];
     expect(parse([...text, "end_of_record"].join("\n")).functions).toEqual({ covered: 1, total: 2 });
   });
 
   it("matches functions by name when FN and FNDA do not pair one to one", () => {
-    const c = parse(["SF:a.js", "FN:1,f", "FN:5,g", "FNDA:2,f", "FNDA:0,h", "FNDA:1,f", "end_of_record"].join("\n"));
+    const c = parse(
+      ["SF:a.js", "FN:1,f", "FN:5,g", "FNDA:2,f", "FNDA:0,h", "FNDA:1,f", "end_of_record"].join("\n"),
+    );
     // f (called, counted twice over), g (never called), h (known only from FNDA)
     expect(c.functions).toEqual({ covered: 1, total: 3 });
   });
 
   it("reads lcov 2 function lines: FN with an end line, FNL/FNA aliases", () => {
-    const c = parse(["SF:a.c", "FN:3,9,open", "FN:10,14,close", "FNDA:0,open", "FNDA:4,close", "end_of_record"].join("\n"));
+    const c = parse(
+      ["SF:a.c", "FN:3,9,open", "FN:10,14,close", "FNDA:0,open", "FNDA:4,close", "end_of_record"].join("\n"),
+    );
     expect(c.functions).toEqual({ covered: 1, total: 2 });
-    const d = parse(["SF:a.c", "FNL:1,12,20", "FNA:1,0,alias_a", "FNA:1,5,alias_b", "end_of_record"].join("\n"));
+    const d = parse(
+      ["SF:a.c", "FNL:1,12,20", "FNA:1,0,alias_a", "FNA:1,5,alias_b", "end_of_record"].join("\n"),
+    );
     expect(d.functions).toEqual({ covered: 1, total: 1 });
   });
 
   it("merges records of the same file by adding hits, as lcov -a does", () => {
-    const record = (hits: string, taken: string) => ["SF:a.ts", `DA:1,${hits}`, `BRDA:1,0,0,${taken}`, "end_of_record"];
+    const record = (hits: string, taken: string) => [
+      "SF:a.ts",
+      `DA:1,${hits}`,
+      `BRDA:1,0,0,${taken}`,
+      "end_of_record",
+    ];
     const c = parse([...record("0", "-"), ...record("2", "1"), ...record("0", "0")].join("\n"));
     expect([...c.file("a.ts").lineHits]).toEqual([[1, 2]]);
     expect(c.branches).toEqual({ covered: 1, total: 1 });
@@ -80,7 +97,9 @@ describe("lcovParser", () => {
   });
 
   it("falls back to LF/LH, BRF/BRH, FNF/FNH for records without detail lines", () => {
-    const c = parse(["SF:a.c", "LF:10", "LH:4", "BRF:2", "BRH:2", "FNF:3", "FNH:1", "end_of_record"].join("\n"));
+    const c = parse(
+      ["SF:a.c", "LF:10", "LH:4", "BRF:2", "BRH:2", "FNF:3", "FNH:1", "end_of_record"].join("\n"),
+    );
     expect([c.lines, c.branches, c.functions]).toEqual([
       { covered: 4, total: 10 },
       { covered: 2, total: 2 },
@@ -90,7 +109,9 @@ describe("lcovParser", () => {
   });
 
   it("accepts CRLF line ends, a byte-order mark, comments and unknown record types", () => {
-    const c = parse("\ufeffVER:2.0\r\n# generated\r\nTN:x\r\nSF:a.ts\r\nDA:1,1\r\nMCDC:1,2,t,1,0,x\r\nend_of_record\r\n");
+    const c = parse(
+      "\ufeffVER:2.0\r\n# generated\r\nTN:x\r\nSF:a.ts\r\nDA:1,1\r\nMCDC:1,2,t,1,0,x\r\nend_of_record\r\n",
+    );
     expect(c.lines).toEqual({ covered: 1, total: 1 });
   });
 

@@ -71,7 +71,10 @@ function parseV2(input: JsonInput, report: JsonObject): Finding[] {
     return {
       tool: "npm-audit",
       category: "vulnerability",
-      ruleId: worstFirst(advisories).map(advisoryId).find((id) => id !== undefined) ?? `npm-audit/${key}`,
+      ruleId:
+        worstFirst(advisories)
+          .map(advisoryId)
+          .find((id) => id !== undefined) ?? `npm-audit/${key}`,
       level: levelOf(severity),
       severity,
       message,

@@ -4,7 +4,9 @@ import { k6Parser } from "./k6";
 
 describe("k6Parser", () => {
   it("works without http_req_failed (k6 before 0.31) and estimates failures from a bare rate", () => {
-    const old = { metrics: { http_req_duration: { avg: 10, max: 50, med: 8 }, http_reqs: { count: 10, rate: 2 } } };
+    const old = {
+      metrics: { http_req_duration: { avg: 10, max: 50, med: 8 }, http_reqs: { count: 10, rate: 2 } },
+    };
     expect(k6Parser.parse(JSON.stringify(old), "k6.json").perf).toEqual({
       requests: 10,
       throughput: 2,
@@ -12,7 +14,9 @@ describe("k6Parser", () => {
       errorRate: 0,
       latency: { avg: 10, p50: 8, max: 50 },
     });
-    const rateOnly = { metrics: { ...old.metrics, http_req_failed: { type: "rate", values: { rate: 0.2 } } } };
+    const rateOnly = {
+      metrics: { ...old.metrics, http_req_failed: { type: "rate", values: { rate: 0.2 } } },
+    };
     expect(k6Parser.parse(JSON.stringify(rateOnly), "k6.json").perf!.errors).toBe(2);
   });
 

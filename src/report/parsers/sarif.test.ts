@@ -2,8 +2,15 @@ import { describe, expect, it } from "vitest";
 import { SluiceError } from "../../core/errors";
 import { sarifParser, severityFromScore } from "./sarif";
 
-function sarif(results: unknown[], driver: Record<string, unknown> = {}, run: Record<string, unknown> = {}): string {
-  return JSON.stringify({ version: "2.1.0", runs: [{ tool: { driver: { name: "Scanner", ...driver } }, results, ...run }] });
+function sarif(
+  results: unknown[],
+  driver: Record<string, unknown> = {},
+  run: Record<string, unknown> = {},
+): string {
+  return JSON.stringify({
+    version: "2.1.0",
+    runs: [{ tool: { driver: { name: "Scanner", ...driver } }, results, ...run }],
+  });
 }
 
 const parse = (text: string) => sarifParser.parse(text, "r.sarif").findings!;
@@ -50,7 +57,11 @@ describe("sarifParser", () => {
         { ruleId: "pass", kind: "pass", level: "none", message: { text: "ok" } },
         { ruleId: "fixed", baselineState: "absent", message: { text: "gone" } },
         { ruleId: "muted", suppressions: [{ kind: "inSource" }], message: { text: "muted" } },
-        { ruleId: "kept", suppressions: [{ kind: "external", status: "rejected" }], message: { text: "kept" } },
+        {
+          ruleId: "kept",
+          suppressions: [{ kind: "external", status: "rejected" }],
+          message: { text: "kept" },
+        },
         { ruleId: "review", kind: "review", level: "none", message: { text: "look" } },
       ]),
     );
@@ -83,11 +94,15 @@ describe("sarifParser", () => {
       ["security", "critical"],
       ["other", undefined],
     ]);
-    expect(parse(sarif([{ ruleId: "x", message: { text: "a" } }], { name: "ESLint" }))[0]!.category).toBe("lint");
+    expect(parse(sarif([{ ruleId: "x", message: { text: "a" } }], { name: "ESLint" }))[0]!.category).toBe(
+      "lint",
+    );
   });
 
   it("resolves locations: file URIs, %-escapes and artifact indexes", () => {
-    const loc = (artifactLocation: unknown) => [{ physicalLocation: { artifactLocation, region: { startLine: 3 } } }];
+    const loc = (artifactLocation: unknown) => [
+      { physicalLocation: { artifactLocation, region: { startLine: 3 } } },
+    ];
     const findings = parse(
       sarif(
         [

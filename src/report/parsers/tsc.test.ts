@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SluiceError } from "../../core/errors";
+import type { SluiceError } from "../../core/errors";
 import { tscParser } from "./tsc";
 
 const parse = (text: string) => tscParser.parse(text, "tsc.txt").findings!;
@@ -31,17 +31,32 @@ describe("tscParser", () => {
       },
       expect.objectContaining({ ruleId: "TS5023", file: "tsconfig.json", line: 4, column: 5 }),
       expect.objectContaining({ ruleId: "TS6133", level: "warning" }),
-      { tool: "tsc", category: "types", ruleId: "TS6053", level: "error", message: "File 'missing.ts' not found." },
+      {
+        tool: "tsc",
+        category: "types",
+        ruleId: "TS6053",
+        level: "error",
+        message: "File 'missing.ts' not found.",
+      },
     ]);
   });
 
   it("keeps paths with parentheses and colons whole", () => {
-    const [a, b] = parse("app/(group)/page.tsx(2,1): error TS1005: ';' expected.\nC:\\src\\a.ts:5:9 - error TS1005: x");
-    expect([a!.file, a!.line, b!.file, b!.line, b!.column]).toEqual(["app/(group)/page.tsx", 2, "C:\\src\\a.ts", 5, 9]);
+    const [a, b] = parse(
+      "app/(group)/page.tsx(2,1): error TS1005: ';' expected.\nC:\\src\\a.ts:5:9 - error TS1005: x",
+    );
+    expect([a!.file, a!.line, b!.file, b!.line, b!.column]).toEqual([
+      "app/(group)/page.tsx",
+      2,
+      "C:\\src\\a.ts",
+      5,
+      9,
+    ]);
   });
 
   it("rejects pretty output whose error count disagrees with its summary", () => {
-    const text = "src/a.ts:1:1 - error TS1005: ';' expected.\n\n1 x\n  ~\n\n\nFound 2 errors in the same file, starting at: src/a.ts:1\n";
+    const text =
+      "src/a.ts:1:1 - error TS1005: ';' expected.\n\n1 x\n  ~\n\n\nFound 2 errors in the same file, starting at: src/a.ts:1\n";
     try {
       tscParser.parse(text, "tsc.txt");
       expect.unreachable();
@@ -58,7 +73,12 @@ describe("tscParser", () => {
   });
 
   it("detects diagnostics, coloured or not", () => {
-    expect(tscParser.detect("\u001b[96msrc/a.ts\u001b[0m:\u001b[93m1\u001b[0m:\u001b[93m1\u001b[0m - \u001b[91merror\u001b[0m\u001b[90m TS1005: \u001b[0mx", "")).toBe(true);
+    expect(
+      tscParser.detect(
+        "\u001b[96msrc/a.ts\u001b[0m:\u001b[93m1\u001b[0m:\u001b[93m1\u001b[0m - \u001b[91merror\u001b[0m\u001b[90m TS1005: \u001b[0mx",
+        "",
+      ),
+    ).toBe(true);
     expect(tscParser.detect("error TS5023: Unknown compiler option '--foo'.\n", "")).toBe(true);
     expect(tscParser.detect("all good\n", "tsc.txt")).toBe(false);
   });

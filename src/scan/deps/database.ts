@@ -75,7 +75,7 @@ export function parseOsvText(text: string, where: string): OsvRecord {
 }
 
 /** Calls `onText` with the text and a display location of every JSON record under `source`. */
-async function eachRecordText(source: string, onText: (text: string, where: string) => void): Promise<void> {
+async function eachRecordText(source: string, onText: (text: string, where: string) => void | Promise<void>): Promise<void> {
   let info;
   try {
     info = await stat(source);
@@ -88,16 +88,16 @@ async function eachRecordText(source: string, onText: (text: string, where: stri
       if (item.name.startsWith(".")) continue;
       const child = path.join(source, item.name);
       if (item.isDirectory() || item.name.endsWith(".zip")) await eachRecordText(child, onText);
-      else if (item.name.endsWith(".json")) onText(await readFile(child, "utf8"), child);
+      else if (item.name.endsWith(".json")) await onText(await readFile(child, "utf8"), child);
     }
   } else if (source.endsWith(".zip")) {
     await eachZipEntry(source, onText);
   } else {
-    onText(await readFile(source, "utf8"), source);
+    await onText(await readFile(source, "utf8"), source);
   }
 }
 
-async function eachZipEntry(zipPath: string, onText: (text: string, where: string) => void): Promise<void> {
+async function eachZipEntry(zipPath: string, onText: (text: string, where: string) => void | Promise<void>): Promise<void> {
   let zip: yauzl.ZipFile;
   try {
     zip = await yauzl.openPromise(zipPath, { lazyEntries: true, autoClose: true });
@@ -111,7 +111,7 @@ async function eachZipEntry(zipPath: string, onText: (text: string, where: strin
       if (entry.uncompressedSize > MAX_RECORD_BYTES) throw dbError(`${where}: entry too large for an OSV record`, where);
       const chunks: Buffer[] = [];
       for await (const chunk of await zip.openReadStreamPromise(entry)) chunks.push(chunk as Buffer);
-      onText(Buffer.concat(chunks).toString("utf8"), where);
+      await onText(Buffer.concat(chunks).toString("utf8"), where);
     }
   } catch (err) {
     if (isSluiceError(err)) throw err;
@@ -142,22 +142,21 @@ export async function loadOsvDatabase(source: string, options: LoadOsvOptions = 
 
 /**
  * Copies the records of an OSV `all.zip` (or a folder of records) into `destDir/<ecosystem>/<id>.json`,
- * the layout `loadOsvDatabase` reads fastest and `sluice db import` maintains. Every record is
- * checked first; an existing file for the same id is replaced. Returns counts per ecosystem.
+ * the layout `sluice db import` maintains. Each record is checked as it is copied (a malformed one
+ * stops the import, located); an existing file for the same id is replaced. Returns counts.
  */
 export async function importOsvArchive(zipOrDir: string, destDir: string): Promise<{ records: number; ecosystems: Record<string, number> }> {
-  const pending: { ecosystem: string; id: string; text: string }[] = [];
-  await eachRecordText(zipOrDir, (text, where) => {
-    const record = parseOsvText(text, where);
-    pending.push({ ecosystem: baseEcosystem(record.affected[0]?.ecosystem ?? "unknown"), id: record.id, text });
-  });
-  if (pending.length === 0) throw dbError(`no OSV records found in ${zipOrDir}`, zipOrDir);
   const ecosystems: Record<string, number> = {};
-  for (const { ecosystem, id, text } of pending) {
+  let records = 0;
+  await eachRecordText(zipOrDir, async (text, where) => {
+    const record = parseOsvText(text, where);
+    const ecosystem = baseEcosystem(record.affected[0]?.ecosystem ?? "unknown");
     const folder = path.join(destDir, ecosystem.replace(/[^A-Za-z0-9._-]/g, "_"));
     if (!ecosystems[ecosystem]) await mkdir(folder, { recursive: true });
     ecosystems[ecosystem] = (ecosystems[ecosystem] ?? 0) + 1;
-    await writeFile(path.join(folder, `${id.replace(/[^A-Za-z0-9._-]/g, "_")}.json`), text);
-  }
-  return { records: pending.length, ecosystems };
+    records++;
+    await writeFile(path.join(folder, `${record.id.replace(/[^A-Za-z0-9._-]/g, "_")}.json`), text);
+  });
+  if (records === 0) throw dbError(`no OSV records found in ${zipOrDir}`, zipOrDir);
+  return { records, ecosystems };
 }

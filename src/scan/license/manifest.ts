@@ -66,11 +66,8 @@ function parseMetadataHeaders(text: string): Map<string, string[]> {
 }
 
 function licenseEntry(value: unknown): string | undefined {
-  if (typeof value === "string") return value.trim() || undefined;
-  if (typeof value === "object" && value !== null && typeof (value as { type?: unknown }).type === "string") {
-    return ((value as { type: string }).type.trim() || undefined) as string | undefined;
-  }
-  return undefined;
+  const text = typeof value === "object" && value !== null ? (value as { type?: unknown }).type : value;
+  return typeof text === "string" && text.trim() !== "" ? text.trim() : undefined;
 }
 
 /** `A OR B`, with compound SPDX members parenthesised so the OR stays the outermost operator. */

@@ -26,7 +26,9 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 describe("scanLicenses", () => {
   it("judges a package-lock's packages, installed manifests filling the gaps", async () => {
     const result = await scanLicenses(root, { allow: ["MIT", "Apache-2.0"] });
-    const summary = result.findings.map((f) => `${f.ruleId} ${f.severity} ${f.package!.name} ${f.package!.path!.join(">")}`);
+    const summary = result.findings.map(
+      (f) => `${f.ruleId} ${f.severity} ${f.package!.name} ${f.package!.path!.join(">")}`,
+    );
     expect(summary).toEqual([
       "license/non-spdx medium bsd bsd@1.0.0",
       "license/custom medium eula eula@1.0.0",
@@ -36,7 +38,13 @@ describe("scanLicenses", () => {
     expect(result.findings.every((f) => f.file === "package-lock.json")).toBe(true);
     const { durationMs, ...stats } = result.stats;
     expect(durationMs).toBeGreaterThanOrEqual(0);
-    expect(stats).toEqual({ packages: 7, "licenses.allowed": 3, "licenses.denied": 2, "licenses.unknown": 2, "licenses.corrected": 1 });
+    expect(stats).toEqual({
+      packages: 7,
+      "licenses.allowed": 3,
+      "licenses.denied": 2,
+      "licenses.unknown": 2,
+      "licenses.corrected": 1,
+    });
   });
 
   it("fails on a bad policy before reading anything", async () => {

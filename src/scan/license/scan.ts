@@ -15,10 +15,18 @@ export interface ScanLicensesOptions extends InstalledLicenseOptions {
  * installed manifests second. Throws SLUICE_E_LOCKFILE (malformed lockfile) or
  * SLUICE_E_LICENSE_POLICY (a policy entry that is not an SPDX id).
  */
-export async function scanLicenses(root: string, policy: LicensePolicy, options: ScanLicensesOptions = {}): Promise<ScanResult> {
+export async function scanLicenses(
+  root: string,
+  policy: LicensePolicy,
+  options: ScanLicensesOptions = {},
+): Promise<ScanResult> {
   const started = performance.now();
   compilePolicy(policy); // a bad policy fails before any file is read
-  const graphs = await resolveInstalledLicenses(root, await readDependencyGraphs(root, options.lockfiles), options);
+  const graphs = await resolveInstalledLicenses(
+    root,
+    await readDependencyGraphs(root, options.lockfiles),
+    options,
+  );
   const result = evaluateLicenses(graphs, policy);
   result.stats.durationMs = Math.round(performance.now() - started);
   return result;

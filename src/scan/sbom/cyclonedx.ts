@@ -3,7 +3,13 @@
  * serializer (@cyclonedx/cyclonedx-library) so the document follows the specification as its
  * maintainers read it — licence choice rules, dependency-graph normalisation, ordering.
  */
-import { Enums, Models, Serialize, Spec, SPDX } from "@cyclonedx/cyclonedx-library";
+// Subpath imports on purpose: the package's main entry also loads its validators, whose resource
+// paths use __dirname and so break inside Sluice's ESM bundle.
+import * as Enums from "@cyclonedx/cyclonedx-library/Enums";
+import * as Models from "@cyclonedx/cyclonedx-library/Models";
+import * as SPDX from "@cyclonedx/cyclonedx-library/SPDX";
+import * as Serialize from "@cyclonedx/cyclonedx-library/Serialize";
+import * as Spec from "@cyclonedx/cyclonedx-library/Spec";
 import { createError } from "../../core/errors";
 import type { NormalizedLicense } from "../license/normalize";
 import type { DependencyGraph } from "../types";

@@ -23,7 +23,10 @@ export interface GenerateSbomOptions extends InstalledLicenseOptions {
  * The SBOM of the project at `root` as a JSON-ready object. Throws SLUICE_E_LOCKFILE for a
  * malformed lockfile; a project without lockfiles yields an SBOM with only the root component.
  */
-export async function generateSbom(root: string, options: GenerateSbomOptions): Promise<Record<string, unknown>> {
+export async function generateSbom(
+  root: string,
+  options: GenerateSbomOptions,
+): Promise<Record<string, unknown>> {
   let graphs = await readDependencyGraphs(root, options.lockfiles);
   if (!options.lockfileOnly) graphs = await resolveInstalledLicenses(root, graphs, options);
   return options.format === "spdx" ? buildSpdx(graphs, options.meta) : buildCycloneDx(graphs, options.meta);

@@ -11,7 +11,12 @@ describe("SBOM from lockfiles", () => {
     const doc = await generateSbom(project, { format: "cyclonedx", meta: META });
     expect(cycloneDxErrors(doc)).toBeNull();
     expectGolden(doc, "project.cdx");
-    const components = doc.components as { name: string; version: string; scope: string; licenses?: unknown[] }[];
+    const components = doc.components as {
+      name: string;
+      version: string;
+      scope: string;
+      licenses?: unknown[];
+    }[];
     expect(components.map((c) => `${c.name}@${c.version} ${c.scope}`)).toEqual([
       "is@4.6.0 required",
       "debug@4.3.4 required",

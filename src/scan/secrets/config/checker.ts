@@ -2,7 +2,7 @@
  * Typed reads from a parsed TOML table that collect located problems instead of throwing, so that a
  * `.gitleaks.toml` with several mistakes reports all of them at once (DESIGN.md, style 4).
  */
-import type { Problem, SourceLocation } from "../../core/errors";
+import type { Problem, SourceLocation } from "../../../core/errors";
 import { GoRegexError, translateGoRegex } from "./go-regex";
 import type { JsPattern } from "./go-regex";
 import type { TomlPath, TomlPosition } from "./toml-locate";

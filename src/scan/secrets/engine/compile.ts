@@ -54,7 +54,10 @@ function compileAllowlist(a: AllowlistSpec): CompiledAllowlist {
   };
 }
 
-const isAscii = (s: string) => /^[\x00-\x7f]*$/.test(s);
+function isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
 
 /** Compile a configuration. Patterns were validated when the config was loaded. */
 export function compileConfig(config: SecretsConfig): Detector {

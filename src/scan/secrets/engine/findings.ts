@@ -26,7 +26,9 @@ const SNIPPET_CONTEXT = 60;
  */
 export function redact(secret: string): string {
   const shown = Math.min(4, Math.floor(secret.length / 4));
-  return secret.slice(0, shown).replace(/[\x00-\x1f\x7f]/g, " ") + "****";
+  // Control characters (a PEM body's newline) would break the one-line message.
+  const prefix = [...secret.slice(0, shown)].map((c) => (c < " " || c === "\x7f" ? " " : c)).join("");
+  return prefix + "****";
 }
 
 /** SHA-256 of a secret, hex: what fingerprints and baselines keep instead of the value. */

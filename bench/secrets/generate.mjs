@@ -1,0 +1,219 @@
+// Generates a source tree for the secrets benchmark: TypeScript, Python, Go, YAML, JSON lockfiles,
+// Markdown docs, .env files and test fixtures, written from a seeded PRNG so every run scans the same
+// bytes. Besides ordinary code it holds false-positive traps (UUIDs, git and lockfile hashes, base64
+// images, documentation example keys, `sk_test_` keys, `${VAR}` placeholders, secrets *names*
+// without values) and plants fake secrets in the providers' real formats at recorded positions.
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+
+// mulberry32: fast, seeded, good enough for shaping test data.
+export function random(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+const HEX = "0123456789abcdef";
+const B64 = ALNUM + "+/";
+const B64URL = ALNUM + "-_";
+const B32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+const LOWER = "abcdefghijklmnopqrstuvwxyz";
+const LETTERS = LOWER + LOWER.toUpperCase();
+const DIGITS = "0123456789";
+
+const WORDS = (
+  "user order item cart payment invoice account session request response handler service client " +
+  "server config options value result error status count index name label path file data cache " +
+  "queue worker job task event stream buffer chunk record entry table column row schema model view " +
+  "route router middleware context logger metric timer retry limit offset page total price amount " +
+  "token key secret password auth credential header cookie nonce hash digest signature"
+).split(" ");
+
+/** Makes random pieces of text from one PRNG. */
+export function makeRng(seed) {
+  const rnd = random(seed);
+  const r = {
+    int: (n) => Math.floor(rnd() * n),
+    pick: (a) => a[Math.floor(rnd() * a.length)],
+    chance: (p) => rnd() < p,
+    str: (alphabet, n) => {
+      let s = "";
+      for (let i = 0; i < n; i++) s += alphabet[Math.floor(rnd() * alphabet.length)];
+      return s;
+    },
+    word: () => r.pick(WORDS),
+    camel: () => r.word() + cap(r.word()) + (r.chance(0.3) ? cap(r.word()) : ""),
+    snake: () => r.word() + "_" + r.word(),
+    uuid: () => `${r.str(HEX, 8)}-${r.str(HEX, 4)}-4${r.str(HEX, 3)}-a${r.str(HEX, 3)}-${r.str(HEX, 12)}`,
+    sentence: (n) => Array.from({ length: n }, () => r.word()).join(" "),
+  };
+  return r;
+}
+
+const cap = (s) => s[0].toUpperCase() + s.slice(1);
+
+/** Planted secret kinds: the line to insert, the secret value and where it sits in the line. */
+export function secretKinds(r) {
+  const k = (kind, line, value) => ({ kind, line, value });
+  const digits = (n) => r.str(DIGITS, n);
+  // Mixed alphanumerics with at least one digit, as the generic rule requires of random values.
+  const mixed = (n) => r.str(ALNUM, n - 2) + r.str(DIGITS, 1) + r.str(LOWER, 1);
+  return {
+    "aws-access-key-id": () => { const v = "AKIA" + r.str(B32, 16); return k("aws-access-key-id", `aws_access_key_id = ${v}`, v); },
+    "aws-secret-access-key": () => { const v = r.str(B64, 38) + "9z"; return k("aws-secret-access-key", `AWS_SECRET_ACCESS_KEY="${v}"`, v); },
+    "github-pat": () => { const v = "ghp_" + r.str(ALNUM, 36); return k("github-pat", `const githubToken = "${v}";`, v); },
+    "github-fine-grained-pat": () => { const v = `github_pat_${r.str(ALNUM, 22)}_${r.str(ALNUM, 59)}`; return k("github-fine-grained-pat", `GH_TOKEN: ${v}`, v); },
+    "gitlab-pat": () => { const v = "glpat-" + r.str(ALNUM, 20); return k("gitlab-pat", `gitlab_token = '${v}'`, v); },
+    "slack-bot-token": () => { const v = `xoxb-${digits(12)}-${digits(13)}-${r.str(ALNUM, 24)}`; return k("slack-bot-token", `SLACK_BOT_TOKEN=${v}`, v); },
+    "slack-webhook-url": () => { const v = `https://hooks.slack.com/services/T${r.str(B32, 8)}/B${r.str(B32, 10)}/${r.str(ALNUM, 24)}`; return k("slack-webhook-url", `  webhook: "${v}"`, v); },
+    "stripe-live-secret-key": () => { const v = "sk_live_" + r.str(ALNUM, 24); return k("stripe-live-secret-key", `stripe.api_key = "${v}"`, v); },
+    "openai-api-key": () => { const v = `sk-proj-${r.str(B64URL, 24)}T3BlbkFJ${r.str(ALNUM, 24)}`; return k("openai-api-key", `OPENAI_API_KEY = "${v}"`, v); },
+    "anthropic-api-key": () => { const v = `sk-ant-api03-${r.str(B64URL, 93)}AA`; return k("anthropic-api-key", `client = Anthropic(api_key="${v}")`, v); },
+    "npm-access-token": () => { const v = "npm_" + r.str(ALNUM, 36); return k("npm-access-token", `//registry.npmjs.org/:_authToken=${v}`, v); },
+    "pypi-upload-token": () => { const v = "pypi-AgEIcHlwaS5vcmc" + r.str(B64URL, 64); return k("pypi-upload-token", `password = ${v}`, v); },
+    "sendgrid-api-key": () => { const v = `SG.${r.str(B64URL, 22)}.${r.str(B64URL, 43)}`; return k("sendgrid-api-key", `sg = SendGridAPIClient("${v}")`, v); },
+    "twilio-api-key": () => { const v = "SK" + r.str(HEX, 32); return k("twilio-api-key", `TWILIO_API_KEY_SID = "${v}"`, v); },
+    "jwt": () => { const v = `eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ${r.str(B64URL, 60)}.${r.str(B64URL, 43)}`; return k("jwt", `Authorization: Bearer ${v}`, v); },
+    "postgres-connection-string": () => { const v = mixed(18); return k("postgres-connection-string", `DATABASE_URL=postgres://orders_svc:${v}@db.internal:5432/orders`, v); },
+    "mongodb-connection-string": () => { const v = mixed(16); return k("mongodb-connection-string", `  uri: "mongodb+srv://reporting:${v}@cluster0.mongodb.net/reports"`, v); },
+    "discord-webhook-url": () => { const v = `https://discord.com/api/webhooks/${digits(18)}/${r.str(B64URL, 68)}`; return k("discord-webhook-url", `DISCORD_WEBHOOK = "${v}"`, v); },
+    "telegram-bot-token": () => { const v = `${digits(10)}:AA${r.str(B64URL, 33)}`; return k("telegram-bot-token", `bot = telebot.TeleBot("${v}")`, v); },
+    "huggingface-token": () => { const v = "hf_" + r.str(LETTERS, 34); return k("huggingface-token", `HF_TOKEN=${v}`, v); },
+    "gcp-api-key": () => { const v = "AIza" + r.str(B64URL, 35); return k("gcp-api-key", `const mapsKey = "${v}";`, v); },
+    "digitalocean-token": () => { const v = "dop_v1_" + r.str(HEX, 64); return k("digitalocean-token", `DIGITALOCEAN_TOKEN: "${v}"`, v); },
+    "shopify-token": () => { const v = "shpat_" + r.str(HEX, 32); return k("shopify-token", `SHOPIFY_ACCESS_TOKEN = '${v}'`, v); },
+    "doppler-token": () => { const v = "dp.st." + r.str(ALNUM, 43); return k("doppler-token", `DOPPLER_TOKEN=${v}`, v); },
+    "vault-token": () => { const v = "hvs." + r.str(B64URL, 90); return k("vault-token", `export VAULT_TOKEN=${v}`, v); },
+    "dockerhub-pat": () => { const v = "dckr_pat_" + r.str(B64URL, 27); return k("dockerhub-pat", `docker login -u ci -p ${v}`, v); },
+    "datadog-api-key": () => { const v = r.str(HEX, 32); return k("datadog-api-key", `DD_API_KEY=${v}`, v); },
+    "azure-storage-connection-string": () => { const v = r.str(B64, 86) + "=="; return k("azure-storage-connection-string", `"DefaultEndpointsProtocol=https;AccountName=ordersstore;AccountKey=${v};EndpointSuffix=core.windows.net"`, v); },
+    "generic-secret": () => { const v = mixed(28); return k("generic-secret", `INTERNAL_API_SECRET = "${v}"`, v); },
+  };
+}
+
+/** A PEM private key block: lines of base64, planted as a whole. */
+function pemKey(r) {
+  const body = Array.from({ length: 12 }, () => r.str(B64, 64));
+  return { kind: "private-key-rsa", lines: ["-----BEGIN RSA PRIVATE KEY-----", ...body, "-----END RSA PRIVATE KEY-----"], value: body.join("\n") };
+}
+
+const TRAPS = [
+  (r) => `const requestId = "${r.uuid()}";`,
+  (r) => `    "integrity": "sha512-${r.str(B64, 86)}==",`,
+  (r) => `    "resolved": "https://registry.npmjs.org/${r.word()}/-/${r.word()}-${r.int(9)}.${r.int(20)}.${r.int(9)}.tgz",`,
+  (r) => `commit ${r.str(HEX, 40)}`,
+  (r) => `  sha256: ${r.str(HEX, 64)}`,
+  (r) => `const logo = "data:image/png;base64,${r.str(B64, 120 + r.int(600))}";`,
+  () => `aws_access_key_id = AKIAIOSFODNN7EXAMPLE`,
+  () => `aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY`,
+  (r) => `stripe.api_key = "sk_test_${r.str(ALNUM, 24)}"`,
+  () => `DATABASE_URL=postgres://user:password@localhost:5432/dev`,
+  () => `  password: \${{ secrets.DB_PASSWORD }}`,
+  () => `const token = await getAccessToken(client);`,
+  () => `api_key = os.environ["API_KEY"]`,
+  () => `SECRET_KEY = "your_secret_key_here"`,
+  () => `password = "changeme"`,
+  (r) => `  token_url: "https://auth.example.com/oauth/token/${r.int(9)}"`,
+  () => `export const passwordMinLength = 12;`,
+  () => `const secretName = "orders-db-credentials-v2";`,
+  (r) => `  secretKeyRef: { name: ${r.word()}-secrets, key: password }`,
+  () => `# Replace <your-api-key> with the key from the dashboard`,
+  (r) => `expect(hash).toBe("${r.str(HEX, 64)}");`,
+  (r) => `  "${r.word()}": "${r.str(HEX, 32)}",`,
+  (r) => `const nonce = "${r.str(B64, 22)}==";`,
+];
+
+function codeLine(r, lang) {
+  const id = r.camel();
+  const n = r.int(1000);
+  switch (lang) {
+    case "py":
+      return r.pick([`    ${r.snake()} = self.${r.snake()}(${r.word()}, limit=${n})`, `def ${r.snake()}(${r.word()}, ${r.word()}=None):`, `    if not ${r.word()}:`, `        raise ValueError("invalid ${r.sentence(3)}")`, `    return [${r.word()} for ${r.word()} in ${r.word()}s if ${r.word()}.${r.word()} > ${n}]`, `# ${r.sentence(8)}`, `    logger.info("%s ${r.sentence(4)}", ${r.word()})`]);
+    case "go":
+      return r.pick([`func (s *${cap(r.word())}Service) ${cap(id)}(ctx context.Context, ${r.word()} string) error {`, `\t${id} := make([]${cap(r.word())}, 0, ${n})`, `\tif err != nil {\n\t\treturn fmt.Errorf("${r.sentence(3)}: %w", err)\n\t}`, `\t${cap(r.word())} string \`json:"${r.word()}"\``, `// ${r.sentence(10)}`, `}`]);
+    case "yaml":
+      return r.pick([`  ${r.word()}: ${r.word()}-${n}`, `    - name: ${r.sentence(3)}`, `      run: npm run ${r.word()}`, `  ${r.word()}:`, `    replicas: ${r.int(6)}`, `    image: registry.internal/${r.word()}:${r.int(9)}.${r.int(30)}.${r.int(9)}`]);
+    case "md":
+      return r.pick([`${r.sentence(14)}.`, `## ${cap(r.sentence(3))}`, `- ${r.sentence(9)}`, "", "```sh", `sluice ${r.word()} --${r.word()} ${r.word()}`, "```"]);
+    default:
+      return r.pick([`  const ${id} = await ${r.camel()}(${r.word()}, { ${r.word()}: ${n} });`, `export function ${id}(${r.word()}: ${cap(r.word())}): ${cap(r.word())} {`, `  if (!${r.word()}) throw new Error("${r.sentence(4)}");`, `  return ${r.word()}.${r.word()}.map((x) => x.${r.word()} * ${n});`, `// ${r.sentence(11)}`, `import { ${r.camel()} } from "../${r.word()}/${r.word()}";`, `}`, `  ${r.word()}s.push({ id: "${r.uuid()}", ${r.word()}: ${n} });`, `  headers.Authorization = \`Bearer \${${r.word()}Token}\`;`, `  const ${r.word()}Key = cacheKey(${r.word()}, ${r.word()});`]);
+  }
+}
+
+const LANGS = [
+  ["src", "ts", 0.4],
+  ["app", "py", 0.2],
+  ["cmd", "go", 0.15],
+  ["deploy", "yaml", 0.1],
+  ["docs", "md", 0.1],
+  ["test/fixtures", "json", 0.05],
+];
+
+/**
+ * Write the tree under `dir`: at least `bytes` bytes; plants `kinds × copies` secrets plus PEM keys.
+ * Returns the file list and where each planted secret is (file, one-based line, its value).
+ */
+export function generateTree(dir, { bytes, seed = 7, copies = 2 }) {
+  const r = makeRng(seed);
+  const kinds = secretKinds(r);
+  const plants = [];
+  for (let c = 0; c < copies; c++) for (const make of Object.values(kinds)) plants.push(make());
+  plants.push(pemKey(r), pemKey(r));
+  const files = [];
+  let total = 0;
+  for (let f = 0; total < bytes; f++) {
+    const [folder, ext] = pickLang(r);
+    const rel = `${folder}/${r.word()}-${f}.${ext}`;
+    const lines = fileLines(r, ext, 80 + r.int(900));
+    const text = lines.join("\n") + "\n";
+    files.push({ rel, lines });
+    total += Buffer.byteLength(text);
+  }
+  // Planted secrets go into files spread over the tree, one per file, at a random line.
+  const planted = [];
+  plants.forEach((p, i) => {
+    const file = files[Math.floor(((i + 0.5) * files.length) / plants.length)];
+    const at = 1 + r.int(file.lines.length - 1);
+    const inserted = p.lines ?? [p.line];
+    file.lines.splice(at, 0, ...inserted);
+    planted.push({ kind: p.kind, file: file.rel, line: at + 1 + (p.lines ? 1 : 0), value: p.value });
+  });
+  for (const { rel, lines } of files) {
+    mkdirSync(path.join(dir, path.dirname(rel)), { recursive: true });
+    writeFileSync(path.join(dir, rel), lines.join("\n") + "\n");
+  }
+  // A planted secret's line moves when another plant lands above it in the same file: recompute.
+  const byFile = new Map(files.map((f) => [f.rel, f.lines]));
+  for (const p of planted) {
+    const lines = byFile.get(p.file);
+    const first = p.value.split("\n")[0];
+    p.line = lines.findIndex((l) => l.includes(first)) + 1;
+  }
+  return { files: files.map((f) => f.rel), planted, bytes: total };
+}
+
+function pickLang(r) {
+  let x = r.int(1000) / 1000;
+  for (const l of LANGS) if ((x -= l[2]) < 0) return l;
+  return LANGS[0];
+}
+
+function fileLines(r, ext, n) {
+  const lines = [];
+  if (ext === "json") {
+    lines.push("{", `  "name": "${r.word()}-fixture",`, `  "lockfileVersion": 3,`, `  "packages": {`);
+    for (let i = 0; i < n / 6; i++) {
+      lines.push(`    "node_modules/${r.word()}-${r.word()}": {`, `      "version": "${r.int(9)}.${r.int(20)}.${r.int(9)}",`, TRAPS[2](r), TRAPS[1](r), `      "license": "MIT"`, `    },`);
+    }
+    lines.push(`    "": {}`, "  }", "}");
+    return lines;
+  }
+  for (let i = 0; i < n; i++) lines.push(r.chance(0.02) ? r.pick(TRAPS)(r) : codeLine(r, ext));
+  return lines;
+}

@@ -1,0 +1,46 @@
+/**
+ * Staged and history scans: what git diffs add, scanned fragment by fragment as git streams them.
+ * In history, one secret committed once and carried through later commits is one finding, reported
+ * at the commit that introduced it (the first one seen, since history is read oldest first).
+ */
+import type { ScanFinding } from "../types";
+import type { Detector } from "./engine/compile";
+import { detectSecrets } from "./engine/detect";
+import { toFindings } from "./engine/findings";
+import { historyFragments, stagedFragments } from "./sources/git-diffs";
+import type { DiffFragment } from "./sources/diff-parser";
+import { emptyStats } from "./sources/read-file";
+import type { FileStats } from "./sources/read-file";
+
+/** Scan the added lines of staged changes or of history. */
+export async function scanFragments(
+  root: string,
+  d: Detector,
+  mode: "staged" | "history",
+  maxFileBytes: number,
+  revisions: readonly string[] | undefined,
+): Promise<{ findings: ScanFinding[]; stats: FileStats; threads: number; extra: Record<string, number> }> {
+  const stats = emptyStats();
+  const byIdentity = new Map<string, ScanFinding>();
+  const commits = new Set<string>();
+  const onFragment = (fragment: DiffFragment) => {
+    if (fragment.commit) commits.add(fragment.commit);
+    if (fragment.text.length > maxFileBytes) {
+      stats.skippedLarge++;
+      return;
+    }
+    stats.files++;
+    stats.bytes += fragment.text.length;
+    const result = detectSecrets(d, fragment.text, fragment.file, fragment.commit);
+    if (result.detections.length === 0) return;
+    for (const finding of toFindings(d, fragment.text, result, fragment)) {
+      // The fingerprint without its commit prefix names the secret in that file across commits.
+      const identity = fragment.commit ? finding.fingerprint.slice(fragment.commit.length + 1) : finding.fingerprint;
+      if (!byIdentity.has(identity)) byIdentity.set(identity, finding);
+    }
+  };
+  if (mode === "staged") await stagedFragments(root, onFragment);
+  else await historyFragments(root, revisions && revisions.length > 0 ? revisions : ["--all"], onFragment);
+  const extra: Record<string, number> = mode === "history" ? { commits: commits.size } : {};
+  return { findings: [...byIdentity.values()], stats, threads: 1, extra };
+}

@@ -1,0 +1,164 @@
+/**
+ * `scanSecrets`: the secrets scanner's entry point. Loads the configuration, gathers the text to
+ * scan (working tree, staged changes or history), runs the pure detector — on worker threads when a
+ * tree is large enough to repay starting them — and applies the baseline.
+ */
+import { statSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import path from "node:path";
+import type { ScanFinding, ScanResult, ScanRule } from "../types";
+import { readBaseline, writeBaseline } from "./baseline";
+import { loadSecretsConfig } from "./config/load";
+import { isPathAllowed } from "./engine/allowlist";
+import { compileConfig } from "./engine/compile";
+import type { Detector } from "./engine/compile";
+import { scanFragments } from "./scan-fragments";
+import { listFiles } from "./sources/list-files";
+import { addStats, emptyStats, scanFile } from "./sources/read-file";
+import type { FileStats } from "./sources/read-file";
+import { canUseWorkers, scanInWorkers } from "./parallel/worker-pool";
+import type { SecretsConfig } from "./types";
+
+/** What to scan: files as they are, what is staged for the next commit, or every commit. */
+export type SecretsScanMode = "tree" | "staged" | "history";
+
+export interface ScanSecretsOptions {
+  /** The directory to scan (a repository root or any directory). */
+  root: string;
+  /** Default "tree". */
+  mode?: SecretsScanMode;
+  /** A gitleaks TOML config; default `<root>/.gitleaks.toml` when present, else Sluice's rules. */
+  configPath?: string;
+  /** Config TOML given as text (takes precedence over configPath, which then only names it). */
+  configText?: string;
+  /** Files larger than this are skipped (counted in `stats.skippedLarge`). Default 10 MiB. */
+  maxFileBytes?: number;
+  /** Fingerprints in this JSON file are not reported; a missing file is an empty baseline. */
+  baselinePath?: string;
+  /** Write every current fingerprint to `baselinePath` (then report nothing they cover). */
+  writeBaseline?: boolean;
+  /** Worker threads for tree scans; 1 scans in-process. Default: the machine's parallelism, at most 8. */
+  threads?: number;
+  /** History mode: revisions for `git log` (default `--all`), e.g. `["origin/main..HEAD"]`. */
+  revisions?: string[];
+  /** Tree mode: scan exactly these root-relative paths instead of asking git. */
+  files?: string[];
+}
+
+/** The default size limit: larger text files are data dumps or bundles, rarely hand-written secrets. */
+export const DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024;
+
+/**
+ * Below this much input a scan stays in-process: starting workers (each loads the bundle and
+ * compiles the rules, ≈ 60 ms measured on 2 cores) costs more than it saves. bench/secrets prints
+ * the measured crossover.
+ */
+export const PARALLEL_MIN_BYTES = 16 * 1024 * 1024;
+
+declare const __SLUICE_VERSION__: string | undefined;
+const VERSION = typeof __SLUICE_VERSION__ === "string" ? __SLUICE_VERSION__ : "0.0.0";
+
+/**
+ * Scan for secrets. Throws SLUICE_E_SECRETS_CONFIG for a bad config or baseline and
+ * SLUICE_E_PREREQUISITE when git is needed (staged, history) and fails.
+ */
+export async function scanSecrets(options: ScanSecretsOptions): Promise<ScanResult> {
+  const started = performance.now();
+  const root = path.resolve(options.root);
+  const config = loadSecretsConfig({ root, configPath: options.configPath, configText: options.configText });
+  const baseline = options.baselinePath && !options.writeBaseline ? readBaseline(path.resolve(root, options.baselinePath)) : undefined;
+  const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const detector = compileConfig(config);
+  const mode = options.mode ?? "tree";
+  const scanned =
+    mode === "tree"
+      ? await scanTree(root, detector, config, maxFileBytes, options)
+      : await scanFragments(root, detector, mode, maxFileBytes, options.revisions);
+  let findings = scanned.findings;
+  if (options.writeBaseline && options.baselinePath) {
+    writeBaseline(path.resolve(root, options.baselinePath), findings.map((f) => f.fingerprint));
+  }
+  const suppressed = options.writeBaseline ? findings.length : findings.filter((f) => baseline?.has(f.fingerprint)).length;
+  if (options.writeBaseline) findings = [];
+  else if (baseline) findings = findings.filter((f) => !baseline.has(f.fingerprint));
+  findings.sort(compareFindings);
+  return {
+    kind: "secrets",
+    tool: { name: "sluice", version: VERSION },
+    rules: config.rules.map(toScanRule),
+    findings,
+    stats: {
+      ...scanned.stats,
+      ...(scanned.extra ?? {}),
+      rules: config.rules.length,
+      baselined: suppressed,
+      threads: scanned.threads,
+      durationMs: Math.round(performance.now() - started),
+    },
+  };
+}
+
+interface Scanned {
+  findings: ScanFinding[];
+  stats: FileStats;
+  threads: number;
+  extra?: Record<string, number>;
+}
+
+async function scanTree(
+  root: string,
+  d: Detector,
+  config: SecretsConfig,
+  maxFileBytes: number,
+  options: ScanSecretsOptions,
+): Promise<Scanned> {
+  const listed = options.files ?? (await listFiles(root)).files;
+  const stats = emptyStats();
+  const files = listed.filter((f) => {
+    const skip = isPathAllowed(d.global, f);
+    if (skip) stats.skippedAllowlisted++;
+    return !skip;
+  });
+  const threads = Math.max(1, options.threads ?? Math.min(8, availableParallelism()));
+  if (threads > 1 && canUseWorkers() && reachesBytes(root, files, PARALLEL_MIN_BYTES)) {
+    const out = await scanInWorkers({ root, files, config, maxFileBytes, threads });
+    addStats(out.stats, stats);
+    return { findings: out.findings, stats: out.stats, threads };
+  }
+  const findings: ScanFinding[] = [];
+  for (let i = 0; i < files.length; i++) {
+    for (const f of scanFile(d, root, files[i]!, maxFileBytes, stats)) findings.push(f);
+    // Let timers and I/O callbacks (progress, cancellation) run during a long in-process scan.
+    if (i % 256 === 255) await new Promise((r) => setImmediate(r));
+  }
+  return { findings, stats, threads: 1 };
+}
+
+/** Whether the files add up to at least `min` bytes (stops stat-ing once they do). */
+function reachesBytes(root: string, files: readonly string[], min: number): boolean {
+  let total = 0;
+  for (const f of files) {
+    try {
+      total += statSync(path.join(root, f)).size;
+    } catch {
+      // Unreadable files are counted when scanned.
+    }
+    if (total >= min) return true;
+  }
+  return false;
+}
+
+function toScanRule(r: SecretsConfig["rules"][number]): ScanRule {
+  const rule: ScanRule = { id: r.id, name: r.id, description: r.description, severity: r.severity };
+  if (r.tags.length > 0) rule.tags = r.tags;
+  return rule;
+}
+
+function compareFindings(a: ScanFinding, b: ScanFinding): number {
+  return (
+    (a.file ?? "").localeCompare(b.file ?? "") ||
+    (a.line ?? 0) - (b.line ?? 0) ||
+    (a.column ?? 0) - (b.column ?? 0) ||
+    a.ruleId.localeCompare(b.ruleId)
+  );
+}
