@@ -21,8 +21,9 @@ await build({
   target: "node20",
   sourcemap: true,
   // Native addons and packages that load files relative to themselves (typescript reads its lib
-  // files beside __filename) stay external.
-  external: ["better-sqlite3", "typescript"],
+  // files beside __filename) stay external, and so do optional ones loaded only when installed
+  // (xmlbuilder2: CycloneDX XML, which Sluice does not emit).
+  external: ["better-sqlite3", "typescript", "xmlbuilder2"],
   // Some bundled CommonJS dependencies call require(); give the ESM bundle a real one.
   banner: {
     js: "import { createRequire as __sluiceCreateRequire } from 'node:module'; const require = __sluiceCreateRequire(import.meta.url);",

@@ -125,7 +125,7 @@ const TRAPS = [
   (r) => `  secretKeyRef: { name: ${r.word()}-secrets, key: password }`,
   () => `# Replace <your-api-key> with the key from the dashboard`,
   (r) => `expect(hash).toBe("${r.str(HEX, 64)}");`,
-  (r) => `  "${r.word()}": "${r.str(HEX, 32)}",`,
+  (r) => `  "${r.pick(["etag", "checksum", "build", "revision", "md5"])}": "${r.str(HEX, 32)}",`,
   (r) => `const nonce = "${r.str(B64, 22)}==";`,
 ];
 

@@ -19,14 +19,44 @@ export interface GitInfo {
   actor: string;
 }
 
+/**
+ * Two git processes: every `sluice run` starts with this, and each process costs milliseconds
+ * (spawned synchronously, before anything else can run).
+ */
 export function readGitInfo(cwd: string, env: NodeJS.ProcessEnv): GitInfo {
-  const root = git(cwd, ["rev-parse", "--show-toplevel"]) ?? cwd;
-  const sha = git(root, ["rev-parse", "HEAD"]) ?? "0".repeat(40);
-  const branch = git(root, ["symbolic-ref", "--quiet", "HEAD"]);
-  const remote = git(root, ["config", "--get", "remote.origin.url"]);
+  const { root, sha, ref } = readHead(cwd);
+  const config = configValues(git(root, ["config", "--get-regexp", "^(remote\\.origin\\.url|user\\.name)$"]));
+  const remote = config.get("remote.origin.url");
   const fromRemote = remote ? /[:/]([^/:]+\/[^/]+?)(?:\.git)?$/.exec(remote)?.[1] : undefined;
-  const actor = git(root, ["config", "user.name"]) ?? env.USER ?? "sluice";
-  return { root, sha, ref: branch, repository: fromRemote ?? `local/${path.basename(root)}`, actor };
+  const actor = config.get("user.name") ?? env.USER ?? "sluice";
+  return { root, sha, ref, repository: fromRemote ?? `local/${path.basename(root)}`, actor };
+}
+
+/** Work tree root, HEAD commit and checked-out branch, in one `git rev-parse` when there is a commit. */
+function readHead(cwd: string): Pick<GitInfo, "root" | "sha" | "ref"> {
+  const lines = git(cwd, ["rev-parse", "--show-toplevel", "HEAD", "--symbolic-full-name", "HEAD"])?.split("\n");
+  if (lines?.length === 3) {
+    const [root, sha, symbolic] = lines as [string, string, string];
+    // A detached HEAD reads as "HEAD".
+    return { root, sha, ref: symbolic.startsWith("refs/") ? symbolic : null };
+  }
+  // Not a repository, or one without commits (HEAD names a branch that does not exist yet).
+  const root = git(cwd, ["rev-parse", "--show-toplevel"]) ?? cwd;
+  return {
+    root,
+    sha: git(root, ["rev-parse", "HEAD"]) ?? "0".repeat(40),
+    ref: git(root, ["symbolic-ref", "--quiet", "HEAD"]),
+  };
+}
+
+/** `git config --get-regexp` output: one "key value" per line; the last value of a key wins, as in git. */
+function configValues(text: string | null): Map<string, string> {
+  const values = new Map<string, string>();
+  for (const line of text?.split("\n") ?? []) {
+    const space = line.indexOf(" ");
+    if (space > 0) values.set(line.slice(0, space), line.slice(space + 1));
+  }
+  return values;
 }
 
 /**

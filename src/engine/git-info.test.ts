@@ -1,0 +1,65 @@
+import { mkdirSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { git, initRepo, makeTempDir } from "../../test/helpers/git-repo";
+import { readGitInfo } from "./git-info";
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function tempDir(): string {
+  const d = realpathSync(makeTempDir("sluice-git-info-"));
+  dirs.push(d);
+  return d;
+}
+
+function repo(): string {
+  const d = tempDir();
+  writeFileSync(path.join(d, "a.txt"), "a\n");
+  initRepo(d);
+  return d;
+}
+
+describe("readGitInfo", () => {
+  it("reads root, commit, branch, repository and actor, also from a subdirectory", () => {
+    const d = repo();
+    git(d, ["config", "user.name", "Ada Lovelace"]);
+    git(d, ["remote", "add", "origin", "git@github.com:acme/widgets.git"]);
+    mkdirSync(path.join(d, "sub"));
+    const info = readGitInfo(path.join(d, "sub"), {});
+    expect(info).toEqual({
+      root: d,
+      sha: git(d, ["rev-parse", "HEAD"]),
+      ref: "refs/heads/main",
+      repository: "acme/widgets",
+      actor: "Ada Lovelace",
+    });
+  });
+
+  it("has no ref on a detached HEAD, and names the repository after its directory without a remote", () => {
+    const d = repo();
+    git(d, ["checkout", "-q", "--detach"]);
+    const info = readGitInfo(d, { USER: "someone" });
+    expect(info.ref).toBeNull();
+    expect(info.sha).toMatch(/^[0-9a-f]{40}$/);
+    expect(info.repository).toBe(`local/${path.basename(d)}`);
+  });
+
+  it("reads the branch of a repository without commits", () => {
+    const d = tempDir();
+    git(d, ["init", "-q", "-b", "trunk"]);
+    const info = readGitInfo(d, {});
+    expect(info.root).toBe(d);
+    expect(info.sha).toBe("0".repeat(40));
+    expect(info.ref).toBe("refs/heads/trunk");
+  });
+
+  it("falls back to the directory outside a repository", () => {
+    const d = tempDir();
+    const info = readGitInfo(d, { USER: "someone", GIT_CEILING_DIRECTORIES: path.dirname(d) });
+    expect(info.root).toBe(d);
+    expect(info.ref).toBeNull();
+  });
+});
