@@ -7,8 +7,8 @@
 //   { "report": { "lcov50mb": { "mbPerSec": …, "ms": …, "target": 50 } } }     (MB = 2^20 bytes)
 // The parse result is checked against the generator's own counts, so a wrong parser cannot look fast.
 //
-// Uses lcovParser from dist/index.js (npm run bench builds it). While src/index.ts does not export it
-// yet, the parser source is bundled on the spot with esbuild instead (said on stderr).
+// Uses the lcov parser from dist/index.js (npm run bench builds it). When dist/ is missing or does not
+// export it, the parser source is bundled on the spot with esbuild instead (said on stderr).
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -27,11 +27,12 @@ function log(msg) {
 async function loadParser() {
   try {
     const lib = await import(pathToFileURL(path.join(root, "dist", "index.js")).href);
-    if (lib.lcovParser) return lib.lcovParser;
+    const parser = lib.lcovParser ?? lib.reportParsers?.lcov;
+    if (parser) return parser;
   } catch {
     // dist/ not built: fall through to bundling the source.
   }
-  log("dist/index.js does not export lcovParser; bundling src/report/parsers/lcov.ts with esbuild");
+  log("dist/index.js has no lcov parser; bundling src/report/parsers/lcov.ts with esbuild");
   const { build } = await import("esbuild");
   const dir = mkdtempSync(path.join(os.tmpdir(), "sluice-bench-lcov-"));
   try {

@@ -214,6 +214,6 @@ function fileLines(r, ext, n) {
     lines.push(`    "": {}`, "  }", "}");
     return lines;
   }
-  for (let i = 0; i < n; i++) lines.push(r.chance(0.02) ? r.pick(TRAPS)(r) : codeLine(r, ext));
+  for (let i = 0; i < n; i++) lines.push(...(r.chance(0.02) ? r.pick(TRAPS)(r) : codeLine(r, ext)).split("\n"));
   return lines;
 }

@@ -74,7 +74,9 @@ export async function runRepository(req: RunRequest): Promise<RepositoryRun> {
     payload: {},
     actor: git.actor,
   };
-  event.changedFiles = changedFiles(repoRoot, event.baseRef);
+  // Only path filters look at the changed files, and computing them takes two or three git processes.
+  if (workflows.some((wf) => hasPathFilters(wf, eventName)))
+    event.changedFiles = changedFiles(repoRoot, event.baseRef);
 
   const matched: Array<{ wf: WorkflowDef; inputs: Record<string, unknown> }> = [];
   const skipped: RepositoryRun["skipped"] = [];
@@ -201,6 +203,15 @@ async function loadAll(files: string[], repoRoot: string): Promise<WorkflowDef[]
     );
   }
   return out;
+}
+
+/** Whether the workflow's trigger for this event has `paths` or `paths-ignore`. */
+function hasPathFilters(wf: WorkflowDef, eventName: string): boolean {
+  const config: unknown = Object.hasOwn(wf.events, eventName)
+    ? (wf.events as Record<string, unknown>)[eventName]
+    : undefined;
+  if (config === null || typeof config !== "object") return false;
+  return "paths" in config || "paths-ignore" in config;
 }
 
 /** `main` → refs/heads/main; a name that is an existing tag → refs/tags/<name>. */

@@ -10,6 +10,7 @@ import type { Conclusion } from "../store/types";
 import type { Masker } from "./commands/mask";
 import type { JobDirPool } from "./job/job-dirs";
 import type { RunIdentity } from "./contexts";
+import type { EnvFiles } from "./step/env-files";
 import type { StepOutput } from "./step/step-output";
 import type { Annotation, JobRef, RunReporter } from "./types";
 
@@ -71,10 +72,12 @@ export interface JobScope {
   /** The job's record id in the store. */
   recordId: string;
   /**
-   * Directory for this job instance's step files (scripts, file commands); RUNNER_TEMP is inside
-   * it. Used by one job at a time, and later by other jobs of the run: a step removes its own files.
+   * Directory for this job instance's step scripts and file-command files; RUNNER_TEMP is inside
+   * it. Used by one job at a time, and by later jobs of the run once emptied.
    */
   dir: string;
+  /** GITHUB_ENV and the other file-command files: shared by the job's steps, empty between steps. */
+  files: EnvFiles;
   /** Workflow + job `env`, evaluated. */
   env: Record<string, string>;
   /** Variables set through GITHUB_ENV by earlier steps. */

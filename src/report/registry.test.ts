@@ -47,6 +47,14 @@ describe("detectFormat", () => {
     expect(detectFormat("{}", name)).toBe(format);
   });
 
+  it("takes an empty file for tsc, and [] for ESLint, only by name", () => {
+    expect(detectFormat("", "reports/tsc.txt")).toBe("tsc");
+    expect(detectFormat("\n", "typecheck-tsc.log")).toBe("tsc");
+    expect(detectFormat("[]\n", "eslint-report.json")).toBe("eslint");
+    expect(detectFormat("Error: Cannot find module 'typescript'\n", "tsc.txt")).toBeNull();
+    expect(detectFormat("[]", "report.json")).toBeNull();
+  });
+
   it("lets content win over a misleading name", () => {
     expect(detectFormat("TN:\nSF:a.ts\n", "results.sarif")).toBe("lcov");
   });

@@ -107,7 +107,7 @@ function createJobScope(
   jobDir: JobDir,
   cancel: AbortSignal,
 ) {
-  const { dir, temp } = jobDir;
+  const { dir, temp, files } = jobDir;
   const controller = new AbortController();
   let interruption: "cancelled" | "timeout" | null = null;
   const onCancel = () => {
@@ -122,6 +122,7 @@ function createJobScope(
     ref: plan.ref,
     recordId,
     dir,
+    files,
     env: {},
     fileEnv: {},
     paths: [],

@@ -13,7 +13,7 @@ import { standardVariables } from "../contexts";
 import { escapeData } from "../commands/workflow-commands";
 import type { JobScope, PostStep, StepFrame } from "../scope";
 import type { StepRef, StepResult } from "../types";
-import { applyEnvFiles, createEnvFiles, envFileVariables } from "./env-files";
+import { applyEnvFiles, envFileVariables, takeEnvFiles } from "./env-files";
 import { stepEvalScope } from "./eval-scope";
 import type { ProcessOutcome } from "./process";
 import { runScript } from "./script-step";
@@ -74,7 +74,14 @@ export async function runStep(
     if (!run) {
       outcome = "skipped";
     } else if (synthetic) {
-      outcome = await synthetic.body(output);
+      try {
+        outcome = await synthetic.body(output);
+      } finally {
+        // A post phase runs with its main phase's environment, so it writes to the same files:
+        // its GITHUB_ENV, GITHUB_PATH and summary apply as any step's; outputs and state go nowhere.
+        const applied = applyEnvFiles(job, job.files);
+        for (const p of applied.problems) output.line(`::warning::${escapeData(p)}`);
+      }
     } else {
       const body = await runBody(job, frame, def, output, n, baseEnv);
       exitCode = body.exitCode;
@@ -140,11 +147,41 @@ async function runBody(
   const timeoutMinutes = evaluateToken(def.timeoutMinutes, fullScope);
   const timeoutMs =
     typeof timeoutMinutes === "number" && timeoutMinutes > 0 ? timeoutMinutes * 60_000 : undefined;
-  const files = createEnvFiles(job, n);
+  const files = job.files;
   const env = processEnv(job, frame, envContext, envFileVariables(files));
-  const workspace = job.run.identity.workspace;
   const state: Record<string, string> = {};
 
+  let body: StepBodyResult;
+  try {
+    body = await runBodyProcess(job, frame, def, output, n, { env, envContext, fullScope, timeoutMs, state });
+  } catch (err) {
+    // Whatever the step wrote before failing is not applied, and must not reach the next step.
+    takeEnvFiles(files);
+    throw err;
+  }
+  const applied = applyEnvFiles(job, files);
+  // GITHUB_STATE (and ::save-state::) of the main phase reach the post phase as STATE_* variables.
+  Object.assign(state, output.state, applied.state);
+  for (const p of applied.problems) output.line(`::warning::${escapeData(p)}`);
+  return { ...body, outputs: { ...body.outputs, ...output.outputs, ...applied.outputs } };
+}
+
+async function runBodyProcess(
+  job: JobScope,
+  frame: StepFrame,
+  def: StepDef,
+  output: StepOutput,
+  n: number,
+  opts: {
+    env: Record<string, string>;
+    envContext: Record<string, string>;
+    fullScope: ReturnType<typeof stepEvalScope>;
+    timeoutMs: number | undefined;
+    state: Record<string, string>;
+  },
+): Promise<StepBodyResult> {
+  const { env, envContext, fullScope, timeoutMs, state } = opts;
+  const workspace = job.run.identity.workspace;
   let body: StepBodyResult;
   if (def.run) {
     // defaults.run applies to the workflow's own steps, not to the steps of a composite action.
@@ -162,11 +199,7 @@ async function runBody(
     const inputs = evaluateStringMap(def.with, fullScope);
     body = await runUses(job, frame, def, { inputs, env, envContext, output, timeoutMs, n, state });
   }
-  const applied = applyEnvFiles(job, files);
-  // GITHUB_STATE (and ::save-state::) of the main phase reach the post phase as STATE_* variables.
-  Object.assign(state, output.state, applied.state);
-  for (const p of applied.problems) output.line(`::warning::${escapeData(p)}`);
-  return { ...body, outputs: { ...body.outputs, ...output.outputs, ...applied.outputs } };
+  return body;
 }
 
 /** The process environment of a step: host, standard variables, workflow/job/step env, file commands. */

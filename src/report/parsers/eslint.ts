@@ -13,7 +13,9 @@ export const ESLINT_PARSE_ERROR_RULE = "parse-error";
 /** Parses ESLint JSON output; suppressed messages (eslint-disable) are not findings. */
 export const eslintParser: ReportParser = {
   format: "eslint",
-  detect(head) {
+  detect(head, fileName) {
+    // ESLint run on no files writes `[]`: only the name can tell that apart.
+    if (/^\s*\[\s*\]\s*$/.test(head)) return /(?:^|[\\/])[^\\/]*eslint[^\\/]*\.json$/i.test(fileName);
     return /^\s*\[\s*\{\s*"filePath"\s*:/.test(head) && /"messages"\s*:/.test(head);
   },
   parse(content, file) {

@@ -43,7 +43,10 @@ function diagnostic(line: string): Omit<Finding, "tool" | "category"> | undefine
 /** Parses tsc's diagnostics; every one is a `types` finding from the tool `tsc`. */
 export const tscParser: ReportParser = {
   format: "tsc",
-  detect(head) {
+  detect(head, fileName) {
+    // A clean type check prints nothing, so an empty file can only be told by its name; text that
+    // is not diagnostics is never taken for tsc by name (a crashed tsc must not pass for a clean one).
+    if (head.trim() === "") return /(?:^|[\\/])[^\\/]*tsc[^\\/]*\.(?:txt|log|out)$/i.test(fileName);
     return head
       .replace(ansi, "")
       .split(/\r?\n/, 200)

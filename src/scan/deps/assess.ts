@@ -58,7 +58,9 @@ function groupByAlias(records: OsvRecord[]): OsvRecord[][] {
 /** Shortest chains from a direct dependency (production ones preferred) to each package. */
 function shortestPaths(graph: DependencyGraph): Map<string, string[]> {
   const parents = new Map<string, string | undefined>();
-  const direct = [...graph.packages.values()].filter((p) => p.direct).sort((a, b) => Number(a.dev) - Number(b.dev));
+  const direct = [...graph.packages.values()]
+    .filter((p) => p.direct)
+    .sort((a, b) => Number(a.dev) - Number(b.dev));
   const queue = direct.map((p) => p.id);
   for (const id of queue) parents.set(id, undefined);
   for (let i = 0; i < queue.length; i++) {
@@ -72,7 +74,8 @@ function shortestPaths(graph: DependencyGraph): Map<string, string[]> {
   const paths = new Map<string, string[]>();
   for (const id of parents.keys()) {
     const chain: string[] = [];
-    for (let at: string | undefined = id; at !== undefined; at = parents.get(at)) chain.unshift(graph.packages.get(at)!.name);
+    for (let at: string | undefined = id; at !== undefined; at = parents.get(at))
+      chain.unshift(graph.packages.get(at)!.name);
     paths.set(id, chain);
   }
   return paths;
@@ -82,8 +85,13 @@ function fingerprint(...parts: string[]): string {
   return createHash("sha256").update(parts.join("\u0000")).digest("hex").slice(0, 32);
 }
 
+/** The first paragraph of Markdown details that is not a heading ("### Impact"). */
 function firstParagraph(text: string | undefined): string | undefined {
-  return text?.split(/\n\s*\n/)[0]?.replace(/^#+\s*\w+\s*\n/, "").trim() || undefined;
+  const paragraph = text
+    ?.split(/\n\s*\n/)
+    .map((p) => p.replace(/^#+ .*\n?/gm, "").trim())
+    .find((p) => p !== "");
+  return paragraph || undefined;
 }
 
 interface Group {
@@ -101,14 +109,28 @@ function describeGroup(records: OsvRecord[]): Group {
   // The most severe rating wins; between equals, a scored one (it carries a vector) is kept.
   let rating = ratings[0]!;
   for (const r of ratings.slice(1)) {
-    if (maxSeverity(r.severity, rating.severity) !== rating.severity || (r.severity === rating.severity && rating.score === undefined && r.score !== undefined)) rating = r;
+    if (
+      maxSeverity(r.severity, rating.severity) !== rating.severity ||
+      (r.severity === rating.severity && rating.score === undefined && r.score !== undefined)
+    )
+      rating = r;
   }
-  const summary = sorted.find((r) => r.summary)?.summary ?? firstParagraph(sorted.find((r) => r.details)?.details) ?? sorted[0]!.id;
+  const summary =
+    sorted.find((r) => r.summary)?.summary ??
+    firstParagraph(sorted.find((r) => r.details)?.details) ??
+    sorted[0]!.id;
   return { primary: ids[0]!, ids, records: sorted, rating, summary };
 }
 
-function findingFor(graph: DependencyGraph, pkg: PackageNode, group: Group, path: string[] | undefined): ScanFinding {
-  const entries = group.records.flatMap((r) => r.affected.filter((a) => a.ecosystem === pkg.ecosystem || a.ecosystem.startsWith(`${pkg.ecosystem}:`)));
+function findingFor(
+  graph: DependencyGraph,
+  pkg: PackageNode,
+  group: Group,
+  path: string[] | undefined,
+): ScanFinding {
+  const entries = group.records.flatMap((r) =>
+    r.affected.filter((a) => a.ecosystem === pkg.ecosystem || a.ecosystem.startsWith(`${pkg.ecosystem}:`)),
+  );
   const fixedIn = lowestFix(entries, pkg.version);
   const advice = fixedIn ? `upgrade to ${fixedIn}` : "no fixed version is known";
   const finding: ScanFinding = {
@@ -118,7 +140,13 @@ function findingFor(graph: DependencyGraph, pkg: PackageNode, group: Group, path
     message: `${pkg.name}@${pkg.version}: ${group.summary} (${group.ids.join(", ")}); ${advice}`,
     file: graph.lockfile,
     fingerprint: fingerprint("deps", group.primary, graph.lockfile, pkg.ecosystem, pkg.name, pkg.version),
-    package: { ecosystem: pkg.ecosystem, name: pkg.name, version: pkg.version, direct: pkg.direct, advisories: group.ids },
+    package: {
+      ecosystem: pkg.ecosystem,
+      name: pkg.name,
+      version: pkg.version,
+      direct: pkg.direct,
+      advisories: group.ids,
+    },
     properties: {
       summary: group.summary,
       purl: pkg.purl,
@@ -136,7 +164,10 @@ function findingFor(graph: DependencyGraph, pkg: PackageNode, group: Group, path
 }
 
 /** Matches every package of every graph against the databases. Pure: no I/O, no clock. */
-export function assessDependencies(graphs: DependencyGraph[], databases: AdvisoryDatabase[]): DependencyAssessment {
+export function assessDependencies(
+  graphs: DependencyGraph[],
+  databases: AdvisoryDatabase[],
+): DependencyAssessment {
   const findings: ScanFinding[] = [];
   const rules = new Map<string, ScanRule>();
   const vulnerable = new Set<string>();
@@ -144,14 +175,22 @@ export function assessDependencies(graphs: DependencyGraph[], databases: Advisor
     let paths: Map<string, string[]> | undefined;
     for (const pkg of graph.packages.values()) {
       const candidates = new Map<string, OsvRecord>();
-      for (const db of databases) for (const r of db.lookup(pkg.ecosystem, pkg.name)) if (!r.withdrawn) candidates.set(r.id, r);
+      for (const db of databases)
+        for (const r of db.lookup(pkg.ecosystem, pkg.name)) if (!r.withdrawn) candidates.set(r.id, r);
       const matching = [...candidates.values()].filter((r) =>
-        r.affected.some((a) => (a.ecosystem === pkg.ecosystem || a.ecosystem.startsWith(`${pkg.ecosystem}:`)) && namesPackage(a.name, pkg) && isAffected(a, pkg.version)),
+        r.affected.some(
+          (a) =>
+            (a.ecosystem === pkg.ecosystem || a.ecosystem.startsWith(`${pkg.ecosystem}:`)) &&
+            namesPackage(a.name, pkg) &&
+            isAffected(a, pkg.version),
+        ),
       );
       if (matching.length === 0) continue;
       vulnerable.add(`${graph.lockfile}\u0000${pkg.id}`);
       paths ??= shortestPaths(graph);
-      for (const group of groupByAlias(matching).map(describeGroup).sort((a, b) => byRank(a.primary, b.primary))) {
+      for (const group of groupByAlias(matching)
+        .map(describeGroup)
+        .sort((a, b) => byRank(a.primary, b.primary))) {
         findings.push(findingFor(graph, pkg, group, paths.get(pkg.id)));
         const rule = rules.get(group.primary);
         rules.set(group.primary, {
@@ -165,7 +204,11 @@ export function assessDependencies(graphs: DependencyGraph[], databases: Advisor
       }
     }
   }
-  return { findings, rules: [...rules.values()].sort((a, b) => byRank(a.id, b.id)), vulnerablePackages: vulnerable.size };
+  return {
+    findings,
+    rules: [...rules.values()].sort((a, b) => byRank(a.id, b.id)),
+    vulnerablePackages: vulnerable.size,
+  };
 }
 
 /** An affected entry names this package (PyPI names compare normalised). */

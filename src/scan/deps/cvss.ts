@@ -59,7 +59,8 @@ export function cvss3BaseScore(vector: string): number | undefined {
   const changed = scope === "C";
   const pr = pick(changed ? { N: 0.85, L: 0.68, H: 0.5 } : { N: 0.85, L: 0.62, H: 0.27 }, "PR");
   if (av === undefined || ac === undefined || ui === undefined || pr === undefined) return undefined;
-  if (c === undefined || i === undefined || a === undefined || (scope !== "U" && scope !== "C")) return undefined;
+  if (c === undefined || i === undefined || a === undefined || (scope !== "U" && scope !== "C"))
+    return undefined;
   const iss = 1 - (1 - c) * (1 - i) * (1 - a);
   const impact = changed ? 7.52 * (iss - 0.029) - 3.25 * Math.pow(iss - 0.02, 15) : 6.42 * iss;
   const exploitability = 8.22 * av * ac * pr * ui;
@@ -120,7 +121,11 @@ const LEVELS: Record<string, Record<string, number>> = {
 
 // The highest-severity vectors of each equivalence class (EQ3 and EQ6 are taken together).
 const MAX_VECTORS: Record<string, Record<string, string[]>> = {
-  eq1: { 0: ["AV:N/PR:N/UI:N"], 1: ["AV:A/PR:N/UI:N", "AV:N/PR:L/UI:N", "AV:N/PR:N/UI:P"], 2: ["AV:P/PR:N/UI:N", "AV:A/PR:L/UI:P"] },
+  eq1: {
+    0: ["AV:N/PR:N/UI:N"],
+    1: ["AV:A/PR:N/UI:N", "AV:N/PR:L/UI:N", "AV:N/PR:N/UI:P"],
+    2: ["AV:P/PR:N/UI:N", "AV:A/PR:L/UI:P"],
+  },
   eq2: { 0: ["AC:L/AT:N"], 1: ["AC:H/AT:N", "AC:L/AT:P"] },
   eq3eq6: {
     "00": ["VC:H/VI:H/VA:H/CR:H/IR:H/AR:H"],
@@ -168,18 +173,39 @@ export function cvss4Score(vector: string): number | undefined {
   const av = get("AV");
   const pr = get("PR");
   const ui = get("UI");
-  const eq1 = av === "N" && pr === "N" && ui === "N" ? 0 : (av === "N" || pr === "N" || ui === "N") && av !== "P" ? 1 : 2;
+  const eq1 =
+    av === "N" && pr === "N" && ui === "N"
+      ? 0
+      : (av === "N" || pr === "N" || ui === "N") && av !== "P"
+        ? 1
+        : 2;
   const eq2 = get("AC") === "L" && get("AT") === "N" ? 0 : 1;
   const vc = get("VC");
   const vi = get("VI");
   const va = get("VA");
   const eq3 = vc === "H" && vi === "H" ? 0 : vc === "H" || vi === "H" || va === "H" ? 1 : 2;
-  const eq4 = get("MSI") === "S" || get("MSA") === "S" ? 0 : get("SC") === "H" || get("SI") === "H" || get("SA") === "H" ? 1 : 2;
+  const eq4 =
+    get("MSI") === "S" || get("MSA") === "S"
+      ? 0
+      : get("SC") === "H" || get("SI") === "H" || get("SA") === "H"
+        ? 1
+        : 2;
   const eq5 = { A: 0, P: 1, U: 2 }[get("E") as "A" | "P" | "U"];
-  const eq6 = (get("CR") === "H" && vc === "H") || (get("IR") === "H" && vi === "H") || (get("AR") === "H" && va === "H") ? 0 : 1;
+  const eq6 =
+    (get("CR") === "H" && vc === "H") ||
+    (get("IR") === "H" && vi === "H") ||
+    (get("AR") === "H" && va === "H")
+      ? 0
+      : 1;
 
-  const macro = (e1: number, e2: number, e3: number, e4: number, e5: number, e6: number): number | undefined =>
-    CVSS40_MACRO_SCORES[`${e1}${e2}${e3}${e4}${e5}${e6}`];
+  const macro = (
+    e1: number,
+    e2: number,
+    e3: number,
+    e4: number,
+    e5: number,
+    e6: number,
+  ): number | undefined => CVSS40_MACRO_SCORES[`${e1}${e2}${e3}${e4}${e5}${e6}`];
   const value = macro(eq1, eq2, eq3, eq4, eq5, eq6);
   if (value === undefined) return undefined;
 
@@ -189,7 +215,10 @@ export function cvss4Score(vector: string): number | undefined {
     eq2: macro(eq1, eq2 + 1, eq3, eq4, eq5, eq6),
     eq3eq6:
       eq3 === 0 && eq6 === 0
-        ? Math.max(macro(eq1, eq2, eq3, eq4, eq5, 1) ?? -Infinity, macro(eq1, eq2, 1, eq4, eq5, eq6) ?? -Infinity)
+        ? Math.max(
+            macro(eq1, eq2, eq3, eq4, eq5, 1) ?? -Infinity,
+            macro(eq1, eq2, 1, eq4, eq5, eq6) ?? -Infinity,
+          )
         : eq3 === 1 && eq6 === 0
           ? macro(eq1, eq2, eq3, eq4, eq5, 1)
           : eq3 === 2
@@ -207,9 +236,15 @@ export function cvss4Score(vector: string): number | undefined {
       for (const c of MAX_VECTORS.eq3eq6![eq36]!)
         for (const d of MAX_VECTORS.eq4![eq4]!) {
           if (distances) break;
-          const max = new Map([a, b, c, d].join("/").split("/").map((p) => p.split(":") as [string, string]));
+          const max = new Map(
+            [a, b, c, d]
+              .join("/")
+              .split("/")
+              .map((p) => p.split(":") as [string, string]),
+          );
           const candidate: Record<string, number> = {};
-          for (const key of Object.keys(LEVELS)) candidate[key] = LEVELS[key]![get(key)]! - LEVELS[key]![max.get(key)!]!;
+          for (const key of Object.keys(LEVELS))
+            candidate[key] = LEVELS[key]![get(key)]! - LEVELS[key]![max.get(key)!]!;
           if (Object.values(candidate).every((x) => x >= 0)) distances = candidate;
         }
   if (!distances) return undefined;

@@ -30,7 +30,13 @@ export interface LoadOsvOptions {
 // One record is a few kilobytes; anything this large is not an OSV record.
 const MAX_RECORD_BYTES = 32 * 1024 * 1024;
 
-function dbError(message: string, file: string, line?: number, column?: number, cause?: unknown): SluiceError {
+function dbError(
+  message: string,
+  file: string,
+  line?: number,
+  column?: number,
+  cause?: unknown,
+): SluiceError {
   return createError("SLUICE_E_ADVISORY_DB", message, { location: { file, line, column }, cause });
 }
 
@@ -75,7 +81,10 @@ export function parseOsvText(text: string, where: string): OsvRecord {
 }
 
 /** Calls `onText` with the text and a display location of every JSON record under `source`. */
-async function eachRecordText(source: string, onText: (text: string, where: string) => void | Promise<void>): Promise<void> {
+async function eachRecordText(
+  source: string,
+  onText: (text: string, where: string) => void | Promise<void>,
+): Promise<void> {
   let info;
   try {
     info = await stat(source);
@@ -97,25 +106,41 @@ async function eachRecordText(source: string, onText: (text: string, where: stri
   }
 }
 
-async function eachZipEntry(zipPath: string, onText: (text: string, where: string) => void | Promise<void>): Promise<void> {
+async function eachZipEntry(
+  zipPath: string,
+  onText: (text: string, where: string) => void | Promise<void>,
+): Promise<void> {
   let zip: yauzl.ZipFile;
   try {
     zip = await yauzl.openPromise(zipPath, { lazyEntries: true, autoClose: true });
   } catch (err) {
-    throw dbError(`${zipPath}: not a readable zip archive (${(err as Error).message})`, zipPath, undefined, undefined, err);
+    throw dbError(
+      `${zipPath}: not a readable zip archive (${(err as Error).message})`,
+      zipPath,
+      undefined,
+      undefined,
+      err,
+    );
   }
   try {
     for await (const entry of zip.eachEntry()) {
       if (!entry.fileName.endsWith(".json")) continue;
       const where = `${zipPath}!${entry.fileName}`;
-      if (entry.uncompressedSize > MAX_RECORD_BYTES) throw dbError(`${where}: entry too large for an OSV record`, where);
+      if (entry.uncompressedSize > MAX_RECORD_BYTES)
+        throw dbError(`${where}: entry too large for an OSV record`, where);
       const chunks: Buffer[] = [];
       for await (const chunk of await zip.openReadStreamPromise(entry)) chunks.push(chunk as Buffer);
       await onText(Buffer.concat(chunks).toString("utf8"), where);
     }
   } catch (err) {
     if (isSluiceError(err)) throw err;
-    throw dbError(`${zipPath}: damaged zip archive (${(err as Error).message})`, zipPath, undefined, undefined, err);
+    throw dbError(
+      `${zipPath}: damaged zip archive (${(err as Error).message})`,
+      zipPath,
+      undefined,
+      undefined,
+      err,
+    );
   } finally {
     zip.close();
   }
@@ -126,14 +151,18 @@ async function eachZipEntry(zipPath: string, onText: (text: string, where: strin
  * Withdrawn records are dropped. Throws SLUICE_E_ADVISORY_DB when the path is missing, a record or
  * archive is malformed (located in it), or no record is found at all.
  */
-export async function loadOsvDatabase(source: string, options: LoadOsvOptions = {}): Promise<AdvisoryDatabase> {
+export async function loadOsvDatabase(
+  source: string,
+  options: LoadOsvOptions = {},
+): Promise<AdvisoryDatabase> {
   const records: OsvRecord[] = [];
   let seen = 0;
   await eachRecordText(source, (text, where) => {
     const record = parseOsvText(text, where);
     seen++;
     if (record.withdrawn) return;
-    if (options.filter && !record.affected.some((a) => options.filter!(baseEcosystem(a.ecosystem), a.name))) return;
+    if (options.filter && !record.affected.some((a) => options.filter!(baseEcosystem(a.ecosystem), a.name)))
+      return;
     records.push(record);
   });
   if (seen === 0) throw dbError(`no OSV records found in ${source}`, source);
@@ -145,7 +174,10 @@ export async function loadOsvDatabase(source: string, options: LoadOsvOptions = 
  * the layout `sluice db import` maintains. Each record is checked as it is copied (a malformed one
  * stops the import, located); an existing file for the same id is replaced. Returns counts.
  */
-export async function importOsvArchive(zipOrDir: string, destDir: string): Promise<{ records: number; ecosystems: Record<string, number> }> {
+export async function importOsvArchive(
+  zipOrDir: string,
+  destDir: string,
+): Promise<{ records: number; ecosystems: Record<string, number> }> {
   const ecosystems: Record<string, number> = {};
   let records = 0;
   await eachRecordText(zipOrDir, async (text, where) => {

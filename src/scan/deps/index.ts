@@ -15,4 +15,10 @@ export { readOsvRecord, type OsvRecord, type OsvAffected, type OsvRange, type Os
 export { isAffected, inRange, lowestFix, versionOrder } from "./osv-match";
 export { assessSeverity, type SeverityAssessment } from "./severity";
 export { cvss3BaseScore, cvss4Score, cvssSeverity, type CvssSeverity } from "./cvss";
-export { parsePep440, normalizePep440, comparePep440, comparePep440Versions, type Pep440Version } from "./pep440";
+export {
+  parsePep440,
+  normalizePep440,
+  comparePep440,
+  comparePep440Versions,
+  type Pep440Version,
+} from "./pep440";

@@ -36,7 +36,11 @@ async function call(url: string, init: RequestInit, options: OsvApiOptions): Pro
 function idsOf(result: unknown): { ids: string[]; next?: string } {
   const r = typeof result === "object" && result !== null ? (result as Record<string, unknown>) : {};
   const vulns = Array.isArray(r.vulns) ? r.vulns : [];
-  const ids = vulns.flatMap((v) => (typeof v === "object" && v !== null && typeof (v as { id?: unknown }).id === "string" ? [(v as { id: string }).id] : []));
+  const ids = vulns.flatMap((v) =>
+    typeof v === "object" && v !== null && typeof (v as { id?: unknown }).id === "string"
+      ? [(v as { id: string }).id]
+      : [],
+  );
   return { ids, next: typeof r.next_page_token === "string" ? r.next_page_token : undefined };
 }
 
@@ -46,10 +50,29 @@ export async function queryOsvApi(queries: OsvQuery[], options: OsvApiOptions = 
   try {
     const ids = new Set<string>();
     for (let start = 0; start < queries.length; start += BATCH) {
-      let batch = queries.slice(start, start + BATCH).map((q) => ({ package: { ecosystem: q.ecosystem, name: q.name }, version: q.version }) as Record<string, unknown>);
+      let batch = queries
+        .slice(start, start + BATCH)
+        .map(
+          (q) =>
+            ({ package: { ecosystem: q.ecosystem, name: q.name }, version: q.version }) as Record<
+              string,
+              unknown
+            >,
+        );
       for (let page = 0; page < MAX_PAGES && batch.length > 0; page++) {
-        const body = await call(`${endpoint}/v1/querybatch`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ queries: batch }) }, options);
-        const results = typeof body === "object" && body !== null && Array.isArray((body as { results?: unknown }).results) ? (body as { results: unknown[] }).results : [];
+        const body = await call(
+          `${endpoint}/v1/querybatch`,
+          {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ queries: batch }),
+          },
+          options,
+        );
+        const results =
+          typeof body === "object" && body !== null && Array.isArray((body as { results?: unknown }).results)
+            ? (body as { results: unknown[] }).results
+            : [];
         const again: Record<string, unknown>[] = [];
         results.forEach((result, i) => {
           const { ids: found, next } = idsOf(result);
@@ -63,14 +86,20 @@ export async function queryOsvApi(queries: OsvQuery[], options: OsvApiOptions = 
     const pending = [...ids].sort();
     const worker = async (): Promise<void> => {
       for (let id = pending.shift(); id !== undefined; id = pending.shift()) {
-        const record = readOsvRecord(await call(`${endpoint}/v1/vulns/${encodeURIComponent(id)}`, { method: "GET" }, options));
+        const record = readOsvRecord(
+          await call(`${endpoint}/v1/vulns/${encodeURIComponent(id)}`, { method: "GET" }, options),
+        );
         if (typeof record !== "string") records.push(record);
       }
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
     return { ok: true, records: records.sort((a, b) => (a.id < b.id ? -1 : 1)) };
   } catch (err) {
-    const reason = err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
-    return { ok: false, note: `OSV API at ${endpoint} is offline or unreachable (${reason}); advisories came from the local database only` };
+    const reason =
+      err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
+    return {
+      ok: false,
+      note: `OSV API at ${endpoint} is offline or unreachable (${reason}); advisories came from the local database only`,
+    };
   }
 }

@@ -6,7 +6,7 @@
  * commits, which a lockfile does not record, and are skipped.
  */
 import semver from "semver";
-import { comparePep440, normalizePep440 } from "./pep440";
+import { comparePep440 } from "./pep440";
 import type { OsvAffected, OsvEvent } from "./osv";
 
 /** Orders two versions of an ecosystem; undefined when either cannot be read. */
@@ -26,17 +26,14 @@ export function versionOrder(ecosystem: string): VersionOrder {
 /** Two spellings of one version (`1.0` and `1.0.0` for PyPI, `v1.0.0` and `1.0.0` for npm). */
 function sameVersion(ecosystem: string, a: string, b: string): boolean {
   if (a === b) return true;
-  if (ecosystem === "PyPI") {
-    const x = normalizePep440(a);
-    return x !== undefined && x === normalizePep440(b);
-  }
-  return semverOrder(a, b) === 0;
+  return (ecosystem === "PyPI" ? comparePep440(a, b) : semverOrder(a, b)) === 0;
 }
 
 function eventOrder(order: VersionOrder): (a: OsvEvent, b: OsvEvent) => number {
   return (a, b) => {
     // "0" means "from the first version"; it sorts before every other event.
-    if (a.version === "0" || b.version === "0") return a.version === b.version ? 0 : a.version === "0" ? -1 : 1;
+    if (a.version === "0" || b.version === "0")
+      return a.version === b.version ? 0 : a.version === "0" ? -1 : 1;
     return order(a.version, b.version) ?? 0;
   };
 }
@@ -66,7 +63,9 @@ export function isAffected(entry: OsvAffected, version: string): boolean {
   const ecosystem = entry.ecosystem;
   if (entry.versions.some((v) => sameVersion(ecosystem, v, version))) return true;
   const order = versionOrder(ecosystem);
-  return entry.ranges.some((r) => (r.type === "SEMVER" || r.type === "ECOSYSTEM") && inRange(version, r.events, order) === true);
+  return entry.ranges.some(
+    (r) => (r.type === "SEMVER" || r.type === "ECOSYSTEM") && inRange(version, r.events, order) === true,
+  );
 }
 
 /**

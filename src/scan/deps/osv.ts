@@ -78,7 +78,8 @@ export function readOsvRecord(value: unknown): OsvRecord | string {
     if (!ecosystem || !name) continue; // e.g. GIT-only entries name a repository, not a package
     const ranges: OsvRange[] = [];
     for (const r of Array.isArray(a.ranges) ? a.ranges : []) {
-      if (!isObject(r) || typeof r.type !== "string" || !Array.isArray(r.events)) return "a range is malformed";
+      if (!isObject(r) || typeof r.type !== "string" || !Array.isArray(r.events))
+        return "a range is malformed";
       const events: OsvEvent[] = [];
       for (const e of r.events) {
         if (!isObject(e)) return "a range event is not an object";
@@ -97,7 +98,9 @@ export function readOsvRecord(value: unknown): OsvRecord | string {
     });
   }
   const severity = (Array.isArray(value.severity) ? value.severity : []).flatMap((s) =>
-    isObject(s) && typeof s.type === "string" && typeof s.score === "string" ? [{ type: s.type, score: s.score }] : [],
+    isObject(s) && typeof s.type === "string" && typeof s.score === "string"
+      ? [{ type: s.type, score: s.score }]
+      : [],
   );
   return {
     id: value.id,

@@ -28,7 +28,16 @@ const PATTERN = new RegExp(
   "i",
 );
 
-const PRE_LABELS: Record<string, "a" | "b" | "rc"> = { alpha: "a", a: "a", beta: "b", b: "b", c: "rc", rc: "rc", pre: "rc", preview: "rc" };
+const PRE_LABELS: Record<string, "a" | "b" | "rc"> = {
+  alpha: "a",
+  a: "a",
+  beta: "b",
+  b: "b",
+  c: "rc",
+  rc: "rc",
+  pre: "rc",
+  preview: "rc",
+};
 const PRE_RANK = { a: 0, b: 1, rc: 2 };
 
 /** Parses a version; undefined when it is not a PEP 440 version (a "legacy" version). */
@@ -40,7 +49,11 @@ export function parsePep440(text: string): Pep440Version | undefined {
   if (m[5] !== undefined) v.post = Number(m[5]);
   else if (m[6]) v.post = m[7] ? Number(m[7]) : 0;
   if (m[8]) v.dev = m[9] ? Number(m[9]) : 0;
-  if (m[10]) v.local = m[10].toLowerCase().split(/[-_.]/).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+  if (m[10])
+    v.local = m[10]
+      .toLowerCase()
+      .split(/[-_.]/)
+      .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
   return v;
 }
 

@@ -40,21 +40,31 @@ export async function scanDependencies(options: ScanDependenciesOptions): Promis
     );
   }
   const graphs = options.graphs ?? (await readDependencyGraphs(options.root));
-  const wanted = new Set(graphs.flatMap((g) => [...g.packages.values()].map((p) => packageKey(p.ecosystem, p.name))));
+  const wanted = new Set(
+    graphs.flatMap((g) => [...g.packages.values()].map((p) => packageKey(p.ecosystem, p.name))),
+  );
   const databases: AdvisoryDatabase[] = [];
   const notes: string[] = [];
   if (typeof options.db === "string") {
-    databases.push(await loadOsvDatabase(options.db, { filter: (ecosystem, name) => wanted.has(packageKey(ecosystem, name)) }));
+    databases.push(
+      await loadOsvDatabase(options.db, {
+        filter: (ecosystem, name) => wanted.has(packageKey(ecosystem, name)),
+      }),
+    );
   } else if (options.db) {
     databases.push(options.db);
   }
   if (options.online) {
-    const queries = graphs.flatMap((g) => [...g.packages.values()].map((p) => ({ ecosystem: p.ecosystem, name: p.name, version: p.version })));
+    const queries = graphs.flatMap((g) =>
+      [...g.packages.values()].map((p) => ({ ecosystem: p.ecosystem, name: p.name, version: p.version })),
+    );
     const api = await queryOsvApi(queries, options.online === true ? {} : options.online);
     if (api.ok) databases.push(createAdvisoryDatabase(api.records, "OSV API"));
     else notes.push(api.note);
   }
-  for (const g of graphs) for (const w of g.warnings ?? []) notes.push(`${g.lockfile}${w.line === undefined ? "" : `:${w.line}`}: ${w.message}`);
+  for (const g of graphs)
+    for (const w of g.warnings ?? [])
+      notes.push(`${g.lockfile}${w.line === undefined ? "" : `:${w.line}`}: ${w.message}`);
 
   const assessment = assessDependencies(graphs, databases);
   const counts = countBySeverity(assessment.findings);

@@ -41,7 +41,8 @@ export function assessSeverity(record: OsvRecord): SeverityAssessment {
   ] as const) {
     const vector = vectors[type];
     const value = vector === undefined ? undefined : score(vector);
-    if (vector !== undefined && value !== undefined) return { severity: fromScore(value), source, score: value, vector, vectors };
+    if (vector !== undefined && value !== undefined)
+      return { severity: fromScore(value), source, score: value, vector, vectors };
   }
   const words = [record.databaseSeverity, ...record.affected.map((a) => a.severity)];
   for (const word of words) {

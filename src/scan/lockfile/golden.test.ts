@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest";
 import type { DependencyGraph } from "../types";
 import { findLockfiles, readDependencyGraphs } from "./index";
 
-export const lockfileFixtures = fileURLToPath(new URL("../../../test/fixtures/scan/lockfiles/", import.meta.url));
+const lockfileFixtures = fileURLToPath(new URL("../../../test/fixtures/scan/lockfiles/", import.meta.url));
 const update = process.env.SLUICE_UPDATE_GOLDEN === "1";
 const cases = readdirSync(lockfileFixtures, { withFileTypes: true })
   .filter((d) => d.isDirectory())
@@ -32,7 +32,9 @@ describe("lockfile golden fixtures", () => {
     };
     const expectedFile = path.join(dir, "graphs.expected.json");
     if (update) writeFileSync(expectedFile, JSON.stringify(actual, null, 2) + "\n");
-    expect(existsSync(expectedFile), `${expectedFile} is missing (SLUICE_UPDATE_GOLDEN=1 writes it)`).toBe(true);
+    expect(existsSync(expectedFile), `${expectedFile} is missing (SLUICE_UPDATE_GOLDEN=1 writes it)`).toBe(
+      true,
+    );
     expect(JSON.parse(JSON.stringify(actual))).toEqual(JSON.parse(readFileSync(expectedFile, "utf8")));
   });
 });

@@ -85,7 +85,13 @@ export class GraphBuilder {
     if (draft.resolved) node.resolved = draft.resolved;
     if (draft.license) node.license = draft.license;
     if (draft.line !== undefined) node.line = draft.line;
-    this.entries.set(id, { node, edges: new Map(), dev: draft.dev, optional: draft.optional, flagsRecorded: recorded });
+    this.entries.set(id, {
+      node,
+      edges: new Map(),
+      dev: draft.dev,
+      optional: draft.optional,
+      flagsRecorded: recorded,
+    });
     return id;
   }
 
@@ -114,7 +120,10 @@ export class GraphBuilder {
    */
   build(): DependencyGraph {
     if (this.roots.size === 0) this.inferRoots();
-    const prod = this.reach((kinds) => kinds.has("prod") || kinds.has("optional") || kinds.has("peer"), false);
+    const prod = this.reach(
+      (kinds) => kinds.has("prod") || kinds.has("optional") || kinds.has("peer"),
+      false,
+    );
     const required = this.reach((kinds) => kinds.has("prod") || kinds.has("dev") || kinds.has("peer"), true);
     const any = this.reach(() => true, false);
 
@@ -133,7 +142,12 @@ export class GraphBuilder {
       }
       packages.set(id, node);
     }
-    const graph: DependencyGraph = { ecosystem: this.ecosystem, lockfile: this.lockfile, root: this.root, packages };
+    const graph: DependencyGraph = {
+      ecosystem: this.ecosystem,
+      lockfile: this.lockfile,
+      root: this.root,
+      packages,
+    };
     if (this.warnings.length > 0) graph.warnings = this.warnings;
     return graph;
   }

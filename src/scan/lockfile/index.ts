@@ -36,12 +36,25 @@ const BY_NAME: Record<string, LockfileFormat> = {
   "Pipfile.lock": "pipfile-lock",
   "uv.lock": "uv-lock",
 };
-const SKIP_DIRS = new Set(["node_modules", ".git", ".hg", ".svn", ".venv", "venv", "__pycache__", ".sluice", ".tox", ".yarn"]);
+const SKIP_DIRS = new Set([
+  "node_modules",
+  ".git",
+  ".hg",
+  ".svn",
+  ".venv",
+  "venv",
+  "__pycache__",
+  ".sluice",
+  ".tox",
+  ".yarn",
+]);
 const MAX_DEPTH = 8;
 
 /** yarn.lock holds two formats; Yarn 2+ writes YAML with a `__metadata` block. */
 export function parseYarnLock(text: string, file: string, context?: LockfileContext): DependencyGraph {
-  return /^__metadata:/m.test(text) ? parseYarnBerry(text, file, context) : parseYarnClassic(text, file, context);
+  return /^__metadata:/m.test(text)
+    ? parseYarnBerry(text, file, context)
+    : parseYarnClassic(text, file, context);
 }
 
 /** The parser for each format. */
@@ -58,7 +71,9 @@ export const lockfileParsers: Record<LockfileFormat, LockfileParser> = {
 };
 
 function requirementsFile(name: string, dir: string): boolean {
-  return /requirements.*\.txt$/i.test(name) || (path.basename(dir) === "requirements" && name.endsWith(".txt"));
+  return (
+    /requirements.*\.txt$/i.test(name) || (path.basename(dir) === "requirements" && name.endsWith(".txt"))
+  );
 }
 
 /** Lockfiles under `root` (dependency folders and VCS metadata skipped), sorted by path. */
@@ -80,7 +95,11 @@ export async function findLockfiles(root: string): Promise<LockfileRef[]> {
         const format = BY_NAME[item.name] ?? (requirementsFile(item.name, dir) ? "requirements" : undefined);
         // npm reads npm-shrinkwrap.json and ignores package-lock.json beside it.
         if (format === "package-lock" && names.has("npm-shrinkwrap.json")) continue;
-        if (format) found.push({ path: rel, format: format === "yarn-classic" ? yarnFormat(path.join(root, rel)) : format });
+        if (format)
+          found.push({
+            path: rel,
+            format: format === "yarn-classic" ? yarnFormat(path.join(root, rel)) : format,
+          });
       }
     }
   };
@@ -97,7 +116,10 @@ function yarnFormat(file: string): LockfileFormat {
 }
 
 /** The manifest that names a lockfile's direct dependencies, read from the lockfile's folder. */
-function manifestFor(format: LockfileFormat, read: (rel: string) => string | undefined): ManifestDeps | undefined {
+function manifestFor(
+  format: LockfileFormat,
+  read: (rel: string) => string | undefined,
+): ManifestDeps | undefined {
   if (format === "poetry-lock" || format === "uv-lock") {
     const text = read("pyproject.toml");
     return text === undefined ? undefined : readPyproject(text);
@@ -133,7 +155,10 @@ function readerFor(root: string, dir: string, own: Set<string>): (rel: string) =
  * Reads every lockfile under `root` into a graph, in path order. A malformed lockfile throws
  * SLUICE_E_LOCKFILE located in it.
  */
-export async function readDependencyGraphs(root: string, lockfiles?: LockfileRef[]): Promise<DependencyGraph[]> {
+export async function readDependencyGraphs(
+  root: string,
+  lockfiles?: LockfileRef[],
+): Promise<DependencyGraph[]> {
   const refs = lockfiles ?? (await findLockfiles(root));
   const requirements = new Set(refs.filter((r) => r.format === "requirements").map((r) => r.path));
   const graphs: DependencyGraph[] = [];

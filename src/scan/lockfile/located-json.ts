@@ -15,7 +15,16 @@ export interface LocatedJson {
 // Deeper documents are rejected: no lockfile nests this far, and recursion must not overflow.
 const MAX_DEPTH = 1000;
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-const ESCAPES: Record<string, string> = { '"': '"', "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" };
+const ESCAPES: Record<string, string> = {
+  '"': '"',
+  "\\": "\\",
+  "/": "/",
+  b: "\b",
+  f: "\f",
+  n: "\n",
+  r: "\r",
+  t: "\t",
+};
 
 /** Parses JSON text; a syntax error throws SLUICE_E_LOCKFILE located in `file`. */
 export function parseLocatedJson(text: string, file: string): LocatedJson {
@@ -72,9 +81,9 @@ export function parseLocatedJson(text: string, file: string): LocatedJson {
     if (c === "{") return parseObject(depth, keyAt);
     if (c === "[") return parseArray(depth, keyAt);
     if (c === '"') return parseString();
-    if (c === "t" && text.startsWith("true", pos)) return (pos += 4), true;
-    if (c === "f" && text.startsWith("false", pos)) return (pos += 5), false;
-    if (c === "n" && text.startsWith("null", pos)) return (pos += 4), null;
+    if (c === "t" && text.startsWith("true", pos)) return ((pos += 4), true);
+    if (c === "f" && text.startsWith("false", pos)) return ((pos += 5), false);
+    if (c === "n" && text.startsWith("null", pos)) return ((pos += 4), null);
     NUMBER.lastIndex = pos;
     const m = NUMBER.exec(text);
     if (m) {
@@ -88,7 +97,7 @@ export function parseLocatedJson(text: string, file: string): LocatedJson {
     starts.set(obj, keyAt);
     pos++;
     skipSpace();
-    if (text[pos] === "}") return pos++, obj;
+    if (text[pos] === "}") return (pos++, obj);
     for (;;) {
       skipSpace();
       if (text[pos] !== '"') fail("expected a string key");
@@ -104,7 +113,7 @@ export function parseLocatedJson(text: string, file: string): LocatedJson {
       else obj[key] = value;
       skipSpace();
       if (text[pos] === ",") pos++;
-      else if (text[pos] === "}") return pos++, obj;
+      else if (text[pos] === "}") return (pos++, obj);
       else fail("expected ',' or '}'");
     }
   };
@@ -113,13 +122,13 @@ export function parseLocatedJson(text: string, file: string): LocatedJson {
     starts.set(arr, keyAt);
     pos++;
     skipSpace();
-    if (text[pos] === "]") return pos++, arr;
+    if (text[pos] === "]") return (pos++, arr);
     for (;;) {
       skipSpace();
       arr.push(parseValue(depth + 1, pos));
       skipSpace();
       if (text[pos] === ",") pos++;
-      else if (text[pos] === "]") return pos++, arr;
+      else if (text[pos] === "]") return (pos++, arr);
       else fail("expected ',' or ']'");
     }
   };

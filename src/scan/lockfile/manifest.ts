@@ -40,7 +40,8 @@ export function readPackageJson(text: string): ManifestDeps | undefined {
   deps.peer = entries(doc.peerDependencies).map(([k]) => k);
   deps.ranges = new Map();
   for (const field of ["peerDependencies", "optionalDependencies", "devDependencies", "dependencies"]) {
-    for (const [name, range] of entries(doc[field])) if (typeof range === "string") deps.ranges.set(name, range);
+    for (const [name, range] of entries(doc[field]))
+      if (typeof range === "string") deps.ranges.set(name, range);
   }
   return deps;
 }
@@ -86,7 +87,8 @@ export function readPyproject(text: string): ManifestDeps | undefined {
   deps.version = str(project.version) ?? str(poetry.version);
 
   deps.prod.push(...requirementNames(project.dependencies), ...tableNames(poetry.dependencies));
-  for (const [, list] of entries(project["optional-dependencies"])) deps.optional.push(...requirementNames(list));
+  for (const [, list] of entries(project["optional-dependencies"]))
+    deps.optional.push(...requirementNames(list));
   for (const [, list] of entries(doc["dependency-groups"])) deps.dev.push(...requirementNames(list));
   deps.dev.push(...requirementNames(uv["dev-dependencies"]), ...tableNames(poetry["dev-dependencies"]));
   for (const [group, table] of entries(poetry.group)) {

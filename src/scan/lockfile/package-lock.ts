@@ -19,7 +19,8 @@ export function parsePackageLock(text: string, file: string, context: LockfileCo
   const builder = new GraphBuilder("npm", file, root);
   if (isRecord(lock.packages)) readPackages(lock.packages, doc, builder, file);
   else if (isRecord(lock.dependencies)) readNested(lock.dependencies, doc, builder, file, context);
-  else if (lock.lockfileVersion === undefined) throw lockfileError(file, "no lockfileVersion: not a package-lock", 1, 1);
+  else if (lock.lockfileVersion === undefined)
+    throw lockfileError(file, "no lockfileVersion: not a package-lock", 1, 1);
   return builder.build();
 }
 
@@ -41,11 +42,17 @@ function parentFolder(path: string): string {
   return at >= 0 ? path.slice(0, at) : "";
 }
 
-function readPackages(packages: Record<string, unknown>, doc: LocatedJson, builder: GraphBuilder, file: string): void {
+function readPackages(
+  packages: Record<string, unknown>,
+  doc: LocatedJson,
+  builder: GraphBuilder,
+  file: string,
+): void {
   const ids = new Map<string, string>();
   const projects = new Set<string>([""]);
   for (const [path, meta] of Object.entries(packages)) {
-    if (!isRecord(meta)) throw lockfileError(file, `packages["${path}"] is not an object`, doc.lineOf(packages));
+    if (!isRecord(meta))
+      throw lockfileError(file, `packages["${path}"] is not an object`, doc.lineOf(packages));
     if (path !== "" && !path.includes("node_modules/")) projects.add(path);
   }
   for (const [path, meta] of Object.entries(packages) as [string, Record<string, unknown>][]) {
@@ -78,10 +85,16 @@ function readPackages(packages: Record<string, unknown>, doc: LocatedJson, build
 
   for (const [path, id] of ids) {
     const meta = packages[path] as Record<string, unknown>;
-    const optionalPeers = new Set(entries(meta.peerDependenciesMeta).filter(([, m]) => isRecord(m) && m.optional === true).map(([k]) => k));
+    const optionalPeers = new Set(
+      entries(meta.peerDependenciesMeta)
+        .filter(([, m]) => isRecord(m) && m.optional === true)
+        .map(([k]) => k),
+    );
     for (const name of stringMap(meta.dependencies).keys()) link(builder, id, resolve(path, name), false);
-    for (const name of stringMap(meta.optionalDependencies).keys()) link(builder, id, resolve(path, name), true);
-    for (const name of stringMap(meta.peerDependencies).keys()) link(builder, id, resolve(path, name), optionalPeers.has(name));
+    for (const name of stringMap(meta.optionalDependencies).keys())
+      link(builder, id, resolve(path, name), true);
+    for (const name of stringMap(meta.peerDependencies).keys())
+      link(builder, id, resolve(path, name), optionalPeers.has(name));
   }
   for (const path of projects) {
     const meta = packages[path];
@@ -117,7 +130,8 @@ function readNested(
     const scope: Scope = { deps, parent, ids: new Map() };
     if (depth > 200) throw lockfileError(file, "dependencies nested too deeply", doc.lineOf(deps));
     for (const [name, meta] of Object.entries(deps)) {
-      if (!isRecord(meta)) throw lockfileError(file, `dependency "${name}" is not an object`, doc.lineOf(deps));
+      if (!isRecord(meta))
+        throw lockfileError(file, `dependency "${name}" is not an object`, doc.lineOf(deps));
       const version = str(meta.version);
       if (!version) throw lockfileError(file, `dependency "${name}" has no version`, doc.lineOf(meta));
       // A `file:` version is a linked folder (a workspace), not a package from a registry.

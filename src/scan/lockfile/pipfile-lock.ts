@@ -24,22 +24,36 @@ export function parsePipfileLock(text: string, file: string, context: LockfileCo
   for (const section of ["default", "develop"] as const) {
     for (const [name, meta] of entries(lock[section])) {
       const line = doc.lineOf(meta);
-      if (!isRecord(meta)) throw lockfileError(file, `${section}.${name} is not an object`, doc.lineOf(lock[section]));
+      if (!isRecord(meta))
+        throw lockfileError(file, `${section}.${name} is not an object`, doc.lineOf(lock[section]));
       const pinned = /^===?\s*(\S+)$/.exec(str(meta.version) ?? "");
       if (!pinned) {
-        builder.warn(`${name} has no pinned version (VCS, path or editable); it is not matched against advisories`, line);
+        builder.warn(
+          `${name} has no pinned version (VCS, path or editable); it is not matched against advisories`,
+          line,
+        );
         continue;
       }
-      const hashes = Array.isArray(meta.hashes) ? meta.hashes.filter((h): h is string => typeof h === "string") : [];
+      const hashes = Array.isArray(meta.hashes)
+        ? meta.hashes.filter((h): h is string => typeof h === "string")
+        : [];
       const dev = section === "develop" && !prodNames.has(name.toLowerCase());
-      const id = builder.add({ name, version: pinned[1]!, line, integrity: hashes.length ? hashes : undefined, dev, optional: false });
+      const id = builder.add({
+        name,
+        version: pinned[1]!,
+        line,
+        integrity: hashes.length ? hashes : undefined,
+        dev,
+        optional: false,
+      });
       indexByName(byName, name, id);
     }
   }
   if (context.manifest) {
     markPythonRoots(builder, context.manifest, byName);
   } else {
-    for (const ids of byName.values()) for (const id of ids) builder.direct(id, prodNames.size > 0 ? "prod" : "dev");
+    for (const ids of byName.values())
+      for (const id of ids) builder.direct(id, prodNames.size > 0 ? "prod" : "dev");
   }
   return builder.build();
 }

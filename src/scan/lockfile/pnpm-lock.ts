@@ -32,7 +32,8 @@ export function parsePnpmLock(text: string, file: string, context: LockfileConte
     throw lockfileError(file, "no lockfileVersion: not a pnpm lockfile", 1, 1);
   }
   const major = Number.parseFloat(String(lock.lockfileVersion).replace(/^'|'$/g, ""));
-  if (!Number.isFinite(major)) throw lockfileError(file, `unknown lockfileVersion ${String(lock.lockfileVersion)}`, 1, 1);
+  if (!Number.isFinite(major))
+    throw lockfileError(file, `unknown lockfileVersion ${String(lock.lockfileVersion)}`, 1, 1);
   const builder = new GraphBuilder("npm", file, {
     name: context.manifest?.name ?? "",
     version: context.manifest?.version ?? "",
@@ -106,7 +107,9 @@ function fromV5(path: string): string {
 }
 
 function depPairs(value: unknown): [string, string][] {
-  return entries(value).flatMap(([name, ref]) => (typeof ref === "string" ? [[name, ref] as [string, string]] : []));
+  return entries(value).flatMap(([name, ref]) =>
+    typeof ref === "string" ? [[name, ref] as [string, string]] : [],
+  );
 }
 
 function collectSnapshots(
@@ -136,17 +139,25 @@ function collectSnapshots(
     return out;
   }
   for (const [key, { meta, line }] of packages) {
-    out.set(key, { deps: depPairs(meta.dependencies), optionalDeps: depPairs(meta.optionalDependencies), meta, line });
+    out.set(key, {
+      deps: depPairs(meta.dependencies),
+      optionalDeps: depPairs(meta.optionalDependencies),
+      meta,
+      line,
+    });
   }
   return out;
 }
 
 /** The snapshot a dependency reference points at: a version, an alias, or a link (none). */
-function snapshotKey(name: string, ref: string, major: number, snapshots: Map<string, Snapshot>): string | undefined {
+function snapshotKey(
+  name: string,
+  ref: string,
+  major: number,
+  snapshots: Map<string, Snapshot>,
+): string | undefined {
   if (ref.startsWith("link:")) return undefined;
   const candidates =
-    major < 6
-      ? [fromV5(`/${name}/${ref}`), fromV5(ref)]
-      : [`${name}@${ref}`, ref.replace(/^\//, "")];
+    major < 6 ? [fromV5(`/${name}/${ref}`), fromV5(ref)] : [`${name}@${ref}`, ref.replace(/^\//, "")];
   return candidates.find((key) => snapshots.has(key));
 }

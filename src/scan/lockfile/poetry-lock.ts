@@ -14,8 +14,12 @@ import type { LockfileContext } from "./types";
 /** Parses poetry.lock; pyproject.toml (in the context) supplies the direct dependencies. */
 export function parsePoetryLock(text: string, file: string, context: LockfileContext = {}): DependencyGraph {
   const { value, packageLines } = parseLocatedToml(text, file);
-  if (!Array.isArray(value.package)) throw lockfileError(file, "no [[package]] tables: not a poetry.lock", 1, 1);
-  const builder = new GraphBuilder("PyPI", file, { name: context.manifest?.name ?? "", version: context.manifest?.version ?? "" });
+  if (!Array.isArray(value.package))
+    throw lockfileError(file, "no [[package]] tables: not a poetry.lock", 1, 1);
+  const builder = new GraphBuilder("PyPI", file, {
+    name: context.manifest?.name ?? "",
+    version: context.manifest?.version ?? "",
+  });
   const byName = new Map<string, string[]>();
   const pending: { id: string; deps: unknown }[] = [];
 
@@ -27,13 +31,20 @@ export function parsePoetryLock(text: string, file: string, context: LockfileCon
     if (!name || !version) throw lockfileError(file, "a [[package]] entry has no name or version", line);
     const source = isRecord(pkg.source) ? pkg.source : {};
     if (source.type === "directory" || source.type === "file") {
-      builder.warn(`${name} is a local ${String(source.type)} package; it is not matched against advisories`, line);
+      builder.warn(
+        `${name} is a local ${String(source.type)} package; it is not matched against advisories`,
+        line,
+      );
       return;
     }
-    const groups = Array.isArray(pkg.groups) ? pkg.groups.filter((g): g is string => typeof g === "string") : undefined;
+    const groups = Array.isArray(pkg.groups)
+      ? pkg.groups.filter((g): g is string => typeof g === "string")
+      : undefined;
     const category = str(pkg.category);
     const recorded = groups !== undefined || category !== undefined;
-    const hashes = (Array.isArray(pkg.files) ? pkg.files : []).flatMap((f) => (isRecord(f) && str(f.hash) ? [f.hash as string] : []));
+    const hashes = (Array.isArray(pkg.files) ? pkg.files : []).flatMap((f) =>
+      isRecord(f) && str(f.hash) ? [f.hash as string] : [],
+    );
     const id = builder.add({
       name,
       version,

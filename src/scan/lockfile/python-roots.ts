@@ -4,14 +4,19 @@ import type { GraphBuilder, RootKind } from "./graph-builder";
 import type { ManifestDeps } from "./manifest";
 
 /** `byName`: normalised name → ids of the locked versions of it. */
-export function markPythonRoots(builder: GraphBuilder, manifest: ManifestDeps, byName: Map<string, string[]>): void {
+export function markPythonRoots(
+  builder: GraphBuilder,
+  manifest: ManifestDeps,
+  byName: Map<string, string[]>,
+): void {
   const kinds: [string[], RootKind][] = [
     [manifest.prod, "prod"],
     [manifest.dev, "dev"],
     [manifest.optional, "optional"],
   ];
   for (const [names, kind] of kinds) {
-    for (const name of names) for (const id of byName.get(normalizePypiName(name)) ?? []) builder.direct(id, kind);
+    for (const name of names)
+      for (const id of byName.get(normalizePypiName(name)) ?? []) builder.direct(id, kind);
   }
 }
 

@@ -25,14 +25,23 @@ const REQUIREMENT = /^([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(\[[^\]]*\]
 const DEV_FILE = /(^|[-_./])(dev|develop|test|tests|testing|lint|docs)([-_./]|$)/i;
 
 /** Parses a requirements file (and its `-r` includes) into a graph of its exact pins. */
-export function parseRequirements(text: string, file: string, context: LockfileContext = {}): DependencyGraph {
+export function parseRequirements(
+  text: string,
+  file: string,
+  context: LockfileContext = {},
+): DependencyGraph {
   const builder = new GraphBuilder("PyPI", file, { name: context.manifest?.name ?? "", version: "" });
   const pins: Pin[] = [];
   readFile(text, file, "", context, builder, pins, new Set([file]), true);
 
   const ids = new Map<string, string[]>();
   for (const pin of pins) {
-    const id = builder.add({ name: pin.name, version: pin.version, line: pin.line, integrity: pin.hashes.length ? pin.hashes : undefined });
+    const id = builder.add({
+      name: pin.name,
+      version: pin.version,
+      line: pin.line,
+      integrity: pin.hashes.length ? pin.hashes : undefined,
+    });
     const key = builder.idOf(pin.name, "");
     ids.set(key, [...(ids.get(key) ?? []), id]);
   }
@@ -40,9 +49,11 @@ export function parseRequirements(text: string, file: string, context: LockfileC
     const kind: RootKind = DEV_FILE.test(path.posix.basename(pin.file)) ? "dev" : "prod";
     const id = builder.idOf(pin.name, pin.version);
     const parents = pin.via.filter((v) => !v.startsWith("-"));
-    for (const parent of parents) for (const from of ids.get(builder.idOf(parent, "")) ?? []) builder.edge(from, id);
+    for (const parent of parents)
+      for (const from of ids.get(builder.idOf(parent, "")) ?? []) builder.edge(from, id);
     // pip-compile writes "# via -r requirements.in" for what the project asked for itself.
-    if (pin.via.length === 0 || pin.via.some((v) => v.startsWith("-r") || v.startsWith("-c"))) builder.direct(id, kind);
+    if (pin.via.length === 0 || pin.via.some((v) => v.startsWith("-r") || v.startsWith("-c")))
+      builder.direct(id, kind);
   }
   return builder.build();
 }
@@ -99,7 +110,8 @@ function readFile(
       if (seen.has(target)) continue;
       seen.add(target);
       const included = context.readFile?.(target);
-      if (included === undefined) builder.warn(`${where(line)}included file ${include[1]} was not found`, top ? line : undefined);
+      if (included === undefined)
+        builder.warn(`${where(line)}included file ${include[1]} was not found`, top ? line : undefined);
       else readFile(included, target, path.posix.dirname(target), context, builder, pins, seen, false);
       continue;
     }
@@ -113,7 +125,13 @@ function readFile(
   }
 }
 
-function readRequirement(body: string, file: string, line: number, top: boolean, builder: GraphBuilder): Pin | undefined {
+function readRequirement(
+  body: string,
+  file: string,
+  line: number,
+  top: boolean,
+  builder: GraphBuilder,
+): Pin | undefined {
   const hashes: string[] = [];
   const spec = body
     .replace(/--hash[=\s]+(\S+)/g, (_m, hash: string) => (hashes.push(hash), ""))
@@ -132,8 +150,15 @@ function readRequirement(body: string, file: string, line: number, top: boolean,
   const version = (rest ?? "").split(";")[0]!.trim();
   const exact = /^===?\s*([^\s,*;]+)$/.exec(version);
   if (!exact) {
-    const what = version.startsWith("@") ? "a URL requirement" : version === "" ? "no version" : `"${version}"`;
-    builder.warn(`${where}${name} is not pinned (${what}); it cannot be matched against advisories`, top ? line : undefined);
+    const what = version.startsWith("@")
+      ? "a URL requirement"
+      : version === ""
+        ? "no version"
+        : `"${version}"`;
+    builder.warn(
+      `${where}${name} is not pinned (${what}); it cannot be matched against advisories`,
+      top ? line : undefined,
+    );
     return undefined;
   }
   return { file, name: name!, version: exact[1]!, line: top ? line : undefined, hashes, via: [] };

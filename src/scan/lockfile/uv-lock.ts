@@ -22,7 +22,10 @@ const LOCAL_SOURCES = ["editable", "virtual", "directory", "path"];
 export function parseUvLock(text: string, file: string, context: LockfileContext = {}): DependencyGraph {
   const { value, packageLines } = parseLocatedToml(text, file);
   if (!Array.isArray(value.package)) throw lockfileError(file, "no [[package]] tables: not a uv.lock", 1, 1);
-  const builder = new GraphBuilder("PyPI", file, { name: context.manifest?.name ?? "", version: context.manifest?.version ?? "" });
+  const builder = new GraphBuilder("PyPI", file, {
+    name: context.manifest?.name ?? "",
+    version: context.manifest?.version ?? "",
+  });
   const byName = new Map<string, string[]>();
   const byNameVersion = new Map<string, string>();
   const packages: UvPackage[] = [];
@@ -42,7 +45,13 @@ export function parseUvLock(text: string, file: string, context: LockfileContext
     const hashes = [table.sdist, ...(Array.isArray(table.wheels) ? table.wheels : [])].flatMap((a) =>
       isRecord(a) && str(a.hash) ? [a.hash as string] : [],
     );
-    const id = builder.add({ name, version, line, integrity: hashes.length ? hashes : undefined, resolved: str(source.url) ?? str(source.git) });
+    const id = builder.add({
+      name,
+      version,
+      line,
+      integrity: hashes.length ? hashes : undefined,
+      resolved: str(source.url) ?? str(source.git),
+    });
     indexByName(byName, name, id);
     byNameVersion.set(`${normalizePypiName(name)}==${version}`, id);
     packages.push({ id, table });
@@ -59,8 +68,12 @@ export function parseUvLock(text: string, file: string, context: LockfileContext
   for (const { id, table } of packages) {
     const groups: [unknown[], RootKind, boolean][] = [
       [list(table.dependencies), "prod", false],
-      ...entries(table["optional-dependencies"]).map(([, deps]) => [list(deps), "optional", true] as [unknown[], RootKind, boolean]),
-      ...entries(table["dev-dependencies"]).map(([, deps]) => [list(deps), "dev", false] as [unknown[], RootKind, boolean]),
+      ...entries(table["optional-dependencies"]).map(
+        ([, deps]) => [list(deps), "optional", true] as [unknown[], RootKind, boolean],
+      ),
+      ...entries(table["dev-dependencies"]).map(
+        ([, deps]) => [list(deps), "dev", false] as [unknown[], RootKind, boolean],
+      ),
     ];
     for (const [deps, kind, optional] of groups) {
       for (const dep of deps) {

@@ -15,7 +15,12 @@ export interface LocatedYaml {
 /** Parses YAML text; a syntax error throws SLUICE_E_LOCKFILE located in `file`. */
 export function parseLocatedYaml(text: string, file: string): LocatedYaml {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, schema: "failsafe", uniqueKeys: false, prettyErrors: false });
+  const doc = parseDocument(text, {
+    lineCounter,
+    schema: "failsafe",
+    uniqueKeys: false,
+    prettyErrors: false,
+  });
   const error = doc.errors[0];
   if (error) {
     const at = lineCounter.linePos(error.pos[0]);

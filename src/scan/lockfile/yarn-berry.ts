@@ -22,7 +22,8 @@ interface BerryEntry {
 export function parseYarnBerry(text: string, file: string, context: LockfileContext = {}): DependencyGraph {
   const yaml = parseLocatedYaml(text, file);
   const lock = yaml.value;
-  if (!isRecord(lock) || !isRecord(lock.__metadata)) throw lockfileError(file, "no __metadata: not a Yarn berry lockfile", 1, 1);
+  if (!isRecord(lock) || !isRecord(lock.__metadata))
+    throw lockfileError(file, "no __metadata: not a Yarn berry lockfile", 1, 1);
   const lines = yaml.keyLines("");
   const builder = new GraphBuilder("npm", file, {
     name: context.manifest?.name ?? "",
@@ -46,21 +47,35 @@ export function parseYarnBerry(text: string, file: string, context: LockfileCont
     // Local folders (link:, portal:, file: of a folder) are not packages an advisory can name.
     if (entry.workspace !== undefined || protocol === "link" || protocol === "portal") continue;
     const checksum = str(meta.checksum);
-    ids.set(entry, builder.add({ name: split.name, version, line, integrity: checksum ? [checksum] : undefined, resolved: resolution }));
+    ids.set(
+      entry,
+      builder.add({
+        name: split.name,
+        version,
+        line,
+        integrity: checksum ? [checksum] : undefined,
+        resolved: resolution,
+      }),
+    );
   }
 
   const find = (name: string, range: string): BerryEntry | undefined =>
     byDescriptor.get(`${name}@${range}`) ?? byDescriptor.get(`${name}@npm:${range}`);
   for (const entry of byDescriptor.values()) {
     const from = ids.get(entry);
-    const optional = new Set(entries(entry.meta.dependenciesMeta).filter(([, m]) => isRecord(m) && m.optional === "true").map(([k]) => k));
+    const optional = new Set(
+      entries(entry.meta.dependenciesMeta)
+        .filter(([, m]) => isRecord(m) && m.optional === "true")
+        .map(([k]) => k),
+    );
     for (const [name, range] of entries(entry.meta.dependencies)) {
       if (typeof range !== "string") continue;
       const target = find(name, range);
       const to = target && ids.get(target);
       if (!to) continue;
       if (from) builder.edge(from, to, optional.has(name));
-      else if (entry.workspace !== undefined) builder.direct(to, rootKind(name, optional, manifestOf(entry.workspace, context)));
+      else if (entry.workspace !== undefined)
+        builder.direct(to, rootKind(name, optional, manifestOf(entry.workspace, context)));
     }
   }
   return builder.build();

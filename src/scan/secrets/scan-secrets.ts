@@ -43,6 +43,8 @@ export interface ScanSecretsOptions {
   revisions?: string[];
   /** Tree mode: scan exactly these root-relative paths instead of asking git. */
   files?: string[];
+  /** Input size from which a tree scan uses worker threads. Default PARALLEL_MIN_BYTES. */
+  parallelMinBytes?: number;
 }
 
 /** The default size limit: larger text files are data dumps or bundles, rarely hand-written secrets. */
@@ -120,7 +122,8 @@ async function scanTree(
     return !skip;
   });
   const threads = Math.max(1, options.threads ?? Math.min(8, availableParallelism()));
-  if (threads > 1 && canUseWorkers() && reachesBytes(root, files, PARALLEL_MIN_BYTES)) {
+  const minBytes = options.parallelMinBytes ?? PARALLEL_MIN_BYTES;
+  if (threads > 1 && canUseWorkers() && reachesBytes(root, files, minBytes)) {
     const out = await scanInWorkers({ root, files, config, maxFileBytes, threads });
     addStats(out.stats, stats);
     return { findings: out.findings, stats: out.stats, threads };

@@ -28,10 +28,12 @@ export interface AllowlistSpec {
 
 /**
  * Where a rule's regex runs once one of its keywords occurs: the whole file (gitleaks' semantics, so
- * user rules behave as they do under gitleaks), only the lines holding a keyword, or those lines plus
- * up to N characters after the keyword (multi-line secrets such as PEM blocks).
+ * user rules behave as they do under gitleaks); only the lines holding a keyword; those lines plus up
+ * to N characters after the keyword (multi-line secrets such as PEM blocks); or `anchor`: matches
+ * start exactly where a keyword starts (a sticky regex per keyword, the cheapest), for rules whose
+ * pattern begins with one of its keywords.
  */
-export type RuleWindow = "file" | "line" | number;
+export type RuleWindow = "file" | "line" | "anchor" | number;
 
 /** One detection rule. */
 export interface RuleSpec {

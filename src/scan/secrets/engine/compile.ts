@@ -23,6 +23,8 @@ export interface CompiledRule {
   spec: RuleSpec;
   /** Global and with `d` (match indices) so that the secret group's offsets are known. */
   regex: RegExp | undefined;
+  /** The same pattern, sticky: for `anchor` windows, tried only at each keyword's start. */
+  sticky: RegExp | undefined;
   path: RegExp | undefined;
   allowlists: CompiledAllowlist[];
   filter: SecretFilter | undefined;
@@ -66,6 +68,7 @@ export function compileConfig(config: SecretsConfig): Detector {
       index,
       spec,
       regex: spec.regex ? regex(spec.regex, "gd") : undefined,
+      sticky: spec.regex && spec.window === "anchor" ? regex(spec.regex, "yd") : undefined,
       path: spec.path ? regex(spec.path) : undefined,
       allowlists: spec.allowlists.map(compileAllowlist),
       filter: getFilter(spec.filter),

@@ -9,6 +9,7 @@ import { isAllowed, isPathAllowed } from "./allowlist";
 import type { AllowContext } from "./allowlist";
 import type { CompiledRule, Detector } from "./compile";
 import { shannonEntropy } from "./entropy";
+import type { KeywordHits } from "./keyword-matcher";
 
 const INLINE_ALLOW = /(?:gitleaks|sluice):allow/;
 
@@ -27,12 +28,18 @@ export interface DetectResult {
 
 /**
  * Detect secrets in one text. `path` is relative and `/`-separated; `commit` is set when scanning
- * history (allowlists may name commits).
+ * history (allowlists may name commits). `hits` may be given when the caller already ran the keyword
+ * pass (over the file's bytes), with offsets that are offsets into `text`.
  */
-export function detectSecrets(d: Detector, text: string, path: string, commit?: string): DetectResult {
+export function detectSecrets(
+  d: Detector,
+  text: string,
+  path: string,
+  commit?: string,
+  hits: KeywordHits = d.matcher.scanString(text),
+): DetectResult {
   const empty: DetectResult = { detections: [], spans: [] };
   if (isPathAllowed(d.global, path)) return empty;
-  const hits = d.matcher.scan(text);
   const order = [...hits.keys(), ...d.alwaysRun].sort((a, b) => a - b);
   const found: Detection[] = [];
   for (const index of order) {
@@ -43,8 +50,13 @@ export function detectSecrets(d: Detector, text: string, path: string, commit?: 
       if (rule.path) found.push(pathFinding(rule));
       continue;
     }
-    for (const [start, end] of windows(text, rule, hits.get(index))) {
-      runRegex(d, rule, text, start, end, path, commit, found);
+    const at = hits.get(index);
+    if (rule.sticky && at) {
+      for (const start of at) runRegex(d, rule, rule.sticky, text, start, text.length, path, commit, found);
+      continue;
+    }
+    for (const [start, end] of windows(text, rule, at)) {
+      runRegex(d, rule, rule.regex, text, start, end, path, commit, found);
     }
   }
   const spans = found.map((f) => ({ start: f.secretStart, end: f.secretEnd, secret: f.secret }));
@@ -59,12 +71,14 @@ function pathFinding(rule: CompiledRule): Detection {
 function windows(text: string, rule: CompiledRule, hits: number[] | undefined): [number, number][] {
   const w = rule.spec.window;
   if (w === "file" || hits === undefined) return [[0, text.length]];
+  // Keywords of different lengths can report their starts slightly out of order.
+  const sorted = hits.every((h, i) => i === 0 || hits[i - 1]! <= h) ? hits : [...hits].sort((a, b) => a - b);
   const out: [number, number][] = [];
-  for (const hit of hits) {
+  for (const hit of sorted) {
     const last = out[out.length - 1];
     if (last && hit <= last[1]) continue;
-    const start = text.lastIndexOf("\n", hit - 1) + 1;
-    const to = w === "line" ? hit : Math.min(text.length, hit + w);
+    const start = hit === 0 ? 0 : text.lastIndexOf("\n", hit - 1) + 1;
+    const to = w === "line" || w === "anchor" ? hit : Math.min(text.length, hit + w);
     let end = text.indexOf("\n", to);
     if (end === -1) end = text.length;
     // Neighbouring windows merge, so a regex never sees half of a run of lines it could span.
@@ -74,20 +88,27 @@ function windows(text: string, rule: CompiledRule, hits: number[] | undefined): 
   return out;
 }
 
+/**
+ * Run one rule's regex over text[start, end). A sticky regex is tried once, at `start`, on the
+ * whole text (no copy); a global one runs over a slice of the window.
+ */
 function runRegex(
   d: Detector,
   rule: CompiledRule,
+  re: RegExp | undefined,
   text: string,
-  start: number,
-  end: number,
+  from: number,
+  to: number,
   path: string,
   commit: string | undefined,
   found: Detection[],
 ): void {
-  const re = rule.regex!;
-  const slice = start === 0 && end === text.length ? text : text.slice(start, end);
-  re.lastIndex = 0;
-  for (let m = re.exec(slice); m !== null; m = re.exec(slice)) {
+  if (!re) return;
+  const sticky = re.sticky;
+  const slice = sticky || (from === 0 && to === text.length) ? text : text.slice(from, to);
+  const start = sticky ? 0 : from;
+  re.lastIndex = sticky ? from : 0;
+  for (let m = re.exec(slice); m !== null; m = sticky ? null : re.exec(slice)) {
     if (m[0].length === 0) re.lastIndex++;
     const group = secretGroup(rule, m);
     if (group < 0) continue;

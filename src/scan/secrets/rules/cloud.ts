@@ -35,7 +35,7 @@ export const cloudRules: RuleSpec[] = [
     id: "gcp-service-account",
     description: "Google Cloud service account key (JSON)",
     severity: "critical",
-    regex: /"private_key_id"\s*:\s*"([a-f0-9]{40})"/,
+    regex: /private_key_id"\s*:\s*"([a-f0-9]{40})"/,
     keywords: ["private_key_id"],
     tags: ["gcp", "cloud"],
   }),
@@ -82,6 +82,7 @@ export const cloudRules: RuleSpec[] = [
     severity: "high",
     regex: /(?:^|[\s"'=:`(,])([A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.-]{31,34})(?![A-Za-z0-9_~.-])/,
     keywords: ["q~"],
+    window: "line",
     tags: ["azure", "cloud"],
   }),
   defineRule({

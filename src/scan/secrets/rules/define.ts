@@ -26,7 +26,10 @@ export interface RuleDef {
   keywords: string[];
   secretGroup?: number;
   entropy?: number;
-  /** Default "line": the secret and its keyword share a line. */
+  /**
+   * Default "anchor": every match starts with one of the keywords (the regex is tried only there).
+   * "line" for rules whose keyword sits inside or after the secret.
+   */
   window?: RuleWindow;
   tags?: string[];
   allowlists?: AllowlistDef[];
@@ -44,7 +47,7 @@ export function defineRule(def: RuleDef): RuleSpec {
     keywords: def.keywords,
     tags: def.tags ?? [],
     allowlists: (def.allowlists ?? []).map(allowlist),
-    window: def.window ?? "line",
+    window: def.window ?? "anchor",
   };
   if (def.secretGroup !== undefined) rule.secretGroup = def.secretGroup;
   if (def.entropy !== undefined) rule.entropy = def.entropy;

@@ -38,6 +38,7 @@ export const messagingRules: RuleSpec[] = [
     severity: "medium",
     regex: /(https?:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9+/]{43,56})(?![A-Za-z0-9+/])/,
     keywords: ["hooks.slack.com"],
+    window: "line",
     tags: ["slack", "webhook"],
   }),
   defineRule({
@@ -46,6 +47,7 @@ export const messagingRules: RuleSpec[] = [
     severity: "medium",
     regex: /(https:\/\/(?:ptb\.|canary\.)?discord(?:app)?\.com\/api\/webhooks\/[0-9]{17,20}\/[A-Za-z0-9_-]{60,68})(?![A-Za-z0-9_-])/,
     keywords: ["discord.com/api/webhooks", "discordapp.com/api/webhooks"],
+    window: "line",
     tags: ["discord", "webhook"],
   }),
   defineRule({
@@ -63,6 +65,7 @@ export const messagingRules: RuleSpec[] = [
     regex:
       /(https:\/\/[a-z0-9-]+\.webhook\.office\.com\/webhookb2\/[0-9a-f-]{36}@[0-9a-f-]{36}\/IncomingWebhook\/[0-9a-f]{32}\/[0-9a-f-]{36}(?:\/[A-Za-z0-9_-]+)?)/,
     keywords: ["webhook.office.com"],
+    window: "line",
     tags: ["teams", "webhook"],
   }),
   defineRule({
@@ -71,6 +74,7 @@ export const messagingRules: RuleSpec[] = [
     severity: "high",
     regex: /\b([0-9]{8,10}:AA[0-9A-Za-z_-]{33})(?![0-9A-Za-z_-])/,
     keywords: [":aa"],
+    window: "line",
     tags: ["telegram", "chat"],
   }),
   defineRule({
@@ -95,6 +99,7 @@ export const messagingRules: RuleSpec[] = [
     severity: "high",
     regex: /\b([0-9a-f]{32}-us[0-9]{1,2})\b/,
     keywords: ["-us"],
+    window: "line",
     tags: ["mailchimp", "email"],
   }),
   defineRule({

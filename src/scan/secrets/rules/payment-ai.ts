@@ -57,6 +57,7 @@ export const aiRules: RuleSpec[] = [
     severity: "high",
     regex: /\b(sk-(?:(?:proj|svcacct|admin)-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,})(?![A-Za-z0-9_-])/,
     keywords: ["t3blbkfj"],
+    window: "line",
     tags: ["openai", "ai"],
   }),
   defineRule({

@@ -35,6 +35,7 @@ export const saasRules: RuleSpec[] = [
     severity: "high",
     regex: /\b(NRAK-[A-Z0-9]{27}|NRII-[A-Za-z0-9_-]{32}|NRJS-[a-f0-9]{19}|[a-f0-9]{36}NRAL)(?![A-Za-z0-9_-])/,
     keywords: ["nrak-", "nrii-", "nrjs-", "nral"],
+    window: "line",
     tags: ["newrelic", "monitoring"],
   }),
   defineRule({
@@ -43,6 +44,7 @@ export const saasRules: RuleSpec[] = [
     severity: "low",
     regex: /\bhttps?:\/\/([0-9a-f]{32})(?::[0-9a-f]{32})?@[a-z0-9.-]+(?::[0-9]+)?\/[0-9]+\b/,
     keywords: ["sentry", "dsn"],
+    window: "line",
     tags: ["sentry", "monitoring"],
   }),
   defineRule({

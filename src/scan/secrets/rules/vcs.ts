@@ -124,7 +124,7 @@ export const vcsRules: RuleSpec[] = [
     id: "npmrc-auth-token",
     description: "Registry credential in an .npmrc (_authToken / _auth / _password)",
     severity: "high",
-    regex: /(?:^|[\s:])_(?:authToken|auth|password)\s*=\s*["']?([^\s"'$]{16,})/,
+    regex: /(?<![^\s:])_(?:authToken|auth|password)\s*=\s*["']?([^\s"'$]{16,})/,
     keywords: ["_authtoken", "_auth", "_password"],
     tags: ["registry", "npm"],
     allowlists: [DOC_EXAMPLE],

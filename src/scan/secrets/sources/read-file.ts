@@ -4,6 +4,7 @@
  * purpose: it runs in worker threads or between explicit yields, and a sync read of a cached file
  * costs a fraction of an async one.
  */
+import { isAscii } from "node:buffer";
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import type { ScanFinding } from "../../types";
 import type { Detector } from "../engine/compile";
@@ -31,8 +32,8 @@ export function addStats(into: FileStats, more: FileStats): void {
 
 const BINARY_PROBE = 8000;
 
-/** The file's text, or why it is skipped. */
-export function readText(absPath: string, maxBytes: number): string | "binary" | "large" | "unreadable" {
+/** The file's bytes, or why it is skipped. */
+export function readBytes(absPath: string, maxBytes: number): Buffer | "binary" | "large" | "unreadable" {
   let fd: number;
   try {
     fd = openSync(absPath, "r");
@@ -52,7 +53,7 @@ export function readText(absPath: string, maxBytes: number): string | "binary" |
     }
     const data = read === st.size ? buf : buf.subarray(0, read);
     if (data.subarray(0, BINARY_PROBE).includes(0)) return "binary";
-    return data.toString("utf8");
+    return data;
   } catch {
     return "unreadable";
   } finally {
@@ -66,15 +67,30 @@ export function scanFile(d: Detector, root: string, rel: string, maxBytes: numbe
     stats.skippedAllowlisted++;
     return [];
   }
-  const text = readText(`${root}/${rel}`, maxBytes);
-  if (text === "binary") stats.skippedBinary++;
-  else if (text === "large") stats.skippedLarge++;
-  else if (text === "unreadable") stats.unreadable++;
+  const bytes = readBytes(`${root}/${rel}`, maxBytes);
+  if (bytes === "binary") stats.skippedBinary++;
+  else if (bytes === "large") stats.skippedLarge++;
+  else if (bytes === "unreadable") stats.unreadable++;
   else {
     stats.files++;
-    stats.bytes += text.length;
-    const result = detectSecrets(d, text, rel);
-    return result.detections.length === 0 ? [] : toFindings(d, text, result, { file: rel });
+    stats.bytes += bytes.length;
+    return scanBytes(d, bytes, rel);
   }
   return [];
+}
+
+/** Scan one file's bytes; pure-ASCII files (most source) take the byte-level keyword pass. */
+export function scanBytes(d: Detector, bytes: Buffer, rel: string): ScanFinding[] {
+  let text: string;
+  let hits;
+  if (isAscii(bytes)) {
+    hits = d.matcher.scanBytes(bytes);
+    // No keyword and no keyword-less rule: nothing can match, so the file is never decoded.
+    if (hits.size === 0 && d.alwaysRun.length === 0) return [];
+    text = bytes.toString("latin1");
+  } else {
+    text = bytes.toString("utf8");
+  }
+  const result = detectSecrets(d, text, rel, undefined, hits);
+  return result.detections.length === 0 ? [] : toFindings(d, text, result, { file: rel });
 }
