@@ -32,8 +32,11 @@ const WORDS = (
   "server config options value result error status count index name label path file data cache " +
   "queue worker job task event stream buffer chunk record entry table column row schema model view " +
   "route router middleware context logger metric timer retry limit offset page total price amount " +
-  "token key secret password auth credential header cookie nonce hash digest signature"
+  "header cookie nonce hash digest signature key"
 ).split(" ");
+// Words that secret rules key on: present in identifiers as in real code (tokenCount,
+// validatePassword), about one word in fifty, so the keyword prefilter is exercised, not bypassed.
+const SECRET_WORDS = "token secret password auth credential apiKey passwd".split(" ");
 
 /** Makes random pieces of text from one PRNG. */
 export function makeRng(seed) {
@@ -47,7 +50,7 @@ export function makeRng(seed) {
       for (let i = 0; i < n; i++) s += alphabet[Math.floor(rnd() * alphabet.length)];
       return s;
     },
-    word: () => r.pick(WORDS),
+    word: () => (rnd() < 0.02 ? r.pick(SECRET_WORDS) : r.pick(WORDS)),
     camel: () => r.word() + cap(r.word()) + (r.chance(0.3) ? cap(r.word()) : ""),
     snake: () => r.word() + "_" + r.word(),
     uuid: () => `${r.str(HEX, 8)}-${r.str(HEX, 4)}-4${r.str(HEX, 3)}-a${r.str(HEX, 3)}-${r.str(HEX, 12)}`,

@@ -28,6 +28,7 @@ describe("generateJsonSchema", () => {
       "vars",
       "env",
       "gates",
+      "scan",
     ]);
     expect(schema.required).toEqual(["version"]);
     expect(schema.additionalProperties).toBe(false);

@@ -52,6 +52,13 @@ describe("parseConfig", () => {
       vars: { REGION: "eu-west-1", REPLICAS: "3" },
       env: { DEBUG: "true", NODE_ENV: "test" },
       gates: {},
+      scan: {
+        exclude: [],
+        secrets: {},
+        deps: { online: false },
+        license: { unknown: "warn" },
+        policy: { rules: [], disable: [] },
+      },
     });
   });
 

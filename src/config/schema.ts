@@ -7,6 +7,7 @@
  * deliberately.
  */
 import { compileRule } from "../gate/rules";
+import { compilePolicyRule } from "../scan/policy/compile";
 import { z } from "zod";
 
 /** Name of the configuration file, at the repository root. */
@@ -195,6 +196,72 @@ const gateSchema = z
   })
   .describe("A named quality gate.");
 
+const policyRuleSchema = z
+  .unknown()
+  .superRefine((input, ctx) => {
+    try {
+      compilePolicyRule(input);
+    } catch (err) {
+      const problems = (err as { problems?: Array<{ message: string }> }).problems;
+      const messages =
+        problems && problems.length > 0
+          ? problems.map((p) => p.message)
+          : [err instanceof Error ? err.message : String(err)];
+      for (const message of messages) ctx.addIssue({ code: "custom", message });
+    }
+  })
+  .describe(
+    "A policy rule: { id, target: kubernetes|dockerfile|workflow, rule: CEL (true when violated), severity, message }.",
+  );
+
+const scanSchema = z
+  .strictObject({
+    exclude: z
+      .array(z.string().min(1))
+      .default([])
+      .describe("Globs of paths whose findings are dropped (test fixtures, vendored examples)."),
+    secrets: z
+      .strictObject({
+        config: relativePath.optional().describe("A gitleaks-format TOML rule file (`.gitleaks.toml`)."),
+        baseline: relativePath
+          .optional()
+          .describe("JSON file of finding fingerprints to ignore (`sluice scan secrets --write-baseline`)."),
+      })
+      .prefault({}),
+    deps: z
+      .strictObject({
+        db: relativePath
+          .optional()
+          .describe("OSV advisory database: a folder of OSV records or an OSV `all.zip`."),
+        online: z.boolean().default(false).describe("Also query the OSV API when the network allows."),
+      })
+      .prefault({}),
+    license: z
+      .strictObject({
+        allow: z.array(z.string().min(1)).optional().describe("SPDX ids allowed; anything else is denied."),
+        deny: z.array(z.string().min(1)).optional().describe("SPDX ids denied."),
+        unknown: z
+          .enum(["allow", "warn", "deny"])
+          .default("warn")
+          .describe("What a licence Sluice cannot judge becomes."),
+      })
+      .prefault({}),
+    policy: z
+      .strictObject({
+        rules: z.array(policyRuleSchema).default([]),
+        disable: z
+          .array(z.string().min(1))
+          .default([])
+          .describe("Rule ids (built-in or added) not to check."),
+        trustedActionOwners: z
+          .array(z.string().min(1))
+          .optional()
+          .describe("Action owners that need not pin to a commit SHA (default: actions)."),
+      })
+      .prefault({}),
+  })
+  .describe("Settings of `sluice scan` and `uses: sluice/scan@v1`.");
+
 /** The `sluice.yml` schema. Parse with `loadConfig` to get located errors rather than zod issues. */
 export const sluiceConfigSchema = z
   .strictObject({
@@ -214,6 +281,7 @@ export const sluiceConfigSchema = z
       )
       .default({})
       .describe("Quality gates, by name (`sluice gate NAME`, `uses: sluice/gate@v1`)."),
+    scan: scanSchema.prefault({}),
   })
   .describe("Sluice configuration (sluice.yml at the repository root).");
 

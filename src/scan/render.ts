@@ -19,19 +19,31 @@ export function renderScanText(results: ScanResult[], color: boolean, limit = 50
   const paint = (f: (s: string) => string, s: string) => (color ? f(s) : s);
   const sev = (s: ScanSeverity) => {
     const text = s.toUpperCase().padEnd(8);
-    return s === "critical" || s === "high" ? paint(pc.red, text) : s === "medium" ? paint(pc.yellow, text) : paint(pc.dim, text);
+    return s === "critical" || s === "high"
+      ? paint(pc.red, text)
+      : s === "medium"
+        ? paint(pc.yellow, text)
+        : paint(pc.dim, text);
   };
   const out: string[] = [];
   for (const r of results) {
     const counts = countBySeverity(r.findings);
-    const summary = SEVERITIES.filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${s}`).join(", ");
-    out.push(`${paint(pc.bold, r.kind)}: ${r.findings.length === 0 ? paint(pc.green, "no findings") : `${r.findings.length} finding(s) (${summary})`}`);
-    const sorted = [...r.findings].sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity));
+    const summary = SEVERITIES.filter((s) => counts[s] > 0)
+      .map((s) => `${counts[s]} ${s}`)
+      .join(", ");
+    out.push(
+      `${paint(pc.bold, r.kind)}: ${r.findings.length === 0 ? paint(pc.green, "no findings") : `${r.findings.length} finding(s) (${summary})`}`,
+    );
+    const sorted = [...r.findings].sort(
+      (a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity),
+    );
     for (const f of sorted.slice(0, limit)) {
       out.push(`  ${sev(f.severity)} ${f.ruleId.padEnd(28)} ${where(f)}  ${f.message}`);
-      if (f.package?.path && f.package.path.length > 1) out.push(paint(pc.dim, `           via ${f.package.path.join(" > ")}`));
+      if (f.package?.path && f.package.path.length > 1)
+        out.push(paint(pc.dim, `           via ${f.package.path.join(" > ")}`));
     }
-    if (sorted.length > limit) out.push(paint(pc.dim, `  … and ${sorted.length - limit} more (see --json or --sarif)`));
+    if (sorted.length > limit)
+      out.push(paint(pc.dim, `  … and ${sorted.length - limit} more (see --json or --sarif)`));
   }
   return out.join("\n") + "\n";
 }
@@ -41,10 +53,14 @@ export function renderScanMarkdown(results: ScanResult[], limit = 100): string {
   const out: string[] = [];
   for (const r of results) {
     const counts = countBySeverity(r.findings);
-    out.push(`### ${r.findings.length === 0 ? "✅" : counts.critical + counts.high > 0 ? "❌" : "⚠️"} Scan \`${r.kind}\`: ${r.findings.length} finding(s)`, "");
+    out.push(
+      `### ${r.findings.length === 0 ? "✅" : counts.critical + counts.high > 0 ? "❌" : "⚠️"} Scan \`${r.kind}\`: ${r.findings.length} finding(s)`,
+      "",
+    );
     if (r.findings.length === 0) continue;
     out.push("| Severity | Rule | Where | Finding |", "|---|---|---|---|");
-    for (const f of r.findings.slice(0, limit)) out.push(`| ${f.severity} | \`${esc(f.ruleId)}\` | ${esc(where(f))} | ${esc(f.message)} |`);
+    for (const f of r.findings.slice(0, limit))
+      out.push(`| ${f.severity} | \`${esc(f.ruleId)}\` | ${esc(where(f))} | ${esc(f.message)} |`);
     out.push("");
   }
   return out.join("\n") + "\n";

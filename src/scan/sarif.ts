@@ -48,7 +48,10 @@ function sarifRun(result: ScanResult, root: string, version: string): Record<str
           fullDescription: { text: rule.description || rule.name || rule.id },
           ...(rule.helpUri ? { helpUri: rule.helpUri } : {}),
           defaultConfiguration: { level: LEVEL[rule.severity] },
-          properties: { tags: ["security", ...(rule.tags ?? [])], "security-severity": SECURITY_SEVERITY[rule.severity] },
+          properties: {
+            tags: ["security", ...(rule.tags ?? [])],
+            "security-severity": SECURITY_SEVERITY[rule.severity],
+          },
         })),
       },
     },
@@ -81,7 +84,13 @@ function sarifRun(result: ScanResult, root: string, version: string): Record<str
   };
 }
 
-function region(f: { line?: number; column?: number; endLine?: number; endColumn?: number; snippet?: string }) {
+function region(f: {
+  line?: number;
+  column?: number;
+  endLine?: number;
+  endColumn?: number;
+  snippet?: string;
+}) {
   return {
     startLine: f.line,
     ...(f.column ? { startColumn: f.column } : {}),

@@ -1,11 +1,13 @@
 import type { Command } from "commander";
 import type { CliIO, ExitCode } from "../io";
+import { registerDb } from "./db";
 import { registerDemo } from "./demo";
 import { registerGate } from "./gate";
 import { registerInit } from "./init";
 import { registerLogs } from "./logs";
 import { registerRun } from "./run";
 import { registerRuns } from "./runs";
+import { registerScan } from "./scan";
 import { registerValidate } from "./validate";
 
 /** Registers one command on the program; `done` records the process exit code. */
@@ -16,6 +18,8 @@ export const commands: RegisterCommand[] = [
   registerRun,
   registerValidate,
   registerGate,
+  registerScan,
+  registerDb,
   registerRuns,
   registerLogs,
   registerInit,

@@ -202,6 +202,9 @@ async function runBodyProcess(
   return body;
 }
 
+/** The standard variables of a job's own steps: the same for each of them (the github and runner contexts are). */
+const jobStandardVariables = new WeakMap<JobScope, Record<string, string>>();
+
 /** The process environment of a step: host, standard variables, workflow/job/step env, file commands. */
 export function processEnv(
   job: JobScope,
@@ -210,10 +213,12 @@ export function processEnv(
   files: Record<string, string>,
 ): Record<string, string> {
   const github = job.contexts.github as Record<string, unknown>;
-  const standard = standardVariables(
-    frame.actionPath ? { ...github, action_path: frame.actionPath } : github,
-    job.contexts.runner as Record<string, unknown>,
-  );
+  const runner = job.contexts.runner as Record<string, unknown>;
+  let standard = frame.actionPath ? undefined : jobStandardVariables.get(job);
+  if (!standard) {
+    standard = standardVariables(frame.actionPath ? { ...github, action_path: frame.actionPath } : github, runner);
+    if (!frame.actionPath) jobStandardVariables.set(job, standard);
+  }
   const env: Record<string, string> = { ...job.run.hostEnv, ...envContext, ...standard, ...files };
   if (frame.actionPath) env.GITHUB_ACTION_PATH = frame.actionPath;
   if (job.paths.length > 0) env.PATH = [...job.paths, env.PATH ?? ""].join(path.delimiter);

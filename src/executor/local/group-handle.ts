@@ -21,10 +21,16 @@ export function createGroupHandle(parts: GroupHandleParts): ProcessHandle {
   const signalGroup = (sig: NodeJS.Signals): void => {
     const pid = parts.pid();
     if (pid === undefined) return;
+    // The group is usually gone already (killGroup runs at the end of every job), and the ESRCH
+    // error's stack trace would cost more than the signal: skip capturing it.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     try {
       process.kill(-pid, sig);
     } catch {
       // ESRCH: the group is already gone.
+    } finally {
+      Error.stackTraceLimit = limit;
     }
   };
   let stopping: Promise<void> | undefined;

@@ -3,6 +3,7 @@
  * lockfile becomes one DependencyGraph; the manifest beside it (package.json, pyproject.toml,
  * Pipfile) tells direct dependencies from transitive ones.
  */
+import { isSluiceError } from "../../core/errors";
 import { existsSync, readFileSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
@@ -166,7 +167,20 @@ export async function readDependencyGraphs(
     const text = await readFile(path.join(root, ref.path), "utf8");
     const read = readerFor(root, path.posix.dirname(ref.path), requirements);
     const context: LockfileContext = { manifest: manifestFor(ref.format, read), readFile: read };
-    graphs.push(lockfileParsers[ref.format](text, ref.path, context));
+    try {
+      graphs.push(lockfileParsers[ref.format](text, ref.path, context));
+    } catch (err) {
+      // A malformed lockfile the caller named, or the project's own (at the root), stops the scan. One
+      // found deeper (a test fixture, a vendored example) is reported and skipped, so a repository's
+      // fixtures cannot block scanning its real dependencies.
+      if (lockfiles !== undefined || !ref.path.includes("/") || !isSluiceError(err)) throw err;
+      graphs.push(skippedGraph(ref, `skipped ${ref.path}: ${err.message}`));
+    }
   }
   return graphs;
+}
+
+function skippedGraph(ref: LockfileRef, message: string): DependencyGraph {
+  const ecosystem = ["requirements", "poetry", "pipfile", "uv"].includes(ref.format) ? "PyPI" : "npm";
+  return { ecosystem, lockfile: ref.path, root: { name: "", version: "" }, packages: new Map(), warnings: [{ message }] };
 }

@@ -51,11 +51,10 @@ export interface ScanSecretsOptions {
 export const DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024;
 
 /**
- * Below this much input a scan stays in-process: starting workers (each loads the bundle and
- * compiles the rules, ≈ 60 ms measured on 2 cores) costs more than it saves. bench/secrets prints
- * the measured crossover.
+ * Below this much input a scan stays on the main thread: a worker needs ~100 ms of CPU to load the
+ * bundle and warm up, which only pays on larger trees. bench/secrets prints the measured crossover.
  */
-export const PARALLEL_MIN_BYTES = 16 * 1024 * 1024;
+export const PARALLEL_MIN_BYTES = 8 * 1024 * 1024;
 
 declare const __SLUICE_VERSION__: string | undefined;
 const VERSION = typeof __SLUICE_VERSION__ === "string" ? __SLUICE_VERSION__ : "0.0.0";
@@ -124,7 +123,7 @@ async function scanTree(
   const threads = Math.max(1, options.threads ?? Math.min(8, availableParallelism()));
   const minBytes = options.parallelMinBytes ?? PARALLEL_MIN_BYTES;
   if (threads > 1 && canUseWorkers() && reachesBytes(root, files, minBytes)) {
-    const out = await scanInWorkers({ root, files, config, maxFileBytes, threads });
+    const out = await scanInWorkers({ root, files, config, detector: d, maxFileBytes, threads });
     addStats(out.stats, stats);
     return { findings: out.findings, stats: out.stats, threads };
   }

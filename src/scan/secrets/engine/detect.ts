@@ -114,10 +114,11 @@ function runRegex(
     if (group < 0) continue;
     const secret = m[group]!;
     const [s0, s1] = m.indices![group]!;
+    // The filter first: it is cheaper than entropy and rejects most generic candidates.
+    if (rule.filter && !rule.filter(secret, m[0].slice(0, s0 - m.index), m)) continue;
     const entropy = shannonEntropy(secret);
     const minEntropy = rule.spec.entropy;
     if (minEntropy !== undefined && minEntropy > 0 && entropy <= minEntropy) continue;
-    if (rule.filter && !rule.filter(secret, m[0].slice(0, s0 - m.index), m)) continue;
     const matchStart = start + m.index;
     const matchEnd = matchStart + m[0].length;
     const ctx: AllowContext = {

@@ -4,19 +4,25 @@
  * worker entry point has to be built or shipped. Run from TypeScript sources (tests), it cannot be
  * a worker script and callers scan in-process instead (`canUseWorkers()`).
  *
- * Workers pull batches of paths, read and scan the files themselves (reading is a large part of
- * the cost), and send back findings that are already redacted: secrets never cross threads.
+ * The main thread scans too, pulling batches from the same queue as the workers: a worker needs
+ * ~100 ms to load the bundle and warm up, and the main thread's work during that time is not lost;
+ * on a small tree the workers may never get a batch at all. Workers read and scan the files
+ * themselves (reading is a fair part of the cost) and send back findings already redacted: secrets
+ * never cross threads.
  */
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
 import type { ScanFinding } from "../../types";
 import { compileConfig } from "../engine/compile";
+import type { Detector } from "../engine/compile";
 import { addStats, emptyStats, scanFile } from "../sources/read-file";
 import type { FileStats } from "../sources/read-file";
 import type { SecretsConfig } from "../types";
 
 const WORKER_KIND = "sluice-secrets-worker";
 /** Paths per message: small enough to balance uneven files, large enough to amortise messaging. */
-const BATCH = 24;
+const BATCH = 16;
+/** Batches a worker holds at once, so it never waits for the busy main thread to hand it more. */
+const IN_FLIGHT = 2;
 
 interface WorkerInit {
   kind: typeof WORKER_KIND;
@@ -33,51 +39,68 @@ export function canUseWorkers(): boolean {
   return !/\.[cm]?ts$/.test(new URL(import.meta.url).pathname);
 }
 
-/** Scan `files` (relative to `root`) on `threads` worker threads. */
+/** Scan `files` (relative to `root`) on the main thread plus `threads - 1` workers. */
 export async function scanInWorkers(options: {
   root: string;
   files: readonly string[];
   config: SecretsConfig;
+  detector: Detector;
   maxFileBytes: number;
   threads: number;
 }): Promise<{ findings: ScanFinding[]; stats: FileStats }> {
-  const init: WorkerInit = {
-    kind: WORKER_KIND,
-    root: options.root,
-    config: options.config,
-    maxFileBytes: options.maxFileBytes,
-  };
+  const { root, files, maxFileBytes } = options;
+  const init: WorkerInit = { kind: WORKER_KIND, root, config: options.config, maxFileBytes };
   const findings: ScanFinding[] = [];
   const stats = emptyStats();
   let next = 0;
-  const take = (): string[] => options.files.slice(next, (next += BATCH));
-  const count = Math.max(1, Math.min(options.threads, Math.ceil(options.files.length / BATCH)));
-  const workers = Array.from({ length: count }, () => new Worker(new URL(import.meta.url), { workerData: init }));
+  const take = (): string[] => files.slice(next, (next += BATCH));
+  const collect = (msg: FromWorker) => {
+    for (const f of msg.findings) findings.push(f);
+    addStats(stats, msg.stats);
+  };
+  const workers = Array.from({ length: Math.max(0, options.threads - 1) }, () => {
+    const worker = new Worker(new URL(import.meta.url), { workerData: init });
+    worker.unref();
+    return worker;
+  });
+  const done = Promise.all(workers.map((w) => drive(w, take, collect)));
   try {
-    await Promise.all(
-      workers.map(
-        (worker) =>
-          new Promise<void>((resolve, reject) => {
-            const feed = () => {
-              const files = take();
-              if (files.length === 0) resolve();
-              else worker.postMessage({ files } satisfies ToWorker);
-            };
-            worker.on("message", (msg: FromWorker) => {
-              findings.push(...msg.findings);
-              addStats(stats, msg.stats);
-              feed();
-            });
-            worker.once("error", reject);
-            worker.once("exit", (code) => reject(new Error(`secrets worker exited early (code ${code})`)));
-            worker.once("online", feed);
-          }),
-      ),
-    );
+    for (let batch = take(); batch.length > 0; batch = take()) {
+      for (const file of batch) for (const f of scanFile(options.detector, root, file, maxFileBytes, stats)) findings.push(f);
+      // Let worker messages in: they carry results and ask for more work.
+      await new Promise((r) => setImmediate(r));
+    }
+    await done;
   } finally {
+    // A worker still loading when the queue ran dry is simply stopped.
     await Promise.all(workers.map((w) => w.terminate()));
   }
   return { findings, stats };
+}
+
+/** Keep one worker busy until the queue is empty; resolves once its last batch is back. */
+function drive(worker: Worker, take: () => string[], collect: (msg: FromWorker) => void): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    let inFlight = 0;
+    const feed = () => {
+      while (inFlight < IN_FLIGHT) {
+        const files = take();
+        if (files.length === 0) break;
+        inFlight++;
+        worker.postMessage({ files } satisfies ToWorker);
+      }
+      if (inFlight === 0) resolve();
+    };
+    worker.on("message", (msg: FromWorker) => {
+      inFlight--;
+      collect(msg);
+      feed();
+    });
+    worker.once("error", reject);
+    // Exiting before the queue is empty is a crash; exiting when terminated after resolve is not.
+    worker.once("exit", (code) => reject(new Error(`secrets worker exited early (code ${code})`)));
+    worker.once("online", feed);
+  });
 }
 
 function runWorker(init: WorkerInit): void {

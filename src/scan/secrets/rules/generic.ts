@@ -53,6 +53,8 @@ export const genericRules: RuleSpec[] = [
           /^(?:https?|ftp|file|s3|gs):\/\//i,
           /^(?:[./~]|process\.env|os\.environ|env\.|secrets\.|vars\.|config\.|settings\.)/i,
           /^\$2[aby]?\$\d\d\$/,
+          // Stripe test-mode and publishable keys are meant to be shared.
+          /^(?:sk|rk|pk)_test_|^pk_live_/,
         ],
       },
       {

@@ -32,7 +32,16 @@ export function addStats(into: FileStats, more: FileStats): void {
 
 const BINARY_PROBE = 8000;
 
-/** The file's bytes, or why it is skipped. */
+/**
+ * One read buffer per thread, grown as needed: allocating a Buffer per file made garbage collection
+ * a sixth of a tree scan's time.
+ */
+let scratch = Buffer.allocUnsafe(1 << 20);
+
+/**
+ * The file's bytes, or why it is skipped. The returned Buffer is a view of a shared scratch buffer:
+ * it is valid until the next call.
+ */
 export function readBytes(absPath: string, maxBytes: number): Buffer | "binary" | "large" | "unreadable" {
   let fd: number;
   try {
@@ -44,14 +53,14 @@ export function readBytes(absPath: string, maxBytes: number): Buffer | "binary" 
     const st = fstatSync(fd);
     if (!st.isFile()) return "unreadable";
     if (st.size > maxBytes) return "large";
-    const buf = Buffer.allocUnsafe(st.size);
+    if (scratch.length < st.size) scratch = Buffer.allocUnsafe(Math.max(st.size, scratch.length * 2));
     let read = 0;
     while (read < st.size) {
-      const n = readSync(fd, buf, read, st.size - read, read);
+      const n = readSync(fd, scratch, read, st.size - read, read);
       if (n === 0) break;
       read += n;
     }
-    const data = read === st.size ? buf : buf.subarray(0, read);
+    const data = scratch.subarray(0, read);
     if (data.subarray(0, BINARY_PROBE).includes(0)) return "binary";
     return data;
   } catch {

@@ -1,0 +1,115 @@
+/** `sluice scan`: secrets, vulnerable dependencies, licences and policy, offline; SARIF, JSON, tables; SBOMs. */
+import { appendFile, mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { loadConfig } from "../../config/index";
+import { createError } from "../../core/errors";
+import { readGitInfo } from "../../engine/git-info";
+import { renderScanMarkdown, renderScanText } from "../../scan/render";
+import { failsAt, parseKinds, runScans } from "../../scan/run-scan";
+import { toSarif } from "../../scan/sarif";
+import type { ScanSeverity } from "../../scan/types";
+import type { CliIO } from "../io";
+import type { RegisterCommand } from "./index";
+
+interface ScanFlags {
+  sarif?: string;
+  json?: boolean;
+  summary?: string;
+  failOn: ScanSeverity | "none";
+  staged?: boolean;
+  history?: boolean;
+  baseline?: string;
+  writeBaseline?: boolean;
+  db?: string;
+  online?: boolean;
+  format: "cyclonedx" | "spdx";
+  output?: string;
+}
+
+declare const __SLUICE_VERSION__: string;
+const version = typeof __SLUICE_VERSION__ === "string" ? __SLUICE_VERSION__ : "0.0.0";
+
+export const registerScan: RegisterCommand = (program, io, done) => {
+  program
+    .command("scan")
+    .description(
+      "Scan for secrets, vulnerable dependencies (OSV), licences and policy violations; `scan sbom` writes an SBOM",
+    )
+    .argument("[kinds...]", "secrets, deps, license, policy, all (default), or sbom")
+    .option("--sarif <file>", "write SARIF 2.1.0 to this file")
+    .option("--json", "print the findings as JSON")
+    .option("--summary <file>", "append a Markdown summary (default: $GITHUB_STEP_SUMMARY when set)")
+    .option(
+      "--fail-on <severity>",
+      "exit 1 when a finding is at or above: critical, high, medium, low, info, none",
+      "high",
+    )
+    .option("--staged", "secrets: scan staged changes only")
+    .option("--history", "secrets: scan the whole git history")
+    .option("--baseline <file>", "secrets: ignore the fingerprints in this file")
+    .option("--write-baseline", "secrets: record the current findings in the baseline file")
+    .option(
+      "--db <path>",
+      "deps: OSV database (folder or all.zip; default .sluice/osv after `sluice db import`)",
+    )
+    .option("--online", "deps: also query the OSV API")
+    .option("--format <format>", "sbom: cyclonedx (1.6 JSON) or spdx (2.3 JSON)", "cyclonedx")
+    .option("--output <file>", "sbom: write to this file instead of stdout")
+    .action(async (words: string[], flags: ScanFlags) => {
+      const root = readGitInfo(io.cwd, io.env).root;
+      const { config } = await loadConfig(root);
+      if (words.includes("sbom")) {
+        done(await writeSbom(io, root, flags));
+        return;
+      }
+      if (!["critical", "high", "medium", "low", "info", "none"].includes(flags.failOn)) {
+        throw createError(
+          "SLUICE_E_USAGE",
+          `--fail-on must be critical, high, medium, low, info or none, not "${flags.failOn}"`,
+        );
+      }
+      const results = await runScans({
+        root,
+        config,
+        kinds: parseKinds(words),
+        secrets: {
+          mode: flags.history ? "history" : flags.staged ? "staged" : "tree",
+          baseline: flags.baseline,
+          writeBaseline: flags.writeBaseline,
+        },
+        deps: { db: flags.db, online: flags.online },
+        version,
+      });
+      if (flags.sarif) {
+        await mkdir(path.dirname(path.resolve(io.cwd, flags.sarif)), { recursive: true });
+        await writeFile(
+          path.resolve(io.cwd, flags.sarif),
+          JSON.stringify(toSarif(results, root, version), null, 2) + "\n",
+        );
+      }
+      const summary = flags.summary ?? io.env.GITHUB_STEP_SUMMARY;
+      if (summary) await appendFile(path.resolve(io.cwd, summary), renderScanMarkdown(results));
+      if (flags.json) io.stdout.write(JSON.stringify({ results }, null, 2) + "\n");
+      else io.stdout.write(renderScanText(results, io.stdout.isTTY === true && !io.env.NO_COLOR));
+      done(failsAt(results, flags.failOn) ? 1 : 0);
+    });
+};
+
+async function writeSbom(io: CliIO, root: string, flags: ScanFlags): Promise<0> {
+  if (flags.format !== "cyclonedx" && flags.format !== "spdx") {
+    throw createError("SLUICE_E_USAGE", `--format must be cyclonedx or spdx, not "${flags.format}"`);
+  }
+  const { generateSbom } = await import("../../scan/sbom/index");
+  const sbom = await generateSbom(root, {
+    format: flags.format,
+    meta: { timestamp: new Date(), serialNumber: `urn:uuid:${crypto.randomUUID()}`, toolVersion: version },
+  });
+  const text = JSON.stringify(sbom, null, 2) + "\n";
+  if (flags.output) {
+    await writeFile(path.resolve(io.cwd, flags.output), text);
+    io.stderr.write(`wrote ${flags.format} SBOM to ${flags.output}\n`);
+  } else {
+    io.stdout.write(text);
+  }
+  return 0;
+}
