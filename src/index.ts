@@ -17,5 +17,10 @@ export { evaluateGate } from "./gate/evaluate";
 export { metricsFromReports } from "./gate/metrics";
 export { buildCycloneDx, buildSpdx, generateSbom } from "./scan/sbom/index";
 export type { SbomMeta, SbomFormat, GenerateSbomOptions } from "./scan/sbom/index";
-export { evaluateLicenses, scanLicenses, normalizeLicense, resolveInstalledLicenses } from "./scan/license/index";
+export {
+  evaluateLicenses,
+  scanLicenses,
+  normalizeLicense,
+  resolveInstalledLicenses,
+} from "./scan/license/index";
 export type { LicensePolicy, NormalizedLicense } from "./scan/license/index";

@@ -67,7 +67,10 @@ export const errorCodes = {
     summary: "A report's format cannot be recognised; name it with format:path.",
   },
   SLUICE_E_GATE_RULE: { exit: 2, summary: "A gate rule is not a valid threshold or CEL expression." },
-  SLUICE_E_GATE_UNKNOWN: { exit: 2, summary: "The named gate is not configured in sluice.yml (and no --rule was given)." },
+  SLUICE_E_GATE_UNKNOWN: {
+    exit: 2,
+    summary: "The named gate is not configured in sluice.yml (and no --rule was given).",
+  },
   SLUICE_E_POLICY: {
     exit: 2,
     summary: "A policy rule is invalid (unknown target or scope, a CEL expression that does not compile).",
@@ -82,7 +85,8 @@ export const errorCodes = {
   },
   SLUICE_E_LOCKFILE: {
     exit: 2,
-    summary: "A lockfile (package-lock.json, pnpm-lock.yaml, yarn.lock, poetry.lock…) is malformed or truncated.",
+    summary:
+      "A lockfile (package-lock.json, pnpm-lock.yaml, yarn.lock, poetry.lock…) is malformed or truncated.",
   },
   SLUICE_E_ADVISORY_DB: {
     exit: 2,
@@ -90,7 +94,8 @@ export const errorCodes = {
   },
   SLUICE_E_SECRETS_CONFIG: {
     exit: 2,
-    summary: "A secrets-scanning config (.gitleaks.toml) is not valid TOML or holds an invalid rule or allowlist.",
+    summary:
+      "A secrets-scanning config (.gitleaks.toml) is not valid TOML or holds an invalid rule or allowlist.",
   },
   SLUICE_E_LICENSE_POLICY: {
     exit: 2,

@@ -87,7 +87,10 @@ export function describeExecutorContract(
       const dir = tempDir();
       const sink = capture();
       const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", ONLY_THIS: "a b\nc", EMPTY: "" };
-      const h = executor().start(bash('pwd; printf "[%s]" "$ONLY_THIS" "$EMPTY" "${HOME-unset}"', { cwd: dir, env }), sink);
+      const h = executor().start(
+        bash('pwd; printf "[%s]" "$ONLY_THIS" "$EMPTY" "${HOME-unset}"', { cwd: dir, env }),
+        sink,
+      );
       expect((await h.exit).exitCode).toBe(0);
       expect(sink.out()).toBe(`${dir}\n[a b\nc][][unset]`);
     });
@@ -130,7 +133,10 @@ export function describeExecutorContract(
 
     it("stop() sends SIGINT to the whole group first", async () => {
       const sink = capture();
-      const h = executor().start(bash("trap 'echo got-int; exit 7' INT; echo ready; while :; do sleep 0.05; done"), sink);
+      const h = executor().start(
+        bash("trap 'echo got-int; exit 7' INT; echo ready; while :; do sleep 0.05; done"),
+        sink,
+      );
       await waitFor(() => sink.out().includes("ready"), 10_000);
       await h.stop(10_000);
       expect((await h.exit).exitCode).toBe(7);

@@ -33,6 +33,9 @@ export interface Metrics {
     max: number;
   };
   complexity?: { max: number; average: number; overThreshold: number; functions: number };
+  secrets?: SeverityCounts & { count: number };
+  licenses?: { denied: number; unknown: number; total: number };
+  policy?: SeverityCounts;
   duplication?: { percent: number; lines: number };
   [group: string]: Record<string, number | undefined> | undefined;
 }
@@ -66,7 +69,12 @@ export function metricsFromReports(reports: Report[]): Metrics {
   }
   const coverage = reports.flatMap((r) => (r.coverage ? [r.coverage] : []));
   if (coverage.length > 0) m.coverage = coverageMetrics(coverage);
-  const findings = reports.flatMap((r) => r.findings ?? []);
+  const all = reports.flatMap((r) => r.findings ?? []);
+  // Sluice's own scanners write SARIF too (`sluice scan --sarif`): their findings become the named
+  // groups the issue's gates use (secrets.count, vulnerabilities.*, licenses.denied, policy.high).
+  const own = (kind: string) => all.filter((f) => f.tool === `sluice-${kind}`);
+  const findings = all.filter((f) => !f.tool.startsWith("sluice-") || f.tool === "sluice-deps");
+  addScanGroups(m, own, reports);
   // A lint report with no messages still proves "zero lint errors": count groups by report format too.
   const formats = new Set(reports.map((r) => r.format));
   if (formats.has("eslint") || findings.some((f) => f.category === "lint"))
@@ -75,10 +83,16 @@ export function metricsFromReports(reports: Report[]): Metrics {
     const t = levelCounts(findings.filter((f) => f.category === "types"));
     m.types = { errors: t.errors, warnings: t.warnings };
   }
-  if (formats.has("npm-audit") || findings.some((f) => f.category === "vulnerability"))
-    m.vulnerabilities = severityCounts(findings.filter((f) => f.category === "vulnerability"));
-  if (formats.has("sarif") || findings.some((f) => f.category === "security"))
-    m.security = severityCounts(findings.filter((f) => f.category === "security"));
+  const vulnerable = findings.filter((f) => f.category === "vulnerability" || f.tool === "sluice-deps");
+  if (formats.has("npm-audit") || vulnerable.length > 0 || sarifFrom(reports, "sluice-deps")) {
+    m.vulnerabilities = severityCounts(vulnerable);
+  }
+  // Third-party SARIF (CodeQL, Semgrep…) is `security`; Sluice's own runs have their own groups.
+  const security = findings.filter((f) => f.category === "security" && f.tool !== "sluice-deps");
+  const foreignSarif = reports.some(
+    (r) => r.format === "sarif" && (r.tools ?? []).some((t) => !t.startsWith("sluice-")),
+  );
+  if (security.length > 0 || foreignSarif) m.security = severityCounts(security);
   if (reports.some((r) => r.findings)) {
     const all = levelCounts(findings);
     m.findings = {
@@ -103,6 +117,24 @@ export function metricsFromReports(reports: Report[]): Metrics {
     };
   }
   return m;
+}
+
+/** Whether a SARIF report contained a run of `tool` (even one with no results: zero is a figure too). */
+function sarifFrom(reports: Report[], tool: string): boolean {
+  return reports.some((r) => r.format === "sarif" && (r.tools ?? []).includes(tool));
+}
+
+function addScanGroups(m: Metrics, own: (kind: string) => Finding[], reports: Report[]): void {
+  const secrets = own("secrets");
+  if (secrets.length > 0 || sarifFrom(reports, "sluice-secrets"))
+    m.secrets = { ...severityCounts(secrets), count: secrets.length };
+  const licenses = own("license");
+  if (licenses.length > 0 || sarifFrom(reports, "sluice-license")) {
+    const denied = licenses.filter((f) => f.severity === "critical" || f.severity === "high").length;
+    m.licenses = { denied, unknown: licenses.length - denied, total: licenses.length };
+  }
+  const policy = own("policy");
+  if (policy.length > 0 || sarifFrom(reports, "sluice-policy")) m.policy = severityCounts(policy);
 }
 
 function coverageMetrics(list: CoverageSummary[]): NonNullable<Metrics["coverage"]> {

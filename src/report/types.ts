@@ -108,6 +108,8 @@ export interface Report {
   tests?: TestSummary;
   coverage?: CoverageSummary;
   findings?: Finding[];
+  /** SARIF: the tools (driver names) of its runs, including runs without results. */
+  tools?: string[];
   perf?: PerfSummary;
 }
 

@@ -49,7 +49,7 @@ function sarifRun(result: ScanResult, root: string, version: string): Record<str
           ...(rule.helpUri ? { helpUri: rule.helpUri } : {}),
           defaultConfiguration: { level: LEVEL[rule.severity] },
           properties: {
-            tags: ["security", ...(rule.tags ?? [])],
+            tags: [...new Set(["security", ...(rule.tags ?? [])])],
             "security-severity": SECURITY_SEVERITY[rule.severity],
           },
         })),

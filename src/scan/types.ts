@@ -39,7 +39,15 @@ export interface ScanFinding {
   /** Secrets in history: the commit that introduced it. */
   commit?: string;
   /** Dependencies: package, installed version, advisory ids, fix, and the path that pulls it in. */
-  package?: { ecosystem: string; name: string; version: string; direct: boolean; path?: string[]; fixedIn?: string; advisories?: string[] };
+  package?: {
+    ecosystem: string;
+    name: string;
+    version: string;
+    direct: boolean;
+    path?: string[];
+    fixedIn?: string;
+    advisories?: string[];
+  };
   /** Anything else a format or UI may use (CVSS vector and score, licence expression…). */
   properties?: Record<string, unknown>;
 }

@@ -8,6 +8,7 @@ import { downloadArtifactAction } from "./download-artifact";
 import { setupNodeAction } from "./setup-node";
 import { setupPythonAction } from "./setup-python";
 import { sluiceGateAction } from "./sluice-gate";
+import { sluiceScanAction } from "./sluice-scan";
 import { uploadArtifactAction } from "./upload-artifact";
 
 /** Built-in actions keyed by `owner/repo[/path]` in lower case. */
@@ -17,6 +18,7 @@ export const builtinActions: Map<string, BuiltinAction> = new Map(
     setupNodeAction,
     setupPythonAction,
     sluiceGateAction,
+    sluiceScanAction,
     cacheAction,
     cacheRestoreAction,
     cacheSaveAction,

@@ -216,7 +216,10 @@ export function processEnv(
   const runner = job.contexts.runner as Record<string, unknown>;
   let standard = frame.actionPath ? undefined : jobStandardVariables.get(job);
   if (!standard) {
-    standard = standardVariables(frame.actionPath ? { ...github, action_path: frame.actionPath } : github, runner);
+    standard = standardVariables(
+      frame.actionPath ? { ...github, action_path: frame.actionPath } : github,
+      runner,
+    );
     if (!frame.actionPath) jobStandardVariables.set(job, standard);
   }
   const env: Record<string, string> = { ...job.run.hostEnv, ...envContext, ...standard, ...files };

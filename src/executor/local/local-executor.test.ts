@@ -14,7 +14,12 @@ describe("LocalExecutor", () => {
     const run = async () => {
       let out = "";
       const h = e.start(
-        { command: "bash", args: ["-c", "echo hi"], cwd: process.cwd(), env: { PATH: process.env.PATH ?? "" } },
+        {
+          command: "bash",
+          args: ["-c", "echo hi"],
+          cwd: process.cwd(),
+          env: { PATH: process.env.PATH ?? "" },
+        },
         { stdout: (c) => (out += c.toString()), stderr: () => {} },
       );
       expect((await h.exit).exitCode).toBe(0);

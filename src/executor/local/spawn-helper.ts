@@ -46,7 +46,9 @@ export class SpawnHelper {
     this.child.once("error", (err) => this.die(`cannot start the spawn helper: ${err.message}`));
     this.gone = new Promise((resolve) =>
       this.child.once("close", (code, signal) => {
-        this.die(`the spawn helper exited (${signal ?? `code ${code}`})${this.stderr ? `: ${this.stderr}` : ""}`);
+        this.die(
+          `the spawn helper exited (${signal ?? `code ${code}`})${this.stderr ? `: ${this.stderr}` : ""}`,
+        );
         resolve();
       }),
     );

@@ -186,6 +186,7 @@ export const sarifParser: ReportParser = {
     const log = input.object(input.root, []);
     const runs = input.array(log.runs, ["runs"]);
     const findings: Finding[] = [];
+    const tools: string[] = [];
     runs.forEach((value, r) => {
       const run = input.object(value, ["runs", r]);
       const tool = input.object(run.tool, ["runs", r, "tool"]);
@@ -211,12 +212,13 @@ export const sarifParser: ReportParser = {
         extensions,
         artifacts: input.optionalArray(run.artifacts, ["runs", r, "artifacts"]) ?? [],
       };
+      tools.push(ctx.tool);
       const results = input.optionalArray(run.results, ["runs", r, "results"]) ?? [];
       results.forEach((result, i) => {
         const finding = readResult(ctx, result, ["runs", r, "results", i]);
         if (finding) findings.push(finding);
       });
     });
-    return { format: "sarif", file, findings };
+    return { format: "sarif", file, findings, tools };
   },
 };

@@ -182,5 +182,11 @@ export async function readDependencyGraphs(
 
 function skippedGraph(ref: LockfileRef, message: string): DependencyGraph {
   const ecosystem = ["requirements", "poetry", "pipfile", "uv"].includes(ref.format) ? "PyPI" : "npm";
-  return { ecosystem, lockfile: ref.path, root: { name: "", version: "" }, packages: new Map(), warnings: [{ message }] };
+  return {
+    ecosystem,
+    lockfile: ref.path,
+    root: { name: "", version: "" },
+    packages: new Map(),
+    warnings: [{ message }],
+  };
 }

@@ -23,17 +23,27 @@ export function parseBaseline(text: string, file: string): Set<string> {
   try {
     doc = JSON.parse(text);
   } catch (err) {
-    throw createError("SLUICE_E_SECRETS_CONFIG", `${file}: the baseline is not valid JSON: ${(err as Error).message}`, {
-      location: { file },
-      cause: err,
-    });
+    throw createError(
+      "SLUICE_E_SECRETS_CONFIG",
+      `${file}: the baseline is not valid JSON: ${(err as Error).message}`,
+      {
+        location: { file },
+        cause: err,
+      },
+    );
   }
-  const list = Array.isArray(doc) ? doc : (doc as { fingerprints?: unknown; findings?: unknown } | null)?.fingerprints;
+  const list = Array.isArray(doc)
+    ? doc
+    : (doc as { fingerprints?: unknown; findings?: unknown } | null)?.fingerprints;
   const items = Array.isArray(list) ? list : (doc as { findings?: unknown } | null)?.findings;
   if (!Array.isArray(items)) {
-    throw createError("SLUICE_E_SECRETS_CONFIG", `${file}: a baseline is a JSON array of fingerprints or { "fingerprints": [...] }`, {
-      location: { file },
-    });
+    throw createError(
+      "SLUICE_E_SECRETS_CONFIG",
+      `${file}: a baseline is a JSON array of fingerprints or { "fingerprints": [...] }`,
+      {
+        location: { file },
+      },
+    );
   }
   const out = new Set<string>();
   for (const item of items) {
@@ -50,17 +60,26 @@ export function readBaseline(file: string): Set<string> {
     text = readFileSync(file, "utf8");
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return new Set();
-    throw createError("SLUICE_E_SECRETS_CONFIG", `${file}: cannot read the baseline: ${(err as Error).message}`, {
-      location: { file },
-      cause: err,
-    });
+    throw createError(
+      "SLUICE_E_SECRETS_CONFIG",
+      `${file}: cannot read the baseline: ${(err as Error).message}`,
+      {
+        location: { file },
+        cause: err,
+      },
+    );
   }
   return parseBaseline(text, file);
 }
 
 /** Write a baseline atomically (a crash never leaves half a file), fingerprints sorted for diffs. */
 export function writeBaseline(file: string, fingerprints: Iterable<string>): void {
-  const doc: SecretsBaselineFile = { tool: "sluice", kind: "secrets", version: 1, fingerprints: [...new Set(fingerprints)].sort() };
+  const doc: SecretsBaselineFile = {
+    tool: "sluice",
+    kind: "secrets",
+    version: 1,
+    fingerprints: [...new Set(fingerprints)].sort(),
+  };
   mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, JSON.stringify(doc, null, 2) + "\n");

@@ -35,7 +35,9 @@ export async function scanFragments(
     if (result.detections.length === 0) return;
     for (const finding of toFindings(d, fragment.text, result, fragment)) {
       // The fingerprint without its commit prefix names the secret in that file across commits.
-      const identity = fragment.commit ? finding.fingerprint.slice(fragment.commit.length + 1) : finding.fingerprint;
+      const identity = fragment.commit
+        ? finding.fingerprint.slice(fragment.commit.length + 1)
+        : finding.fingerprint;
       if (!byIdentity.has(identity)) byIdentity.set(identity, finding);
     }
   };

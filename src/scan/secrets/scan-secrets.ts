@@ -67,7 +67,10 @@ export async function scanSecrets(options: ScanSecretsOptions): Promise<ScanResu
   const started = performance.now();
   const root = path.resolve(options.root);
   const config = loadSecretsConfig({ root, configPath: options.configPath, configText: options.configText });
-  const baseline = options.baselinePath && !options.writeBaseline ? readBaseline(path.resolve(root, options.baselinePath)) : undefined;
+  const baseline =
+    options.baselinePath && !options.writeBaseline
+      ? readBaseline(path.resolve(root, options.baselinePath))
+      : undefined;
   const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const detector = compileConfig(config);
   const mode = options.mode ?? "tree";
@@ -77,9 +80,14 @@ export async function scanSecrets(options: ScanSecretsOptions): Promise<ScanResu
       : await scanFragments(root, detector, mode, maxFileBytes, options.revisions);
   let findings = scanned.findings;
   if (options.writeBaseline && options.baselinePath) {
-    writeBaseline(path.resolve(root, options.baselinePath), findings.map((f) => f.fingerprint));
+    writeBaseline(
+      path.resolve(root, options.baselinePath),
+      findings.map((f) => f.fingerprint),
+    );
   }
-  const suppressed = options.writeBaseline ? findings.length : findings.filter((f) => baseline?.has(f.fingerprint)).length;
+  const suppressed = options.writeBaseline
+    ? findings.length
+    : findings.filter((f) => baseline?.has(f.fingerprint)).length;
   if (options.writeBaseline) findings = [];
   else if (baseline) findings = findings.filter((f) => !baseline.has(f.fingerprint));
   findings.sort(compareFindings);

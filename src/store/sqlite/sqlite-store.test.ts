@@ -33,7 +33,9 @@ describe("SqliteStore", () => {
     await reopened.close();
     const raw = new Database(path, { readonly: true });
     expect(raw.pragma("journal_mode", { simple: true })).toBe("wal");
-    expect(raw.prepare("select name from kysely_migration order by name").pluck().all()).toEqual(Object.keys(migrations).sort());
+    expect(raw.prepare("select name from kysely_migration order by name").pluck().all()).toEqual(
+      Object.keys(migrations).sort(),
+    );
     raw.close();
   });
 

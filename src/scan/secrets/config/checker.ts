@@ -25,7 +25,11 @@ export class ConfigChecker {
   }
 
   problem(path: TomlPath, message: string): void {
-    this.problems.push({ code: "SLUICE_E_SECRETS_CONFIG", message: `${describe(path)}: ${message}`, location: this.at(path) });
+    this.problems.push({
+      code: "SLUICE_E_SECRETS_CONFIG",
+      message: `${describe(path)}: ${message}`,
+      location: this.at(path),
+    });
   }
 
   table(parent: Table, key: string, path: TomlPath): Table | undefined {
@@ -65,7 +69,10 @@ export class ConfigChecker {
     if (v === undefined) return undefined;
     if (typeof v === "bigint") v = Number(v);
     if (typeof v === "number" && Number.isFinite(v) && v >= 0 && (!integer || Number.isInteger(v))) return v;
-    this.problem([...path, key], integer ? "must be a non-negative integer" : "must be a non-negative number");
+    this.problem(
+      [...path, key],
+      integer ? "must be a non-negative integer" : "must be a non-negative number",
+    );
     return undefined;
   }
 

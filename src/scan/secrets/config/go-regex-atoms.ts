@@ -114,7 +114,8 @@ export function parseClass(src: string, pos: number): { negated: boolean; items:
     if (posix) {
       const ranges = POSIX[posix[2]!];
       if (!ranges) throw new GoRegexError(`unknown POSIX class [:${posix[2]}:]`, i);
-      for (const [from, to] of posix[1] ? complement(ranges) : ranges) items.push({ kind: "range", from, to });
+      for (const [from, to] of posix[1] ? complement(ranges) : ranges)
+        items.push({ kind: "range", from, to });
       i += posix[0].length;
       continue;
     }

@@ -6,7 +6,14 @@
  * lookarounds) or JavaScript cannot express (the ungreedy flag `U`, `\C`) is rejected with the
  * offset of the offending token, so a config error can point at it.
  */
-import { GoRegexError, classItemSource, escapeChar, parseClass, parseEscape, rangeHasLetter } from "./go-regex-atoms";
+import {
+  GoRegexError,
+  classItemSource,
+  escapeChar,
+  parseClass,
+  parseEscape,
+  rangeHasLetter,
+} from "./go-regex-atoms";
 
 export { GoRegexError };
 
@@ -50,7 +57,8 @@ export function translateGoRegex(pattern: string): JsPattern {
   // A pattern whose letters are all case-insensitive (the usual leading `(?i)`) keeps V8's fast
   // native `i` flag instead of thousands of `[aA]` classes.
   const result = expanded.letterUnderCi && !expanded.letterUnderCs ? run(pattern, "flag") : expanded;
-  const flags = (result.mode === "flag" && result.letterUnderCi ? "i" : "") + (result.needsUnicode ? "u" : "");
+  const flags =
+    (result.mode === "flag" && result.letterUnderCi ? "i" : "") + (result.needsUnicode ? "u" : "");
   try {
     new RegExp(result.out, flags);
   } catch (err) {
@@ -151,7 +159,10 @@ function openGroup(st: State): void {
     return;
   }
   if (/^\?(?:=|!|<=|<!)/.test(rest)) {
-    throw new GoRegexError("lookahead and lookbehind are not RE2 syntax (gitleaks cannot run them either)", start);
+    throw new GoRegexError(
+      "lookahead and lookbehind are not RE2 syntax (gitleaks cannot run them either)",
+      start,
+    );
   }
   const flagGroup = /^\?([a-zA-Z]*)(?:-([a-zA-Z]*))?([:)])/.exec(rest);
   if (!flagGroup) throw new GoRegexError("invalid or unsupported group syntax", start);
@@ -207,7 +218,8 @@ function quantifier(st: State): void {
     token += "?";
     st.pos++;
   }
-  if (/^[*+?{]/.test(st.src[st.pos] ?? "")) throw new GoRegexError("invalid nested repetition operator", st.pos);
+  if (/^[*+?{]/.test(st.src[st.pos] ?? ""))
+    throw new GoRegexError("invalid nested repetition operator", st.pos);
   st.out += token;
   st.canRepeat = false;
 }
@@ -282,7 +294,8 @@ function charClass(st: State): void {
   const ci = st.flags.i;
   let hasLetter = false;
   for (const item of parsed.items) {
-    if (item.kind === "unicode" || (item.kind === "range" && rangeHasLetter(item.from, item.to))) hasLetter = true;
+    if (item.kind === "unicode" || (item.kind === "range" && rangeHasLetter(item.from, item.to)))
+      hasLetter = true;
   }
   if (hasLetter) {
     if (ci) st.letterUnderCi = true;

@@ -48,7 +48,8 @@ export function loadSecretsConfig(options: ConfigOptions): SecretsConfig {
     return resolveGitleaksConfig(readSource(file, options.configPath), resolveOptions);
   }
   const repoConfig = path.join(options.root, REPO_CONFIG);
-  if (existsSync(repoConfig)) return resolveGitleaksConfig(readSource(repoConfig, REPO_CONFIG), resolveOptions);
+  if (existsSync(repoConfig))
+    return resolveGitleaksConfig(readSource(repoConfig, REPO_CONFIG), resolveOptions);
   return defaults;
 }
 
@@ -56,9 +57,13 @@ function read(file: string, shownAs: string): ConfigSource {
   try {
     return { text: readFileSync(file, "utf8"), file: shownAs };
   } catch (err) {
-    throw createError("SLUICE_E_SECRETS_CONFIG", `${shownAs}: cannot read the config: ${(err as Error).message}`, {
-      location: { file: shownAs },
-      cause: err,
-    });
+    throw createError(
+      "SLUICE_E_SECRETS_CONFIG",
+      `${shownAs}: cannot read the config: ${(err as Error).message}`,
+      {
+        location: { file: shownAs },
+        cause: err,
+      },
+    );
   }
 }

@@ -4,7 +4,7 @@
  */
 import { TomlError, parse } from "smol-toml";
 import { createError } from "../../../core/errors";
-import type { SourceLocation } from "../../../core/errors";
+import type { Problem, SourceLocation } from "../../../core/errors";
 import type { ScanSeverity } from "../../types";
 import type { AllowlistSpec, JsPattern, RegexTarget } from "../types";
 import { ConfigChecker, isTable } from "./checker";
@@ -25,25 +25,35 @@ export interface PartialRule {
   tags: string[];
   allowlists: AllowlistSpec[];
   at: SourceLocation;
+  /** A field failed validation (reported in `problems`): the rule is not used. */
+  invalid?: boolean;
 }
 
 /** One parsed config file. */
 export interface GitleaksFile {
   file: string;
-  extend?: { useDefault: boolean; path?: string; disabledRules: string[]; at: SourceLocation };
+  extend?: {
+    useDefault: boolean;
+    path?: string;
+    disabledRules: string[];
+    at: SourceLocation;
+    disabledRulesAt: SourceLocation;
+  };
   rules: PartialRule[];
   /** Global allowlists that apply to every rule. */
   allowlists: AllowlistSpec[];
   /** Global `[[allowlists]]` with `targetRules`: added to those rules' own allowlists. */
   targeted: { allowlist: AllowlistSpec; targetRules: string[]; at: SourceLocation }[];
+  /** Validation problems, located; resolve.ts reports them together with its own. */
+  problems: Problem[];
 }
 
 const SEVERITIES: readonly ScanSeverity[] = ["critical", "high", "medium", "low", "info"];
 const REGEX_TARGETS: readonly RegexTarget[] = ["secret", "match", "line"];
 
 /**
- * Parse one gitleaks TOML document. Throws a SluiceError `SLUICE_E_SECRETS_CONFIG` located at
- * file:line:column — for malformed TOML, and (carrying every problem) for invalid rules.
+ * Parse one gitleaks TOML document. Malformed TOML throws a SluiceError `SLUICE_E_SECRETS_CONFIG`
+ * located at file:line:column; invalid rules and allowlists are returned as located `problems`.
  */
 export function parseGitleaksToml(text: string, file: string): GitleaksFile {
   let doc: Table;
@@ -60,7 +70,7 @@ export function parseGitleaksToml(text: string, file: string): GitleaksFile {
     });
   }
   const c = new ConfigChecker(file, createTomlLocator(text));
-  const result: GitleaksFile = { file, rules: [], allowlists: [], targeted: [] };
+  const result: GitleaksFile = { file, rules: [], allowlists: [], targeted: [], problems: c.problems };
   const extend = c.table(doc, "extend", []);
   if (extend) {
     if (extend.url !== undefined) c.problem(["extend", "url"], "extending a config by URL is not supported");
@@ -69,6 +79,7 @@ export function parseGitleaksToml(text: string, file: string): GitleaksFile {
       path: c.string(extend, "path", ["extend"]),
       disabledRules: c.strings(extend, "disabledRules", ["extend"]),
       at: c.at(["extend"]),
+      disabledRulesAt: c.at(["extend", "disabledRules"]),
     };
   }
   c.tables(doc, "rules", []).forEach((t, i) => {
@@ -76,28 +87,24 @@ export function parseGitleaksToml(text: string, file: string): GitleaksFile {
     if (rule) result.rules.push(rule);
   });
   readGlobalAllowlists(c, doc, result);
-  if (c.problems.length > 0) {
-    const first = c.problems[0]!;
-    const more = c.problems.length > 1 ? ` (and ${c.problems.length - 1} more)` : "";
-    throw createError("SLUICE_E_SECRETS_CONFIG", `${formatAt(first.location)}${first.message}${more}`, {
-      location: first.location,
-      problems: c.problems,
-    });
-  }
   return result;
 }
 
-function formatAt(loc: SourceLocation | undefined): string {
-  return loc ? `${loc.file}:${loc.line}:${loc.column}: ` : "";
+function readRule(c: ConfigChecker, t: Table, path: TomlPath): PartialRule | undefined {
+  const before = c.problems.length;
+  const rule = readRuleFields(c, t, path);
+  if (rule && c.problems.length > before) rule.invalid = true;
+  return rule;
 }
 
-function readRule(c: ConfigChecker, t: Table, path: TomlPath): PartialRule | undefined {
+function readRuleFields(c: ConfigChecker, t: Table, path: TomlPath): PartialRule | undefined {
   const id = c.string(t, "id", path);
   if (id === undefined || id.trim() === "") {
     if (t.id === undefined) c.problem(path, "a rule needs an id");
     return undefined;
   }
-  if (t.required !== undefined) c.problem([...path, "required"], "composite rules (rules.required) are not supported");
+  if (t.required !== undefined)
+    c.problem([...path, "required"], "composite rules (rules.required) are not supported");
   const rule: PartialRule = {
     id,
     keywords: c.strings(t, "keywords", path).map((k) => k.toLowerCase()),
@@ -127,7 +134,9 @@ function readRule(c: ConfigChecker, t: Table, path: TomlPath): PartialRule | und
   if (entropy !== undefined) rule.entropy = entropy;
   const legacy = c.table(t, "allowlist", path);
   if (legacy) pushAllowlist(c, legacy, [...path, "allowlist"], rule.allowlists);
-  c.tables(t, "allowlists", path).forEach((a, i) => pushAllowlist(c, a, [...path, "allowlists", i], rule.allowlists));
+  c.tables(t, "allowlists", path).forEach((a, i) =>
+    pushAllowlist(c, a, [...path, "allowlists", i], rule.allowlists),
+  );
   return rule;
 }
 
@@ -177,6 +186,9 @@ function readGlobalAllowlists(c: ConfigChecker, doc: Table, result: GitleaksFile
     else result.targeted.push({ allowlist: a, targetRules, at: c.at([...path, "targetRules"]) });
   });
   if (legacy && isTable(legacy) && legacy.targetRules !== undefined) {
-    c.problem(["allowlist", "targetRules"], "targetRules belongs in [[allowlists]], not the legacy [allowlist]");
+    c.problem(
+      ["allowlist", "targetRules"],
+      "targetRules belongs in [[allowlists]], not the legacy [allowlist]",
+    );
   }
 }

@@ -36,7 +36,7 @@ export function resolveGitleaksConfig(entry: ConfigSource, options: ResolveOptio
 
 function resolve(entry: ConfigSource, options: ResolveOptions, depth: number): SecretsConfig {
   const parsed = parseGitleaksToml(entry.text, entry.file);
-  const problems: Problem[] = [];
+  const problems: Problem[] = [...parsed.problems];
   const fail = (at: SourceLocation, message: string) =>
     problems.push({ code: "SLUICE_E_SECRETS_CONFIG", message, location: at });
   let base: SecretsConfig | undefined;
@@ -53,10 +53,14 @@ function resolve(entry: ConfigSource, options: ResolveOptions, depth: number): S
     const first = problems[0]!;
     const loc = first.location!;
     const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : "";
-    throw createError("SLUICE_E_SECRETS_CONFIG", `${loc.file}:${loc.line}:${loc.column}: ${first.message}${more}`, {
-      location: loc,
-      problems,
-    });
+    throw createError(
+      "SLUICE_E_SECRETS_CONFIG",
+      `${loc.file}:${loc.line}:${loc.column}: ${first.message}${more}`,
+      {
+        location: loc,
+        problems,
+      },
+    );
   }
   return config;
 }
@@ -69,7 +73,11 @@ function merge(
   const disabled = new Set(parsed.extend?.disabledRules ?? []);
   const baseRules = new Map((base?.rules ?? []).map((r) => [r.id, r]));
   for (const id of disabled) {
-    if (!baseRules.has(id)) fail(parsed.extend!.at, `disabledRules names ${JSON.stringify(id)}, which the base config does not have`);
+    if (!baseRules.has(id))
+      fail(
+        parsed.extend!.disabledRulesAt,
+        `disabledRules names ${JSON.stringify(id)}, which the base config does not have`,
+      );
   }
   const merged = new Map<string, RuleSpec>();
   // Copies: targetRules below must not add allowlists to the shared default rules.
@@ -79,6 +87,7 @@ function merge(
   for (const rule of parsed.rules) {
     if (seen.has(rule.id)) fail(rule.at, `rule id ${JSON.stringify(rule.id)} is defined twice`);
     seen.add(rule.id);
+    if (rule.invalid) continue;
     const existing = merged.get(rule.id);
     if (existing) {
       merged.set(rule.id, mergeRule(existing, rule));
@@ -92,11 +101,13 @@ function merge(
   }
   const rules = [...added, ...merged.values()];
   const byId = new Map(rules.map((r) => [r.id, r]));
+  const invalid = new Set(parsed.rules.filter((r) => r.invalid).map((r) => r.id));
   for (const t of parsed.targeted) {
     for (const id of t.targetRules) {
       const rule = byId.get(id);
       if (rule) rule.allowlists = [...rule.allowlists, t.allowlist];
-      else fail(t.at, `targetRules names ${JSON.stringify(id)}, which is not a rule of this config`);
+      else if (!invalid.has(id))
+        fail(t.at, `targetRules names ${JSON.stringify(id)}, which is not a rule of this config`);
     }
   }
   return {

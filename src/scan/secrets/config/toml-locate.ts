@@ -135,7 +135,7 @@ function value(s: Scanner, path: (string | number)[]): void {
 
 function array(s: Scanner, path: (string | number)[]): void {
   s.i++;
-  for (let index = 0; s.i < s.text.length; ) {
+  for (let index = 0; s.i < s.text.length;) {
     skipBlank(s, true);
     if (s.text[s.i] === "]") {
       s.i++;

@@ -25,7 +25,8 @@ export function isAllowed(a: CompiledAllowlist, ctx: AllowContext): boolean {
   };
   if (a.commits.length > 0) {
     const c = ctx.commit?.toLowerCase();
-    if (check(c !== undefined && a.commits.some((x) => c === x || (x.length >= 7 && c.startsWith(x))))) return !and;
+    if (check(c !== undefined && a.commits.some((x) => c === x || (x.length >= 7 && c.startsWith(x)))))
+      return !and;
   }
   if (a.paths.length > 0 && check(a.paths.some((r) => r.test(ctx.path)))) return !and;
   if (a.regexes.length > 0) {

@@ -63,19 +63,19 @@ function isAscii(s: string): boolean {
 
 /** Compile a configuration. Patterns were validated when the config was loaded. */
 export function compileConfig(config: SecretsConfig): Detector {
-  const rules = config.rules.map(
-    (spec, index): CompiledRule => ({
-      index,
-      spec,
-      regex: spec.regex ? regex(spec.regex, "gd") : undefined,
-      sticky: spec.regex && spec.window === "anchor" ? regex(spec.regex, "yd") : undefined,
-      path: spec.path ? regex(spec.path) : undefined,
-      allowlists: spec.allowlists.map(compileAllowlist),
-      filter: getFilter(spec.filter),
-    }),
-  );
+  const rules = config.rules.map((spec, index): CompiledRule => ({
+    index,
+    spec,
+    regex: spec.regex ? regex(spec.regex, "gd") : undefined,
+    sticky: spec.regex && spec.window === "anchor" ? regex(spec.regex, "yd") : undefined,
+    path: spec.path ? regex(spec.path) : undefined,
+    allowlists: spec.allowlists.map(compileAllowlist),
+    filter: getFilter(spec.filter),
+  }));
   // A rule with a keyword the ASCII automaton cannot fold runs everywhere rather than nowhere.
-  const foldable = config.rules.map((r) => r.keywords.length > 0 && r.keywords.every((k) => k.length > 0 && isAscii(k)));
+  const foldable = config.rules.map(
+    (r) => r.keywords.length > 0 && r.keywords.every((k) => k.length > 0 && isAscii(k)),
+  );
   return {
     config,
     rules,

@@ -64,7 +64,16 @@ export function detectSecrets(
 }
 
 function pathFinding(rule: CompiledRule): Detection {
-  return { ruleIndex: rule.index, secret: "", secretStart: 0, secretEnd: 0, matchStart: 0, matchEnd: 0, entropy: 0, pathOnly: true };
+  return {
+    ruleIndex: rule.index,
+    secret: "",
+    secretStart: 0,
+    secretEnd: 0,
+    matchStart: 0,
+    matchEnd: 0,
+    entropy: 0,
+    pathOnly: true,
+  };
 }
 
 /** The text ranges a rule's regex must see: whole lines around each keyword, merged. */
@@ -130,7 +139,15 @@ function runRegex(
     };
     if (rule.allowlists.some((a) => isAllowed(a, ctx)) || d.global.some((a) => isAllowed(a, ctx))) continue;
     if (INLINE_ALLOW.test(ctx.line())) continue;
-    found.push({ ruleIndex: rule.index, secret, secretStart: start + s0, secretEnd: start + s1, matchStart, matchEnd, entropy });
+    found.push({
+      ruleIndex: rule.index,
+      secret,
+      secretStart: start + s0,
+      secretEnd: start + s1,
+      matchStart,
+      matchEnd,
+      entropy,
+    });
   }
 }
 
@@ -160,7 +177,10 @@ function dedupe(d: Detector, found: Detection[]): Detection[] {
   const out: Detection[] = [];
   const seen = new Set<string>();
   for (const f of found) {
-    if (d.rules[f.ruleIndex]!.spec.generic && specific.some((s) => s.secretStart < f.secretEnd && f.secretStart < s.secretEnd)) {
+    if (
+      d.rules[f.ruleIndex]!.spec.generic &&
+      specific.some((s) => s.secretStart < f.secretEnd && f.secretStart < s.secretEnd)
+    ) {
       continue;
     }
     const key = f.pathOnly ? `path:${f.ruleIndex}` : `${f.secretStart}:${f.secretEnd}`;

@@ -43,7 +43,12 @@ export function fingerprintOf(origin: TextOrigin, ruleId: string, secret: string
 }
 
 /** Turn one text's detections into findings. */
-export function toFindings(d: Detector, text: string, result: DetectResult, origin: TextOrigin): ScanFinding[] {
+export function toFindings(
+  d: Detector,
+  text: string,
+  result: DetectResult,
+  origin: TextOrigin,
+): ScanFinding[] {
   const lines = new LineIndex(text);
   return result.detections.map((det) => toFinding(d, text, det, result.spans, lines, origin));
 }
@@ -80,10 +85,18 @@ function toFinding(
 }
 
 /** The secret's line around it, with every secret on it redacted and long lines clipped. */
-function snippet(text: string, det: Detection, spans: DetectResult["spans"], from: number, to: number): string {
+function snippet(
+  text: string,
+  det: Detection,
+  spans: DetectResult["spans"],
+  from: number,
+  to: number,
+): string {
   const winStart = Math.max(from, det.secretStart - SNIPPET_CONTEXT);
   const winEnd = Math.min(to, Math.max(det.secretEnd, det.secretStart + 1) + SNIPPET_CONTEXT);
-  const inWindow = spans.filter((s) => s.start < winEnd && s.end > winStart).sort((a, b) => a.start - b.start);
+  const inWindow = spans
+    .filter((s) => s.start < winEnd && s.end > winStart)
+    .sort((a, b) => a.start - b.start);
   let out = winStart > from ? "…" : "";
   let pos = winStart;
   for (const s of inWindow) {

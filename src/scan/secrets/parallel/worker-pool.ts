@@ -66,7 +66,8 @@ export async function scanInWorkers(options: {
   const done = Promise.all(workers.map((w) => drive(w, take, collect)));
   try {
     for (let batch = take(); batch.length > 0; batch = take()) {
-      for (const file of batch) for (const f of scanFile(options.detector, root, file, maxFileBytes, stats)) findings.push(f);
+      for (const file of batch)
+        for (const f of scanFile(options.detector, root, file, maxFileBytes, stats)) findings.push(f);
       // Let worker messages in: they carry results and ask for more work.
       await new Promise((r) => setImmediate(r));
     }

@@ -7,7 +7,6 @@
 import { ASSIGN, DOC_EXAMPLE, assignedTo as ctx, defineRule } from "./define";
 import type { RuleSpec } from "../types";
 
-
 export const cloudRules: RuleSpec[] = [
   defineRule({
     id: "aws-access-key-id",
@@ -43,7 +42,8 @@ export const cloudRules: RuleSpec[] = [
     id: "google-ai-api-key",
     description: "Google AI (Gemini) API key",
     severity: "high",
-    regex: /(?:gemini|generativelanguage|google[_.-]?ai|genai)[^\n]{0,80}?\b(AIza[0-9A-Za-z_-]{35})(?![0-9A-Za-z_-])/i,
+    regex:
+      /(?:gemini|generativelanguage|google[_.-]?ai|genai)[^\n]{0,80}?\b(AIza[0-9A-Za-z_-]{35})(?![0-9A-Za-z_-])/i,
     keywords: ["gemini", "generativelanguage", "google_ai", "googleai", "google-ai", "genai"],
     tags: ["google", "ai"],
     allowlists: [DOC_EXAMPLE],
@@ -61,7 +61,8 @@ export const cloudRules: RuleSpec[] = [
     id: "azure-storage-connection-string",
     description: "Azure Storage connection string with an account key",
     severity: "critical",
-    regex: /DefaultEndpointsProtocol=[^\n"';]*;(?:[A-Za-z]+=[^\n"';]*;){0,4}?AccountKey=([A-Za-z0-9+/]{86}==)/i,
+    regex:
+      /DefaultEndpointsProtocol=[^\n"';]*;(?:[A-Za-z]+=[^\n"';]*;){0,4}?AccountKey=([A-Za-z0-9+/]{86}==)/i,
     keywords: ["defaultendpointsprotocol"],
     tags: ["azure", "cloud"],
   }),
@@ -73,7 +74,15 @@ export const cloudRules: RuleSpec[] = [
       String.raw`(?:accountkey|account[_.-]key|storage[_.-]?key|azure[\w.-]{0,20}?key)[\w.-]{0,10}?${ASSIGN}([A-Za-z0-9+/]{86}==)`,
       "i",
     ),
-    keywords: ["accountkey", "account_key", "account-key", "account.key", "storagekey", "storage_key", "azure"],
+    keywords: [
+      "accountkey",
+      "account_key",
+      "account-key",
+      "account.key",
+      "storagekey",
+      "storage_key",
+      "azure",
+    ],
     tags: ["azure", "cloud"],
   }),
   defineRule({
@@ -118,7 +127,8 @@ export const cloudRules: RuleSpec[] = [
     description: "Cloudflare API token",
     severity: "high",
     regex: new RegExp(
-      ctx(String.raw`(?:cloudflare|\bcf)[\w.-]{0,20}?(?:api|token|key)`) + /([A-Za-z0-9_-]{40})(?![A-Za-z0-9_-])/.source,
+      ctx(String.raw`(?:cloudflare|\bcf)[\w.-]{0,20}?(?:api|token|key)`) +
+        /([A-Za-z0-9_-]{40})(?![A-Za-z0-9_-])/.source,
       "i",
     ),
     keywords: ["cloudflare", "cf_api", "cf-api", "cf_token"],

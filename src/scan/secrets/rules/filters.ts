@@ -5,7 +5,11 @@
 import { shannonEntropy } from "../engine/entropy";
 
 /** What a filter sees: the secret, the part of the match before it, and the regex's capture groups. */
-export type SecretFilter = (secret: string, before: string, groups: readonly (string | undefined)[]) => boolean;
+export type SecretFilter = (
+  secret: string,
+  before: string,
+  groups: readonly (string | undefined)[],
+) => boolean;
 
 /** Names of variables that hold a reference to a secret, not the secret: `token_url`, `password_field`. */
 const REFERENCE_NAME =

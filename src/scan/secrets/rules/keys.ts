@@ -78,12 +78,19 @@ function databaseUrl(id: string, description: string, scheme: string, keywords: 
 }
 
 export const databaseRules: RuleSpec[] = [
-  databaseUrl("postgres-connection-string", "PostgreSQL connection URL with a password", "postgres(?:ql)?|pgsql", [
-    "postgres",
-    "pgsql",
+  databaseUrl(
+    "postgres-connection-string",
+    "PostgreSQL connection URL with a password",
+    "postgres(?:ql)?|pgsql",
+    ["postgres", "pgsql"],
+  ),
+  databaseUrl("mysql-connection-string", "MySQL connection URL with a password", "mysqlx?|mariadb", [
+    "mysql",
+    "mariadb",
   ]),
-  databaseUrl("mysql-connection-string", "MySQL connection URL with a password", "mysqlx?|mariadb", ["mysql", "mariadb"]),
-  databaseUrl("mongodb-connection-string", "MongoDB connection URL with a password", "mongodb(?:\\+srv)?", ["mongodb"]),
+  databaseUrl("mongodb-connection-string", "MongoDB connection URL with a password", "mongodb(?:\\+srv)?", [
+    "mongodb",
+  ]),
   databaseUrl("redis-connection-string", "Redis connection URL with a password", "rediss?", ["redis"]),
   databaseUrl("amqp-connection-string", "AMQP (RabbitMQ) connection URL with a password", "amqps?", ["amqp"]),
 ];

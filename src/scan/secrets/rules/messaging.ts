@@ -36,7 +36,8 @@ export const messagingRules: RuleSpec[] = [
     id: "slack-webhook-url",
     description: "Slack incoming webhook URL",
     severity: "medium",
-    regex: /(https?:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9+/]{43,56})(?![A-Za-z0-9+/])/,
+    regex:
+      /(https?:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9+/]{43,56})(?![A-Za-z0-9+/])/,
     keywords: ["hooks.slack.com"],
     window: "line",
     tags: ["slack", "webhook"],
@@ -45,7 +46,8 @@ export const messagingRules: RuleSpec[] = [
     id: "discord-webhook-url",
     description: "Discord webhook URL",
     severity: "medium",
-    regex: /(https:\/\/(?:ptb\.|canary\.)?discord(?:app)?\.com\/api\/webhooks\/[0-9]{17,20}\/[A-Za-z0-9_-]{60,68})(?![A-Za-z0-9_-])/,
+    regex:
+      /(https:\/\/(?:ptb\.|canary\.)?discord(?:app)?\.com\/api\/webhooks\/[0-9]{17,20}\/[A-Za-z0-9_-]{60,68})(?![A-Za-z0-9_-])/,
     keywords: ["discord.com/api/webhooks", "discordapp.com/api/webhooks"],
     window: "line",
     tags: ["discord", "webhook"],
@@ -54,7 +56,8 @@ export const messagingRules: RuleSpec[] = [
     id: "discord-bot-token",
     description: "Discord bot token",
     severity: "high",
-    regex: /discord[^\n]{0,80}?["'=:\s]([MNO][A-Za-z0-9_-]{23,25}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,38})(?![A-Za-z0-9_-])/i,
+    regex:
+      /discord[^\n]{0,80}?["'=:\s]([MNO][A-Za-z0-9_-]{23,25}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,38})(?![A-Za-z0-9_-])/i,
     keywords: ["discord"],
     tags: ["discord", "chat"],
   }),
@@ -114,7 +117,10 @@ export const messagingRules: RuleSpec[] = [
     id: "twilio-auth-token",
     description: "Twilio auth token (next to the word twilio)",
     severity: "high",
-    regex: new RegExp(assignedTo(String.raw`twilio[\w.-]{0,20}?(?:auth|token|secret)`) + /([a-f0-9]{32})\b/.source, "i"),
+    regex: new RegExp(
+      assignedTo(String.raw`twilio[\w.-]{0,20}?(?:auth|token|secret)`) + /([a-f0-9]{32})\b/.source,
+      "i",
+    ),
     keywords: ["twilio"],
     tags: ["twilio"],
   }),

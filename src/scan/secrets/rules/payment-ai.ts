@@ -80,7 +80,10 @@ export const aiRules: RuleSpec[] = [
     id: "cohere-api-key",
     description: "Cohere API key",
     severity: "high",
-    regex: new RegExp(assignedTo(String.raw`(?:cohere|\bco_api_key)`) + /([A-Za-z0-9]{40})(?![A-Za-z0-9])/.source, "i"),
+    regex: new RegExp(
+      assignedTo(String.raw`(?:cohere|\bco_api_key)`) + /([A-Za-z0-9]{40})(?![A-Za-z0-9])/.source,
+      "i",
+    ),
     keywords: ["cohere", "co_api_key"],
     entropy: 3.5,
     tags: ["cohere", "ai"],

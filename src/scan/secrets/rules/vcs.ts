@@ -86,7 +86,10 @@ export const vcsRules: RuleSpec[] = [
     id: "bitbucket-client-secret",
     description: "Bitbucket OAuth consumer secret",
     severity: "high",
-    regex: new RegExp(assignedTo(String.raw`bitbucket[\w.-]{0,20}?secret`) + /([A-Za-z0-9_-]{32,64})(?![A-Za-z0-9_-])/.source, "i"),
+    regex: new RegExp(
+      assignedTo(String.raw`bitbucket[\w.-]{0,20}?secret`) + /([A-Za-z0-9_-]{32,64})(?![A-Za-z0-9_-])/.source,
+      "i",
+    ),
     keywords: ["bitbucket"],
     entropy: 3.5,
     tags: tags("bitbucket", "atlassian"),
@@ -167,6 +170,7 @@ export const vcsRules: RuleSpec[] = [
     severity: "high",
     regex: /\b([A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_=-]{60,70})(?![A-Za-z0-9_=-])/,
     keywords: ["atlasv1"],
+    window: "line",
     tags: ["terraform"],
   }),
   defineRule({

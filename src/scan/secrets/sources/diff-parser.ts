@@ -64,7 +64,11 @@ export class DiffParser {
   /** Emit the pending fragment (call once more at the end of input). */
   flush(): void {
     if (this.file !== undefined && this.lines.length > 0) {
-      const fragment: DiffFragment = { file: this.file, text: this.lines.join("\n"), lineNumbers: this.numbers };
+      const fragment: DiffFragment = {
+        file: this.file,
+        text: this.lines.join("\n"),
+        lineNumbers: this.numbers,
+      };
       if (this.commit) fragment.commit = this.commit;
       this.emit(fragment);
     }
@@ -77,7 +81,17 @@ function stripPrefix(p: string): string {
   return p.startsWith("b/") ? p.slice(2) : p;
 }
 
-const C_ESCAPES: Record<string, string> = { n: "\n", t: "\t", r: "\r", '"': '"', "\\": "\\", a: "\x07", b: "\b", f: "\f", v: "\v" };
+const C_ESCAPES: Record<string, string> = {
+  n: "\n",
+  t: "\t",
+  r: "\r",
+  '"': '"',
+  "\\": "\\",
+  a: "\x07",
+  b: "\b",
+  f: "\f",
+  v: "\v",
+};
 
 /** git quotes unusual paths C-style, with octal escapes for the bytes of non-ASCII characters. */
 export function unquote(p: string): string {

@@ -31,7 +31,10 @@ export function historyFragments(
 
 function streamGit(root: string, args: string[], onFragment: (f: DiffFragment) => void): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn("git", ["-c", "core.quotepath=false", ...args], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn("git", ["-c", "core.quotepath=false", ...args], {
+      cwd: root,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     const parser = new DiffParser(onFragment);
     let stderr = "";
     let failed: unknown;
@@ -48,14 +51,19 @@ function streamGit(root: string, args: string[], onFragment: (f: DiffFragment) =
       }
     });
     child.on("error", (err) =>
-      reject(createError("SLUICE_E_PREREQUISITE", `git could not be started: ${err.message}`, { cause: err })),
+      reject(
+        createError("SLUICE_E_PREREQUISITE", `git could not be started: ${err.message}`, { cause: err }),
+      ),
     );
     child.on("close", (code) => {
       rl.close();
       if (failed !== undefined) return reject(failed);
       if (code !== 0) {
         return reject(
-          createError("SLUICE_E_PREREQUISITE", `git ${args[0]} failed (exit ${code}): ${stderr.trim() || "no output"}`),
+          createError(
+            "SLUICE_E_PREREQUISITE",
+            `git ${args[0]} failed (exit ${code}): ${stderr.trim() || "no output"}`,
+          ),
         );
       }
       parser.flush();

@@ -71,7 +71,13 @@ export function readBytes(absPath: string, maxBytes: number): Buffer | "binary" 
 }
 
 /** Scan one file of the working tree. `rel` is relative to `root` and `/`-separated. */
-export function scanFile(d: Detector, root: string, rel: string, maxBytes: number, stats: FileStats): ScanFinding[] {
+export function scanFile(
+  d: Detector,
+  root: string,
+  rel: string,
+  maxBytes: number,
+  stats: FileStats,
+): ScanFinding[] {
   if (isPathAllowed(d.global, rel)) {
     stats.skippedAllowlisted++;
     return [];
