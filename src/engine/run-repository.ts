@@ -112,9 +112,8 @@ export async function runRepository(req: RunRequest): Promise<RepositoryRun> {
 
   const stateDir = path.join(repoRoot, ".sluice");
   const storePath = path.resolve(repoRoot, config.store.path);
-  // One executor for every workflow of the run; its spawn helper starts while the store opens.
+  // One executor for every workflow of the run (it may hold a spawn helper process until closed).
   const executor = new LocalExecutor();
-  if (matched.length > 0) executor.warm();
   let store: Store;
   try {
     store = await openStore({ type: config.store.type, path: storePath });

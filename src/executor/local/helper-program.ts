@@ -16,13 +16,14 @@
  * is one of FRAME below. Per id: STARTED (pid, decimal) if the process started, then its STDOUT and
  * STDERR chunks in the order they arrived, then EXIT ([exitCode, signal] as JSON) once it exited and
  * both streams ended — or ERROR ({code, message, …} as JSON) instead of EXIT when it could not start.
+ * READY (id 0, no payload) comes first, once the helper reads requests.
  *
  * The helper lives in its own process group (a terminal's Ctrl-C is for Sluice to handle) and leaves
  * when its stdin ends, i.e. when Sluice closes it or exits. Writes to a pipe on stdout are synchronous
  * in Node on Linux: when Sluice reads slowly, the helper waits, and so do the steps that print.
  */
 
-export const FRAME = { STARTED: 1, STDOUT: 2, STDERR: 3, EXIT: 4, ERROR: 5 } as const;
+export const FRAME = { STARTED: 1, STDOUT: 2, STDERR: 3, EXIT: 4, ERROR: 5, READY: 6 } as const;
 
 /** Bytes before each frame's payload: length (4), kind (1), id (4). */
 export const FRAME_HEADER = 9;
@@ -80,4 +81,5 @@ process.stdin.on("data", (text) => {
 });
 process.stdin.on("end", () => process.exit(0));
 process.stdin.on("error", () => process.exit(0));
+send(${FRAME.READY}, 0);
 `;

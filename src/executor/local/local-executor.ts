@@ -2,9 +2,12 @@
  * Runs step processes on the host. Each process leads its own process group (detached), so
  * cancellation signals reach everything a step started and nothing is left behind.
  *
- * Processes are spawned through a small helper process (spawn-helper.ts) unless that is switched off
- * or the helper cannot run, in which case they are spawned from this process. Either way output,
- * exit and signals behave the same; the helper only makes spawning cheaper (see helper-program.ts).
+ * Spawning: a run's first processes are spawned from this process; once a run has started a few,
+ * a small helper process (spawn-helper.ts) is started, and the processes after it is ready are
+ * spawned through it. Forking from this process costs 3–5 ms per step once a long run has grown its
+ * memory, on the event loop; the helper does it in ≈ 1 ms, on another core (helper-program.ts
+ * says why). A short run never starts the helper and so pays nothing for it. Output, exit and
+ * signals behave the same either way.
  */
 import type { Executor, OutputSink, ProcessHandle, ProcessSpec } from "../types";
 import { spawnDirect } from "./direct-spawn";
@@ -12,48 +15,56 @@ import { SpawnHelper } from "./spawn-helper";
 
 export const LOCAL_EXECUTOR = "local";
 
+/**
+ * `auto`: the helper once a run has started {@link HELPER_AFTER} processes; `always`: every process
+ * through the helper; `off`: never. The environment variable SLUICE_SPAWN_HELPER (`0`, `1`, `auto`)
+ * overrides the option.
+ */
+export type SpawnHelperMode = "auto" | "always" | "off";
+
 export interface LocalExecutorOptions {
-  /**
-   * Spawn through the helper process (default true). `SLUICE_SPAWN_HELPER=0` in the environment
-   * switches it off too.
-   */
-  helper?: boolean;
+  spawnHelper?: SpawnHelperMode;
 }
+
+/** Processes spawned directly before `auto` starts the helper: its startup costs ≈ 40 ms of CPU. */
+export const HELPER_AFTER = 8;
 
 export class LocalExecutor implements Executor {
   readonly type = LOCAL_EXECUTOR;
   private helper: SpawnHelper | null = null;
-  private useHelper: boolean;
+  private mode: SpawnHelperMode;
+  private started = 0;
 
   constructor(options: LocalExecutorOptions = {}) {
-    this.useHelper = (options.helper ?? true) && process.env.SLUICE_SPAWN_HELPER !== "0";
-  }
-
-  /**
-   * Starts the helper now, so that its startup overlaps other work instead of delaying the first
-   * process. Optional: start() starts it when needed.
-   */
-  warm(): void {
-    if (this.useHelper) this.helper ??= new SpawnHelper();
+    const fromEnv = { "0": "off", "1": "always", auto: "auto" } as const;
+    const env = process.env.SLUICE_SPAWN_HELPER as keyof typeof fromEnv | undefined;
+    this.mode = (env && fromEnv[env]) ?? options.spawnHelper ?? "auto";
   }
 
   start(spec: ProcessSpec, sink: OutputSink): ProcessHandle {
-    this.warm();
+    this.started += 1;
+    if (this.mode === "always" || (this.mode === "auto" && this.started > HELPER_AFTER)) {
+      this.helper ??= new SpawnHelper();
+    }
     if (this.helper && !this.helper.usable) {
       // The helper died (killed, or it could not start): spawn from here from now on.
-      this.useHelper = false;
+      this.mode = "off";
       this.helper = null;
     }
-    return this.helper ? this.helper.start(spec, sink) : spawnDirect(spec, sink);
+    // Until it is ready (`auto`), processes do not wait for it.
+    const viaHelper = this.helper && (this.mode === "always" || this.helper.ready);
+    return viaHelper ? this.helper!.start(spec, sink) : spawnDirect(spec, sink);
   }
 
   /**
-   * Ends the helper and resolves once it has exited. Idempotent; a later start() uses a new helper.
-   * Not calling it is safe: an idle helper never keeps this process alive, and it exits with it.
+   * Ends the helper, if one was started, and resolves once it has exited. Idempotent; a later
+   * start() may start a new one. Not calling it is safe: an idle helper never keeps this process
+   * alive, and it exits with it.
    */
   async close(): Promise<void> {
     const helper = this.helper;
     this.helper = null;
+    this.started = 0;
     await helper?.close();
   }
 }

@@ -27,6 +27,7 @@ export class SpawnHelper {
   private stderr = "";
   private deadReason: string | null = null;
   private closed = false;
+  private isReady = false;
   private readonly gone: Promise<void>;
 
   constructor() {
@@ -53,6 +54,11 @@ export class SpawnHelper {
       }),
     );
     this.setRef(false);
+  }
+
+  /** True once the helper reads requests: from then on start() does not wait for its startup. */
+  get ready(): boolean {
+    return this.isReady && this.usable;
   }
 
   /** False once the helper has died or was closed: start() would fail every process. */
@@ -114,6 +120,7 @@ export class SpawnHelper {
       const id = buf.readUInt32LE(5);
       const payload = buf.subarray(FRAME_HEADER, 4 + size);
       buf = buf.subarray(4 + size);
+      if (kind === FRAME.READY) this.isReady = true;
       const entry = this.inFlight.get(id);
       if (entry) this.dispatch(entry, kind, payload);
     }

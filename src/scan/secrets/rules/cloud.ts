@@ -4,7 +4,7 @@
  * secret keys 40 base64 characters; Google API keys `AIza` + 35; Azure storage keys 64 bytes
  * of base64 (88 characters ending `==`); Azure AD client secrets carry `Q~` after four characters.
  */
-import { ASSIGN, DOC_EXAMPLE, assignedTo as ctx, defineRule } from "./define";
+import { ASSIGN, assignedTo as ctx, defineRule } from "./define";
 import type { RuleSpec } from "../types";
 
 export const cloudRules: RuleSpec[] = [
@@ -15,7 +15,6 @@ export const cloudRules: RuleSpec[] = [
     regex: /\b((?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\b/,
     keywords: ["akia", "asia", "abia", "acca"],
     tags: ["aws", "cloud"],
-    allowlists: [DOC_EXAMPLE],
   }),
   defineRule({
     id: "aws-secret-access-key",
@@ -28,7 +27,6 @@ export const cloudRules: RuleSpec[] = [
     keywords: ["aws"],
     entropy: 3.5,
     tags: ["aws", "cloud"],
-    allowlists: [{ stopwords: ["example"] }],
   }),
   defineRule({
     id: "gcp-service-account",
@@ -46,7 +44,6 @@ export const cloudRules: RuleSpec[] = [
       /(?:gemini|generativelanguage|google[_.-]?ai|genai)[^\n]{0,80}?\b(AIza[0-9A-Za-z_-]{35})(?![0-9A-Za-z_-])/i,
     keywords: ["gemini", "generativelanguage", "google_ai", "googleai", "google-ai", "genai"],
     tags: ["google", "ai"],
-    allowlists: [DOC_EXAMPLE],
   }),
   defineRule({
     id: "gcp-api-key",
@@ -55,7 +52,6 @@ export const cloudRules: RuleSpec[] = [
     regex: /\b(AIza[0-9A-Za-z_-]{35})(?![0-9A-Za-z_-])/,
     keywords: ["aiza"],
     tags: ["gcp", "cloud"],
-    allowlists: [DOC_EXAMPLE],
   }),
   defineRule({
     id: "azure-storage-connection-string",

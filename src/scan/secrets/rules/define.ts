@@ -71,11 +71,6 @@ export function allowlist(def: AllowlistDef): AllowlistSpec {
   return spec;
 }
 
-/** Stop-words shared by rules whose samples appear in providers' documentation. */
-export const DOC_EXAMPLE: AllowlistDef = {
-  description: "documentation placeholders",
-  stopwords: ["example", "xxxxxxxx", "00000000000000000000"],
-};
 
 /** `KEY = value` / `key: "value"` / `key => 'value'`: the assignment shapes of code and config. */
 export const ASSIGN = String.raw`["'\]]?\s*(?:=|:=|=>|:)\s*["'\x60]?`;

@@ -27,6 +27,15 @@ const DEFAULT_ALLOWLIST = allowlist({
   ],
 });
 
+/**
+ * Placeholders in documentation and templates (`AKIAIOSFODNN7EXAMPLE`, `sk_live_xxxxxxxx…`): a
+ * random secret never contains these, a placeholder nearly always does.
+ */
+const PLACEHOLDERS = allowlist({
+  description: "documentation and template placeholders",
+  stopwords: ["example", "xxxxxxxx", "00000000000000000000"],
+});
+
 /** A fresh copy of the default configuration (callers may extend it). */
 export function defaultSecretsConfig(): SecretsConfig {
   return {
@@ -41,7 +50,7 @@ export function defaultSecretsConfig(): SecretsConfig {
       ...databaseRules,
       ...genericRules,
     ].map((r) => ({ ...r })),
-    allowlists: [DEFAULT_ALLOWLIST],
+    allowlists: [DEFAULT_ALLOWLIST, PLACEHOLDERS],
     source: "default",
   };
 }

@@ -4,7 +4,7 @@
  * `npm_`, PyPI macaroons `pypi-AgE…`, Docker Hub `dckr_pat_`, NuGet `oy2`, RubyGems `rubygems_`,
  * Atlassian `ATATT3xFfGF0` and Bitbucket `ATCTT3xFfGN0`), so the prefix doubles as the keyword.
  */
-import { DOC_EXAMPLE, assignedTo, defineRule } from "./define";
+import { assignedTo, defineRule } from "./define";
 import type { RuleSpec } from "../types";
 
 const tags = (...t: string[]) => ["vcs", ...t];
@@ -130,7 +130,6 @@ export const vcsRules: RuleSpec[] = [
     regex: /(?<![^\s:])_(?:authToken|auth|password)\s*=\s*["']?([^\s"'$]{16,})/,
     keywords: ["_authtoken", "_auth", "_password"],
     tags: ["registry", "npm"],
-    allowlists: [DOC_EXAMPLE],
   }),
   defineRule({
     id: "pypi-upload-token",
