@@ -198,8 +198,10 @@ async function main() {
     await timeFloor(Math.min(JOBS, 50), CONCURRENCY);
 
     const fixed = [];
+    const fixedLibrary = [];
     for (let rep = 0; rep < REPEATS; rep++) {
       fixed.push(await timeSluice(single, 1));
+      if (withLibrary) fixedLibrary.push(await timeLibrary(single));
       for (const w of workloads) {
         // Alternate which side goes first so a burst of load elsewhere does not always hit one side.
         const sluiceFirst = rep % 2 === 0;
@@ -238,8 +240,10 @@ async function main() {
         cpuRatio: sluiceCpuMs === null ? null : round(sluiceCpuMs / floorCpuMs, 2),
         libraryMs: round(libraryMs),
         libraryRatio: libraryMs === null ? null : round(libraryMs / floorMs, 2),
+        libraryPairedRatios: w.library.map((ms, i) => round(ms / w.floor[i].ms, 2)),
         sluiceSamplesMs: w.sluice.map((r) => round(r.ms)),
         floorSamplesMs: w.floor.map((r) => round(r.ms)),
+        librarySamplesMs: w.library.map((ms) => round(ms)),
       };
     }
     engine.fixed = {
@@ -247,6 +251,7 @@ async function main() {
       sluiceMs: round(fixedMs),
       sluiceCpuMs: round(med(fixed, "cpuMs")),
       peakRssMb: round(med(fixed, "rssMb")),
+      libraryMs: withLibrary ? round(median(fixedLibrary)) : null,
     };
     engine.target = TARGET;
     engine.goal = GOAL;
@@ -258,6 +263,8 @@ async function main() {
       node: process.version,
       tmpdir: path.dirname(tmp),
       measuredWith: haveGnuTime ? "/usr/bin/time -f '%M %U %S'" : "process.resourceUsage().maxRSS",
+      // How the local executor spawns steps (src/executor/local/local-executor.ts); auto unless set.
+      spawnHelper: process.env.SLUICE_SPAWN_HELPER ?? "auto",
       // Other work on the machine inflates both sides; a high load average means noisy figures.
       loadAverage: os.loadavg().map((x) => round(x, 2)),
     };

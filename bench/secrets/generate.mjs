@@ -3,6 +3,7 @@
 // bytes. Besides ordinary code it holds false-positive traps (UUIDs, git and lockfile hashes, base64
 // images, documentation example keys, `sk_test_` keys, `${VAR}` placeholders, secrets *names*
 // without values) and plants fake secrets in the providers' real formats at recorded positions.
+import { Buffer } from "node:buffer";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
@@ -68,48 +69,152 @@ export function secretKinds(r) {
   // Mixed alphanumerics with at least one digit, as the generic rule requires of random values.
   const mixed = (n) => r.str(ALNUM, n - 2) + r.str(DIGITS, 1) + r.str(LOWER, 1);
   return {
-    "aws-access-key-id": () => { const v = "AKIA" + r.str(B32, 16); return k("aws-access-key-id", `aws_access_key_id = ${v}`, v); },
-    "aws-secret-access-key": () => { const v = r.str(B64, 38) + "9z"; return k("aws-secret-access-key", `AWS_SECRET_ACCESS_KEY="${v}"`, v); },
-    "github-pat": () => { const v = "ghp_" + r.str(ALNUM, 36); return k("github-pat", `const githubToken = "${v}";`, v); },
-    "github-fine-grained-pat": () => { const v = `github_pat_${r.str(ALNUM, 22)}_${r.str(ALNUM, 59)}`; return k("github-fine-grained-pat", `GH_TOKEN: ${v}`, v); },
-    "gitlab-pat": () => { const v = "glpat-" + r.str(ALNUM, 20); return k("gitlab-pat", `gitlab_token = '${v}'`, v); },
-    "slack-bot-token": () => { const v = `xoxb-${digits(12)}-${digits(13)}-${r.str(ALNUM, 24)}`; return k("slack-bot-token", `SLACK_BOT_TOKEN=${v}`, v); },
-    "slack-webhook-url": () => { const v = `https://hooks.slack.com/services/T${r.str(B32, 8)}/B${r.str(B32, 10)}/${r.str(ALNUM, 24)}`; return k("slack-webhook-url", `  webhook: "${v}"`, v); },
-    "stripe-live-secret-key": () => { const v = "sk_live_" + r.str(ALNUM, 24); return k("stripe-live-secret-key", `stripe.api_key = "${v}"`, v); },
-    "openai-api-key": () => { const v = `sk-proj-${r.str(B64URL, 24)}T3BlbkFJ${r.str(ALNUM, 24)}`; return k("openai-api-key", `OPENAI_API_KEY = "${v}"`, v); },
-    "anthropic-api-key": () => { const v = `sk-ant-api03-${r.str(B64URL, 93)}AA`; return k("anthropic-api-key", `client = Anthropic(api_key="${v}")`, v); },
-    "npm-access-token": () => { const v = "npm_" + r.str(ALNUM, 36); return k("npm-access-token", `//registry.npmjs.org/:_authToken=${v}`, v); },
-    "pypi-upload-token": () => { const v = "pypi-AgEIcHlwaS5vcmc" + r.str(B64URL, 64); return k("pypi-upload-token", `password = ${v}`, v); },
-    "sendgrid-api-key": () => { const v = `SG.${r.str(B64URL, 22)}.${r.str(B64URL, 43)}`; return k("sendgrid-api-key", `sg = SendGridAPIClient("${v}")`, v); },
-    "twilio-api-key": () => { const v = "SK" + r.str(HEX, 32); return k("twilio-api-key", `TWILIO_API_KEY_SID = "${v}"`, v); },
-    "jwt": () => { const v = `eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ${r.str(B64URL, 60)}.${r.str(B64URL, 43)}`; return k("jwt", `Authorization: Bearer ${v}`, v); },
-    "postgres-connection-string": () => { const v = mixed(18); return k("postgres-connection-string", `DATABASE_URL=postgres://orders_svc:${v}@db.internal:5432/orders`, v); },
-    "mongodb-connection-string": () => { const v = mixed(16); return k("mongodb-connection-string", `  uri: "mongodb+srv://reporting:${v}@cluster0.mongodb.net/reports"`, v); },
-    "discord-webhook-url": () => { const v = `https://discord.com/api/webhooks/${digits(18)}/${r.str(B64URL, 68)}`; return k("discord-webhook-url", `DISCORD_WEBHOOK = "${v}"`, v); },
-    "telegram-bot-token": () => { const v = `${digits(10)}:AA${r.str(B64URL, 33)}`; return k("telegram-bot-token", `bot = telebot.TeleBot("${v}")`, v); },
-    "huggingface-token": () => { const v = "hf_" + r.str(LETTERS, 34); return k("huggingface-token", `HF_TOKEN=${v}`, v); },
-    "gcp-api-key": () => { const v = "AIza" + r.str(B64URL, 35); return k("gcp-api-key", `const mapsKey = "${v}";`, v); },
-    "digitalocean-token": () => { const v = "dop_v1_" + r.str(HEX, 64); return k("digitalocean-token", `DIGITALOCEAN_TOKEN: "${v}"`, v); },
-    "shopify-token": () => { const v = "shpat_" + r.str(HEX, 32); return k("shopify-token", `SHOPIFY_ACCESS_TOKEN = '${v}'`, v); },
-    "doppler-token": () => { const v = "dp.st." + r.str(ALNUM, 43); return k("doppler-token", `DOPPLER_TOKEN=${v}`, v); },
-    "vault-token": () => { const v = "hvs." + r.str(B64URL, 90); return k("vault-token", `export VAULT_TOKEN=${v}`, v); },
-    "dockerhub-pat": () => { const v = "dckr_pat_" + r.str(B64URL, 27); return k("dockerhub-pat", `docker login -u ci -p ${v}`, v); },
-    "datadog-api-key": () => { const v = r.str(HEX, 32); return k("datadog-api-key", `DD_API_KEY=${v}`, v); },
-    "azure-storage-connection-string": () => { const v = r.str(B64, 86) + "=="; return k("azure-storage-connection-string", `"DefaultEndpointsProtocol=https;AccountName=ordersstore;AccountKey=${v};EndpointSuffix=core.windows.net"`, v); },
-    "generic-secret": () => { const v = mixed(28); return k("generic-secret", `INTERNAL_API_SECRET = "${v}"`, v); },
+    "aws-access-key-id": () => {
+      const v = "AKIA" + r.str(B32, 16);
+      return k("aws-access-key-id", `aws_access_key_id = ${v}`, v);
+    },
+    "aws-secret-access-key": () => {
+      const v = r.str(B64, 38) + "9z";
+      return k("aws-secret-access-key", `AWS_SECRET_ACCESS_KEY="${v}"`, v);
+    },
+    "github-pat": () => {
+      const v = "ghp_" + r.str(ALNUM, 36);
+      return k("github-pat", `const githubToken = "${v}";`, v);
+    },
+    "github-fine-grained-pat": () => {
+      const v = `github_pat_${r.str(ALNUM, 22)}_${r.str(ALNUM, 59)}`;
+      return k("github-fine-grained-pat", `GH_TOKEN: ${v}`, v);
+    },
+    "gitlab-pat": () => {
+      const v = "glpat-" + r.str(ALNUM, 20);
+      return k("gitlab-pat", `gitlab_token = '${v}'`, v);
+    },
+    "slack-bot-token": () => {
+      const v = `xoxb-${digits(12)}-${digits(13)}-${r.str(ALNUM, 24)}`;
+      return k("slack-bot-token", `SLACK_BOT_TOKEN=${v}`, v);
+    },
+    "slack-webhook-url": () => {
+      const v = `https://hooks.slack.com/services/T${r.str(B32, 8)}/B${r.str(B32, 10)}/${r.str(ALNUM, 24)}`;
+      return k("slack-webhook-url", `  webhook: "${v}"`, v);
+    },
+    "stripe-live-secret-key": () => {
+      const v = "sk_live_" + r.str(ALNUM, 24);
+      return k("stripe-live-secret-key", `stripe.api_key = "${v}"`, v);
+    },
+    "openai-api-key": () => {
+      const v = `sk-proj-${r.str(B64URL, 24)}T3BlbkFJ${r.str(ALNUM, 24)}`;
+      return k("openai-api-key", `OPENAI_API_KEY = "${v}"`, v);
+    },
+    "anthropic-api-key": () => {
+      const v = `sk-ant-api03-${r.str(B64URL, 93)}AA`;
+      return k("anthropic-api-key", `client = Anthropic(api_key="${v}")`, v);
+    },
+    "npm-access-token": () => {
+      const v = "npm_" + r.str(ALNUM, 36);
+      return k("npm-access-token", `//registry.npmjs.org/:_authToken=${v}`, v);
+    },
+    "pypi-upload-token": () => {
+      const v = "pypi-AgEIcHlwaS5vcmc" + r.str(B64URL, 64);
+      return k("pypi-upload-token", `password = ${v}`, v);
+    },
+    "sendgrid-api-key": () => {
+      const v = `SG.${r.str(B64URL, 22)}.${r.str(B64URL, 43)}`;
+      return k("sendgrid-api-key", `sg = SendGridAPIClient("${v}")`, v);
+    },
+    "twilio-api-key": () => {
+      const v = "SK" + r.str(HEX, 32);
+      return k("twilio-api-key", `TWILIO_API_KEY_SID = "${v}"`, v);
+    },
+    jwt: () => {
+      const v = `eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ${r.str(B64URL, 60)}.${r.str(B64URL, 43)}`;
+      return k("jwt", `Authorization: Bearer ${v}`, v);
+    },
+    "postgres-connection-string": () => {
+      const v = mixed(18);
+      return k(
+        "postgres-connection-string",
+        `DATABASE_URL=postgres://orders_svc:${v}@db.internal:5432/orders`,
+        v,
+      );
+    },
+    "mongodb-connection-string": () => {
+      const v = mixed(16);
+      return k(
+        "mongodb-connection-string",
+        `  uri: "mongodb+srv://reporting:${v}@cluster0.mongodb.net/reports"`,
+        v,
+      );
+    },
+    "discord-webhook-url": () => {
+      const v = `https://discord.com/api/webhooks/${digits(18)}/${r.str(B64URL, 68)}`;
+      return k("discord-webhook-url", `DISCORD_WEBHOOK = "${v}"`, v);
+    },
+    "telegram-bot-token": () => {
+      const v = `${digits(10)}:AA${r.str(B64URL, 33)}`;
+      return k("telegram-bot-token", `bot = telebot.TeleBot("${v}")`, v);
+    },
+    "huggingface-token": () => {
+      const v = "hf_" + r.str(LETTERS, 34);
+      return k("huggingface-token", `HF_TOKEN=${v}`, v);
+    },
+    "gcp-api-key": () => {
+      const v = "AIza" + r.str(B64URL, 35);
+      return k("gcp-api-key", `const mapsKey = "${v}";`, v);
+    },
+    "digitalocean-token": () => {
+      const v = "dop_v1_" + r.str(HEX, 64);
+      return k("digitalocean-token", `DIGITALOCEAN_TOKEN: "${v}"`, v);
+    },
+    "shopify-token": () => {
+      const v = "shpat_" + r.str(HEX, 32);
+      return k("shopify-token", `SHOPIFY_ACCESS_TOKEN = '${v}'`, v);
+    },
+    "doppler-token": () => {
+      const v = "dp.st." + r.str(ALNUM, 43);
+      return k("doppler-token", `DOPPLER_TOKEN=${v}`, v);
+    },
+    "vault-token": () => {
+      const v = "hvs." + r.str(B64URL, 90);
+      return k("vault-token", `export VAULT_TOKEN=${v}`, v);
+    },
+    "dockerhub-pat": () => {
+      const v = "dckr_pat_" + r.str(B64URL, 27);
+      return k("dockerhub-pat", `docker login -u ci -p ${v}`, v);
+    },
+    "datadog-api-key": () => {
+      const v = r.str(HEX, 32);
+      return k("datadog-api-key", `DD_API_KEY=${v}`, v);
+    },
+    "azure-storage-connection-string": () => {
+      const v = r.str(B64, 86) + "==";
+      return k(
+        "azure-storage-connection-string",
+        `"DefaultEndpointsProtocol=https;AccountName=ordersstore;AccountKey=${v};EndpointSuffix=core.windows.net"`,
+        v,
+      );
+    },
+    "generic-secret": () => {
+      const v = mixed(28);
+      return k("generic-secret", `INTERNAL_API_SECRET = "${v}"`, v);
+    },
   };
 }
 
 /** A PEM private key block: lines of base64, planted as a whole. */
 function pemKey(r) {
   const body = Array.from({ length: 12 }, () => r.str(B64, 64));
-  return { kind: "private-key-rsa", lines: ["-----BEGIN RSA PRIVATE KEY-----", ...body, "-----END RSA PRIVATE KEY-----"], value: body.join("\n") };
+  return {
+    kind: "private-key-rsa",
+    lines: ["-----BEGIN RSA PRIVATE KEY-----", ...body, "-----END RSA PRIVATE KEY-----"],
+    value: body.join("\n"),
+  };
 }
 
 const TRAPS = [
   (r) => `const requestId = "${r.uuid()}";`,
   (r) => `    "integrity": "sha512-${r.str(B64, 86)}==",`,
-  (r) => `    "resolved": "https://registry.npmjs.org/${r.word()}/-/${r.word()}-${r.int(9)}.${r.int(20)}.${r.int(9)}.tgz",`,
+  (r) =>
+    `    "resolved": "https://registry.npmjs.org/${r.word()}/-/${r.word()}-${r.int(9)}.${r.int(20)}.${r.int(9)}.tgz",`,
   (r) => `commit ${r.str(HEX, 40)}`,
   (r) => `  sha256: ${r.str(HEX, 64)}`,
   (r) => `const logo = "data:image/png;base64,${r.str(B64, 120 + r.int(600))}";`,
@@ -137,15 +242,56 @@ function codeLine(r, lang) {
   const n = r.int(1000);
   switch (lang) {
     case "py":
-      return r.pick([`    ${r.snake()} = self.${r.snake()}(${r.word()}, limit=${n})`, `def ${r.snake()}(${r.word()}, ${r.word()}=None):`, `    if not ${r.word()}:`, `        raise ValueError("invalid ${r.sentence(3)}")`, `    return [${r.word()} for ${r.word()} in ${r.word()}s if ${r.word()}.${r.word()} > ${n}]`, `# ${r.sentence(8)}`, `    logger.info("%s ${r.sentence(4)}", ${r.word()})`]);
+      return r.pick([
+        `    ${r.snake()} = self.${r.snake()}(${r.word()}, limit=${n})`,
+        `def ${r.snake()}(${r.word()}, ${r.word()}=None):`,
+        `    if not ${r.word()}:`,
+        `        raise ValueError("invalid ${r.sentence(3)}")`,
+        `    return [${r.word()} for ${r.word()} in ${r.word()}s if ${r.word()}.${r.word()} > ${n}]`,
+        `# ${r.sentence(8)}`,
+        `    logger.info("%s ${r.sentence(4)}", ${r.word()})`,
+      ]);
     case "go":
-      return r.pick([`func (s *${cap(r.word())}Service) ${cap(id)}(ctx context.Context, ${r.word()} string) error {`, `\t${id} := make([]${cap(r.word())}, 0, ${n})`, `\tif err != nil {\n\t\treturn fmt.Errorf("${r.sentence(3)}: %w", err)\n\t}`, `\t${cap(r.word())} string \`json:"${r.word()}"\``, `// ${r.sentence(10)}`, `}`]);
+      return r.pick([
+        `func (s *${cap(r.word())}Service) ${cap(id)}(ctx context.Context, ${r.word()} string) error {`,
+        `\t${id} := make([]${cap(r.word())}, 0, ${n})`,
+        `\tif err != nil {\n\t\treturn fmt.Errorf("${r.sentence(3)}: %w", err)\n\t}`,
+        `\t${cap(r.word())} string \`json:"${r.word()}"\``,
+        `// ${r.sentence(10)}`,
+        `}`,
+      ]);
     case "yaml":
-      return r.pick([`  ${r.word()}: ${r.word()}-${n}`, `    - name: ${r.sentence(3)}`, `      run: npm run ${r.word()}`, `  ${r.word()}:`, `    replicas: ${r.int(6)}`, `    image: registry.internal/${r.word()}:${r.int(9)}.${r.int(30)}.${r.int(9)}`]);
+      return r.pick([
+        `  ${r.word()}: ${r.word()}-${n}`,
+        `    - name: ${r.sentence(3)}`,
+        `      run: npm run ${r.word()}`,
+        `  ${r.word()}:`,
+        `    replicas: ${r.int(6)}`,
+        `    image: registry.internal/${r.word()}:${r.int(9)}.${r.int(30)}.${r.int(9)}`,
+      ]);
     case "md":
-      return r.pick([`${r.sentence(14)}.`, `## ${cap(r.sentence(3))}`, `- ${r.sentence(9)}`, "", "```sh", `sluice ${r.word()} --${r.word()} ${r.word()}`, "```"]);
+      return r.pick([
+        `${r.sentence(14)}.`,
+        `## ${cap(r.sentence(3))}`,
+        `- ${r.sentence(9)}`,
+        "",
+        "```sh",
+        `sluice ${r.word()} --${r.word()} ${r.word()}`,
+        "```",
+      ]);
     default:
-      return r.pick([`  const ${id} = await ${r.camel()}(${r.word()}, { ${r.word()}: ${n} });`, `export function ${id}(${r.word()}: ${cap(r.word())}): ${cap(r.word())} {`, `  if (!${r.word()}) throw new Error("${r.sentence(4)}");`, `  return ${r.word()}.${r.word()}.map((x) => x.${r.word()} * ${n});`, `// ${r.sentence(11)}`, `import { ${r.camel()} } from "../${r.word()}/${r.word()}";`, `}`, `  ${r.word()}s.push({ id: "${r.uuid()}", ${r.word()}: ${n} });`, `  headers.Authorization = \`Bearer \${${r.word()}Token}\`;`, `  const ${r.word()}Key = cacheKey(${r.word()}, ${r.word()});`]);
+      return r.pick([
+        `  const ${id} = await ${r.camel()}(${r.word()}, { ${r.word()}: ${n} });`,
+        `export function ${id}(${r.word()}: ${cap(r.word())}): ${cap(r.word())} {`,
+        `  if (!${r.word()}) throw new Error("${r.sentence(4)}");`,
+        `  return ${r.word()}.${r.word()}.map((x) => x.${r.word()} * ${n});`,
+        `// ${r.sentence(11)}`,
+        `import { ${r.camel()} } from "../${r.word()}/${r.word()}";`,
+        `}`,
+        `  ${r.word()}s.push({ id: "${r.uuid()}", ${r.word()}: ${n} });`,
+        `  headers.Authorization = \`Bearer \${${r.word()}Token}\`;`,
+        `  const ${r.word()}Key = cacheKey(${r.word()}, ${r.word()});`,
+      ]);
   }
 }
 
@@ -212,11 +358,19 @@ function fileLines(r, ext, n) {
   if (ext === "json") {
     lines.push("{", `  "name": "${r.word()}-fixture",`, `  "lockfileVersion": 3,`, `  "packages": {`);
     for (let i = 0; i < n / 6; i++) {
-      lines.push(`    "node_modules/${r.word()}-${r.word()}": {`, `      "version": "${r.int(9)}.${r.int(20)}.${r.int(9)}",`, TRAPS[2](r), TRAPS[1](r), `      "license": "MIT"`, `    },`);
+      lines.push(
+        `    "node_modules/${r.word()}-${r.word()}": {`,
+        `      "version": "${r.int(9)}.${r.int(20)}.${r.int(9)}",`,
+        TRAPS[2](r),
+        TRAPS[1](r),
+        `      "license": "MIT"`,
+        `    },`,
+      );
     }
     lines.push(`    "": {}`, "  }", "}");
     return lines;
   }
-  for (let i = 0; i < n; i++) lines.push(...(r.chance(0.02) ? r.pick(TRAPS)(r) : codeLine(r, ext)).split("\n"));
+  for (let i = 0; i < n; i++)
+    lines.push(...(r.chance(0.02) ? r.pick(TRAPS)(r) : codeLine(r, ext)).split("\n"));
   return lines;
 }

@@ -1,21 +1,22 @@
 // Secrets scanning throughput and accuracy, side by side with secretlint.
 //
 // Generates a ≥ 100 MiB source tree (generate.mjs: TS, Python, Go, YAML, lockfiles, docs, fixtures,
-// with false-positive traps) and plants fake secrets of many kinds at recorded lines. Then:
-//   - Sluice: scanSecrets over the tree (files from a directory walk, default threads), median of
-//     SLUICE_BENCH_REPEATS runs (default 3); also in-process (threads: 1) for comparison.
-//   - secretlint 12 + @secretlint/secretlint-rule-preset-recommend, through its Node API (what its CLI
-//     runs), with `secretLintProfiler.mark` replaced by a no-op: as shipped, the profiler makes a run
-//     O(n²) (secretlint#1653; DESIGN.md measured 0.11 MB/s). The output says so. By default secretlint
-//     scans a representative subset (every k-th file, SLUICE_BENCH_SECRETLINT_MB, default 20 MiB);
-//     SLUICE_BENCH_SECRETLINT_MB=0 scans the whole tree.
+// with false-positive traps) and plants fake secrets of many kinds at recorded lines. Every scan runs
+// in a fresh Node process (child.mjs), as a CI job would run it, timed from the call to its result:
+//   - Sluice: scanSecrets over the tree (default options: worker threads for large trees), median
+//     of SLUICE_BENCH_REPEATS runs (default 3); also with threads: 1.
+//   - secretlint 12 + @secretlint/secretlint-rule-preset-recommend through its Node API (what its
+//     CLI runs), with `secretLintProfiler.mark` replaced by a no-op: as shipped, the profiler makes a
+//     run O(n²) (secretlint#1653; DESIGN.md measured 0.11 MB/s). The output says so. It scans the
+//     whole tree (SLUICE_BENCH_SECRETLINT_MB=N: every k-th file, about N MiB, if it ever gets slow).
 //   - recall: planted secrets reported at their line; false positives: every other finding.
-//   - parallel crossover: in-process vs worker threads on growing subsets.
-// MB = 2^20 bytes. Prints { "secrets": { … } }.
+//   - parallel: threads 1 vs worker threads on growing subsets, where workers start to pay.
+// MB = 2^20 bytes. Prints { "secrets": { … } }; progress goes to stderr.
 //
 // Uses scanSecrets from dist/index.js (npm run bench builds it); while src/index.ts does not export
-// it, src/scan/secrets/index.ts is bundled on the spot with esbuild (said on stderr).
-import { mkdtempSync, rmSync } from "node:fs";
+// it, src/scan/secrets is bundled on the spot with esbuild, shaped as dist/ would be (said on stderr).
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
@@ -26,8 +27,9 @@ const root = fileURLToPath(new URL("../..", import.meta.url));
 const MB = 1024 * 1024;
 const SIZE = (Number(process.env.SLUICE_BENCH_SECRETS_MB) || 100) * MB;
 const REPEATS = Math.max(1, Number(process.env.SLUICE_BENCH_REPEATS) || 3);
-const SECRETLINT_MB = process.env.SLUICE_BENCH_SECRETLINT_MB === undefined ? 20 : Number(process.env.SLUICE_BENCH_SECRETLINT_MB);
+const SECRETLINT_MB = Number(process.env.SLUICE_BENCH_SECRETLINT_MB) || 0;
 const TARGET = { throughputRatio: 10, recall: 1, falsePositivesPer10Mb: 1 };
+const child = fileURLToPath(new URL("./child.mjs", import.meta.url));
 
 function log(msg) {
   process.stderr.write(`  secrets: ${msg}\n`);
@@ -36,27 +38,51 @@ function log(msg) {
 const round = (x, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-async function loadSluice(tmp) {
+async function sluiceBundle(tmp) {
   try {
     const lib = await import(pathToFileURL(path.join(root, "dist", "index.js")).href);
-    if (lib.scanSecrets) return lib.scanSecrets;
+    if (lib.scanSecrets) return path.join(root, "dist", "index.js");
   } catch {
     // dist/ not built: fall through to bundling the source.
   }
-  log("dist/index.js does not export scanSecrets; bundling src/scan/secrets/index.ts with esbuild");
+  log("dist/index.js does not export scanSecrets; bundling src/scan/secrets with esbuild as dist/ would be");
   const { build } = await import("esbuild");
-  const outfile = path.join(tmp, "secrets-bundle.mjs");
+  const outdir = path.join(tmp, "bundle");
   await build({
     absWorkingDir: root,
-    entryPoints: ["src/scan/secrets/index.ts"],
-    outfile,
+    // scripts/build.mjs's shape plus the worker entry: shared chunks, a small worker file.
+    entryPoints: { index: "src/scan/secrets/index.ts", "secrets-worker": "src/scan/secrets/parallel/worker-entry.ts" },
+    outdir,
     bundle: true,
+    splitting: true,
     platform: "node",
     format: "esm",
     target: "node20",
     logLevel: "warning",
   });
-  return (await import(pathToFileURL(outfile).href)).scanSecrets;
+  writeFileSync(path.join(outdir, "package.json"), '{ "type": "module" }\n');
+  return path.join(outdir, "index.js");
+}
+
+let jobs = 0;
+function runChild(tmp, tool, job) {
+  const file = path.join(tmp, `job-${jobs++}.json`);
+  writeFileSync(file, JSON.stringify(job));
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, [child, tool, file], { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    proc.stdout.setEncoding("utf8");
+    proc.stdout.on("data", (s) => (out += s));
+    proc.on("close", (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`${tool} run exited with ${code}`))));
+  });
+}
+
+/** Median run of REPEATS fresh processes (the findings of the last). */
+async function timed(tmp, tool, job, repeats = REPEATS) {
+  const runs = [];
+  for (let i = 0; i < repeats; i++) runs.push(await runChild(tmp, tool, job));
+  const ms = median(runs.map((r) => r.ms));
+  return { ...runs[runs.length - 1], ms, cpuMs: median(runs.map((r) => r.cpuMs)) };
 }
 
 /** Planted secrets found (a finding in the file at the planted line) and findings that match none. */
@@ -66,41 +92,9 @@ function score(findings, planted, files) {
   const key = (file, line) => `${file}:${line}`;
   const plantedAt = new Set(wanted.map((p) => key(p.file, p.line)));
   const hit = new Set(findings.map((f) => key(f.file, f.line)));
-  const found = wanted.filter((p) => hit.has(key(p.file, p.line)));
+  const missed = wanted.filter((p) => !hit.has(key(p.file, p.line)));
   const falsePositives = findings.filter((f) => !plantedAt.has(key(f.file, f.line)));
-  return { found: found.length, planted: wanted.length, missed: wanted.filter((p) => !hit.has(key(p.file, p.line))), falsePositives };
-}
-
-async function timeSluice(scanSecrets, dir, options) {
-  const runs = [];
-  let result;
-  for (let i = 0; i < REPEATS; i++) {
-    const t0 = performance.now();
-    result = await scanSecrets({ root: dir, ...options });
-    runs.push(performance.now() - t0);
-  }
-  return { ms: median(runs), result };
-}
-
-async function runSecretlint(dir, files) {
-  // The profiler module is a singleton that @secretlint/core imports: silence it before any lint.
-  const { secretLintProfiler } = await import("@secretlint/profiler");
-  secretLintProfiler.mark = () => {};
-  const { createEngine } = await import("@secretlint/node");
-  const engine = await createEngine({
-    cwd: root,
-    configFileJSON: { rules: [{ id: "@secretlint/secretlint-rule-preset-recommend" }] },
-    formatter: "json",
-    color: false,
-    maskSecrets: true,
-  });
-  const t0 = performance.now();
-  const { output } = await engine.executeOnFiles({ filePathList: files.map((f) => path.join(dir, f)) });
-  const ms = performance.now() - t0;
-  const findings = JSON.parse(output).flatMap((r) =>
-    r.messages.map((m) => ({ file: path.relative(dir, r.filePath), line: m.loc.start.line, ruleId: m.ruleId })),
-  );
-  return { ms, findings };
+  return { found: wanted.length - missed.length, planted: wanted.length, missed, falsePositives };
 }
 
 /** Every k-th file, so that a subset keeps the tree's mix of languages and traps. */
@@ -110,65 +104,67 @@ function subset(files, sizes, bytes) {
   return files.filter((_, i) => i % step === 0);
 }
 
-async function crossover(scanSecrets, dir, files, sizes) {
+async function crossover(tmp, bundle, dir, files, sizes) {
   const points = [];
-  for (const mb of [1, 4, 8, 16, 32]) {
+  for (const mb of [2, 8, 16, 32, 64]) {
     const part = subset(files, sizes, mb * MB);
     const bytes = part.reduce((n, f) => n + sizes.get(f), 0);
-    const one = await timeSluice(scanSecrets, dir, { files: part, threads: 1 });
-    const many = await timeSluice(scanSecrets, dir, { files: part, parallelMinBytes: 0 });
-    points.push({ mb: round(bytes / MB, 1), inProcessMs: round(one.ms, 1), workersMs: round(many.ms, 1) });
+    const base = { bundle, root: dir, files: part };
+    const one = await timed(tmp, "sluice", { ...base, options: { threads: 1 } });
+    const many = await timed(tmp, "sluice", { ...base, options: { parallelMinBytes: 0 } });
+    points.push({ mb: round(bytes / MB, 1), oneThreadMs: round(one.ms, 1), workersMs: round(many.ms, 1), threads: many.stats.threads });
   }
-  const first = points.find((p) => p.workersMs < p.inProcessMs);
+  const first = points.find((p) => p.workersMs < p.oneThreadMs);
   return { points, workersWinFromMb: first ? first.mb : null };
 }
 
 async function main() {
   const tmp = mkdtempSync(path.join(process.env.SLUICE_BENCH_TMPDIR ?? os.tmpdir(), "sluice-bench-secrets-"));
   try {
-    const scanSecrets = await loadSluice(tmp);
+    const bundle = await sluiceBundle(tmp);
     const dir = path.join(tmp, "tree");
-    let t0 = performance.now();
+    const t0 = performance.now();
     const tree = generateTree(dir, { bytes: SIZE });
     const kinds = new Set(tree.planted.map((p) => p.kind)).size;
     log(`generated ${tree.files.length} files, ${round(tree.bytes / MB, 1)} MiB, ${tree.planted.length} secrets of ${kinds} kinds in ${round((performance.now() - t0) / 1000, 1)} s`);
+    const sizes = new Map(tree.files.map((f) => [f, statSync(path.join(dir, f)).size]));
 
-    const sluice = await timeSluice(scanSecrets, dir, {});
-    const inProcess = await timeSluice(scanSecrets, dir, { threads: 1 });
-    const bytes = sluice.result.stats.bytes;
-    const s = score(sluice.result.findings, tree.planted, tree.files);
+    const sluice = await timed(tmp, "sluice", { bundle, root: dir, options: {} });
+    const oneThread = await timed(tmp, "sluice", { bundle, root: dir, options: { threads: 1 } });
+    const bytes = sluice.stats.bytes;
+    const s = score(sluice.findings, tree.planted, tree.files);
     for (const m of s.missed) log(`missed ${m.kind} in ${m.file}:${m.line}`);
     for (const f of s.falsePositives.slice(0, 20)) log(`false positive ${f.ruleId} ${f.file}:${f.line} ${f.snippet}`);
-    log(`sluice: ${round(sluice.ms)} ms (${sluice.result.stats.threads} threads), in-process ${round(inProcess.ms)} ms`);
+    log(`sluice: ${round(sluice.ms)} ms (${sluice.stats.threads} threads), ${round(oneThread.ms)} ms on one thread`);
 
-    const sizes = new Map(tree.files.map((f) => [f, 0]));
-    const { statSync } = await import("node:fs");
-    for (const f of tree.files) sizes.set(f, statSync(path.join(dir, f)).size);
     const slFiles = SECRETLINT_MB > 0 ? subset(tree.files, sizes, SECRETLINT_MB * MB) : tree.files;
     const slBytes = slFiles.reduce((n, f) => n + sizes.get(f), 0);
-    log(`secretlint (profiler replaced by a no-op) on ${slFiles.length} files, ${round(slBytes / MB, 1)} MiB…`);
-    t0 = performance.now();
-    const sl = await runSecretlint(dir, slFiles);
+    log(`secretlint (secretLintProfiler.mark replaced by a no-op) on ${slFiles.length} files, ${round(slBytes / MB, 1)} MiB…`);
+    const sl = await timed(tmp, "secretlint", { cwd: root, root: dir, files: slFiles });
     const slScore = score(sl.findings, tree.planted, slFiles);
     log(`secretlint: ${round(sl.ms)} ms`);
 
-    const cross = await crossover(scanSecrets, dir, tree.files, sizes);
+    const cross = await crossover(tmp, bundle, dir, tree.files, sizes);
     const sluiceMbPerSec = bytes / MB / (sluice.ms / 1000);
     const secretlintMbPerSec = slBytes / MB / (sl.ms / 1000);
     const figures = {
       sluiceMbPerSec: round(sluiceMbPerSec, 1),
-      sluiceInProcessMbPerSec: round(bytes / MB / (inProcess.ms / 1000), 1),
       secretlintMbPerSec: round(secretlintMbPerSec, 2),
       ratio: round(sluiceMbPerSec / secretlintMbPerSec, 1),
       recall: round(s.found / s.planted, 3),
       falsePositivesPer10Mb: round(s.falsePositives.length / (bytes / (10 * MB)), 3),
       target: TARGET,
+      sluiceOneThreadMbPerSec: round(bytes / MB / (oneThread.ms / 1000), 1),
+      // Per CPU-second (all threads): comparable even when other work shares the machine.
+      sluiceMbPerCpuSec: round(bytes / MB / (sluice.cpuMs / 1000), 1),
+      secretlintMbPerCpuSec: round(slBytes / MB / (sl.cpuMs / 1000), 2),
       treeMb: round(bytes / MB, 1),
       files: tree.files.length,
       planted: s.planted,
       plantedKinds: kinds,
-      threads: sluice.result.stats.threads,
-      rules: sluice.result.stats.rules,
+      threads: sluice.stats.threads,
+      rules: sluice.stats.rules,
+      timing: "each run a fresh Node process, clock from the scan call to its result; median of " + REPEATS,
       secretlint: {
         note: "secretlint 12 with secretLintProfiler.mark replaced by a no-op (secretlint#1653: as shipped it is O(n²))",
         scannedMb: round(slBytes / MB, 1),

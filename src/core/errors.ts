@@ -101,6 +101,23 @@ export const errorCodes = {
     exit: 2,
     summary: "A licence policy's allow or deny list names something that is not a single SPDX licence id.",
   },
+  SLUICE_E_ROLLOUT_SPEC: {
+    exit: 2,
+    summary: "A rollout strategy is inconsistent (weights outside 0–100, the new version is the stable one…).",
+  },
+  SLUICE_E_ROLLOUT_STATE: {
+    exit: 3,
+    summary: "A persisted rollout state belongs to another strategy or has a shape this Sluice cannot resume.",
+  },
+  SLUICE_E_TARGET: {
+    exit: 1,
+    summary: "A deploy target could not start, scale or stop a version (no command, no free port…).",
+  },
+  SLUICE_E_ROUTER_CONFIG: {
+    exit: 2,
+    summary: "Router settings are invalid (weights not summing to 100, a bad route, backend, fault or option).",
+  },
+  SLUICE_E_ROUTER_START: { exit: 1, summary: "A router could not listen on its address (port in use, not permitted)." },
   SLUICE_E_INTERNAL: { exit: 3, summary: "An unexpected internal error; please report it." },
 } as const satisfies Record<string, { exit: 0 | 1 | 2 | 3; summary: string }>;
 

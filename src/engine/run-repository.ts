@@ -8,7 +8,7 @@ import { loadConfig, loadDotenvFile } from "../config/index";
 import { createError } from "../core/errors";
 import type { Problem } from "../core/errors";
 import { Semaphore } from "../core/semaphore";
-import { LocalExecutor } from "../executor/local/local-executor";
+import { HELPER_AFTER, LocalExecutor } from "../executor/local/local-executor";
 import { openStore } from "../store/registry";
 import type { Store } from "../store/types";
 import { isPidAlive } from "../store/pid";
@@ -113,7 +113,9 @@ export async function runRepository(req: RunRequest): Promise<RepositoryRun> {
   const stateDir = path.join(repoRoot, ".sluice");
   const storePath = path.resolve(repoRoot, config.store.path);
   // One executor for every workflow of the run (it may hold a spawn helper process until closed).
+  // With many jobs ahead, its spawn helper starts now, while the store opens.
   const executor = new LocalExecutor();
+  if (matched.reduce((n, { wf }) => n + wf.jobs.length, 0) > HELPER_AFTER) executor.warm();
   let store: Store;
   try {
     store = await openStore({ type: config.store.type, path: storePath });

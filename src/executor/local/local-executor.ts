@@ -2,9 +2,9 @@
  * Runs step processes on the host. Each process leads its own process group (detached), so
  * cancellation signals reach everything a step started and nothing is left behind.
  *
- * Spawning: a run's first processes are spawned from this process; once a run has started a few,
- * a small helper process (spawn-helper.ts) is started, and the processes after it is ready are
- * spawned through it. Forking from this process costs 3–5 ms per step once a long run has grown its
+ * Spawning: a run's first processes are spawned from this process; once a run has started a few
+ * (or when warm() says many will come), a small helper process (spawn-helper.ts) is started, and the
+ * processes after it is ready are spawned through it. Forking from this process costs 3–5 ms per step once a long run has grown its
  * memory, on the event loop; the helper does it in ≈ 1 ms, on another core (helper-program.ts
  * says why). A short run never starts the helper and so pays nothing for it. Output, exit and
  * signals behave the same either way.
@@ -39,6 +39,14 @@ export class LocalExecutor implements Executor {
     const fromEnv = { "0": "off", "1": "always", auto: "auto" } as const;
     const env = process.env.SLUICE_SPAWN_HELPER as keyof typeof fromEnv | undefined;
     this.mode = (env && fromEnv[env]) ?? options.spawnHelper ?? "auto";
+  }
+
+  /**
+   * Starts the helper now (unless it is off), for a caller that knows many processes will follow:
+   * its startup then overlaps other work, and even the first processes skip forking from here.
+   */
+  warm(): void {
+    if (this.mode !== "off") this.helper ??= new SpawnHelper();
   }
 
   start(spec: ProcessSpec, sink: OutputSink): ProcessHandle {

@@ -22,9 +22,7 @@ export async function scanFragments(
 ): Promise<{ findings: ScanFinding[]; stats: FileStats; threads: number; extra: Record<string, number> }> {
   const stats = emptyStats();
   const byIdentity = new Map<string, ScanFinding>();
-  const commits = new Set<string>();
   const onFragment = (fragment: DiffFragment) => {
-    if (fragment.commit) commits.add(fragment.commit);
     if (fragment.text.length > maxFileBytes) {
       stats.skippedLarge++;
       return;
@@ -41,8 +39,15 @@ export async function scanFragments(
       if (!byIdentity.has(identity)) byIdentity.set(identity, finding);
     }
   };
+  let extra: Record<string, number> = {};
   if (mode === "staged") await stagedFragments(root, onFragment);
-  else await historyFragments(root, revisions && revisions.length > 0 ? revisions : ["--all"], onFragment);
-  const extra: Record<string, number> = mode === "history" ? { commits: commits.size } : {};
+  else {
+    const commits = await historyFragments(
+      root,
+      revisions && revisions.length > 0 ? revisions : ["--all"],
+      onFragment,
+    );
+    extra = { commits };
+  }
   return { findings: [...byIdentity.values()], stats, threads: 1, extra };
 }

@@ -48,6 +48,10 @@ export interface RuleSpec {
   entropy?: number;
   /** Lower-case words one of which must occur (case-insensitively) for the rule to run; empty: always. */
   keywords: string[];
+  /** Sluice's rules only: the keywords are written in the one case they match in (`SK`, `AKIA`). */
+  exactKeywords?: boolean;
+  /** Sluice's rules only: a keyword counts only when `=` or `:` follows it within a short identifier tail. */
+  assignmentAfterKeyword?: boolean;
   /** The rule applies only to files whose path matches. */
   path?: JsPattern;
   tags: string[];

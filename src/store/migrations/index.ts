@@ -1,4 +1,4 @@
-import { Migrator } from "kysely";
+import { DEFAULT_MIGRATION_TABLE, Migrator, sql } from "kysely";
 import type { Kysely, Migration, MigrationProvider } from "kysely";
 import { createError } from "../../core/errors";
 import { initialMigration } from "./001-initial";
@@ -33,6 +33,7 @@ const MIGRATE_ATTEMPTS = 5;
  * fails or the database was migrated by a newer Sluice (it holds migrations this build does not know).
  */
 export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
+  if (await isCurrent(db)) return;
   const migrator = new Migrator({ db, provider: new StaticMigrationProvider(migrations) });
   for (let attempt = 1; ; attempt++) {
     const { error, results } = await migrator.migrateToLatest();
@@ -52,6 +53,24 @@ export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
       );
     }
     await new Promise((resolve) => setTimeout(resolve, 10 * attempt + Math.random() * 20));
+  }
+}
+
+/**
+ * Whether the database records exactly the migrations this build knows: one read, where the
+ * migrator takes a lock and runs about ten statements (every `sluice run` opens the store). A
+ * migration in progress elsewhere is not visible until it commits, together with its record, so a
+ * database read as current is; anything else (no table yet, a migration missing, an unknown one from
+ * a newer Sluice) goes through the migrator, which handles races and reports newer databases.
+ */
+async function isCurrent(db: Kysely<unknown>): Promise<boolean> {
+  try {
+    const { rows } = await sql<{ name: string }>`select name from ${sql.table(DEFAULT_MIGRATION_TABLE)}`.execute(db);
+    const known = Object.keys(migrations);
+    const applied = new Set(rows.map((r) => r.name));
+    return applied.size === known.length && known.every((name) => applied.has(name));
+  } catch {
+    return false;
   }
 }
 

@@ -52,20 +52,32 @@ const hostFunctionInfo = [
 ];
 
 // Workflows evaluate the same few expressions many times (per matrix cell, per step); parse once.
-const parsedCache = new Map<string, Expr>();
+const parsedCache = new Map<string, Parsed>();
+
+interface Parsed {
+  expr: Expr;
+  /** Every identifier in the expression, lower-cased: a superset of the contexts it reads. */
+  names: Set<string>;
+}
 
 export function parseExpression(expression: string): Expr {
-  let expr = parsedCache.get(expression);
-  if (!expr) {
+  return parse(expression).expr;
+}
+
+function parse(expression: string): Parsed {
+  let parsed = parsedCache.get(expression);
+  if (!parsed) {
     const tokens = new Lexer(expression).lex().tokens;
     // @actions/expressions 0.3.x unescapes only the first '' of a string literal; redo it properly.
     for (const t of tokens)
       if (t.type === TokenType.STRING) t.value = t.lexeme.slice(1, -1).replaceAll("''", "'");
-    expr = new Parser(tokens, contextNames, hostFunctionInfo).parse();
+    const names = new Set<string>();
+    for (const t of tokens) if (t.type === TokenType.IDENTIFIER) names.add(t.lexeme.toLowerCase());
+    parsed = { expr: new Parser(tokens, contextNames, hostFunctionInfo).parse(), names };
     if (parsedCache.size > 10_000) parsedCache.clear();
-    parsedCache.set(expression, expr);
+    parsedCache.set(expression, parsed);
   }
-  return expr;
+  return parsed;
 }
 
 /**
@@ -78,9 +90,13 @@ export function evaluateExpression(
   host: HostFunctions,
 ): Json {
   try {
-    const expr = parseExpression(expression);
+    const { expr, names } = parse(expression);
     const dict = new data.Dictionary();
-    for (const [k, v] of Object.entries(contexts)) dict.add(k, toExpressionData(v));
+    // Only the contexts the expression names: converting them all (the github context carries the
+    // whole event payload) for every `if: success()` was a large part of a step's cost.
+    for (const [k, v] of Object.entries(contexts)) {
+      if (names.has(k.toLowerCase())) dict.add(k, toExpressionData(v));
+    }
     return fromExpressionData(new Evaluator(expr, dict, functionMap(host)).evaluate());
   } catch (cause) {
     const detail = cause instanceof Error ? cause.message : String(cause);

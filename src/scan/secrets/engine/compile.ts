@@ -80,7 +80,11 @@ export function compileConfig(config: SecretsConfig): Detector {
     config,
     rules,
     global: config.allowlists.map(compileAllowlist),
-    matcher: new KeywordMatcher(config.rules.map((r, i) => (foldable[i] ? r.keywords : []))),
+    matcher: new KeywordMatcher(
+      config.rules.map((r, i) =>
+        foldable[i] ? { keywords: r.keywords, exact: r.exactKeywords, assignment: r.assignmentAfterKeyword } : { keywords: [] },
+      ),
+    ),
     alwaysRun: rules.filter((_, i) => !foldable[i]).map((r) => r.index),
   };
 }

@@ -1,8 +1,9 @@
 /**
- * Scanning a large tree on every core. The module starts itself as the worker script: in the
- * bundle (dist/*.js) `import.meta.url` is the bundled file that holds this code, so no separate
- * worker entry point has to be built or shipped. Run from TypeScript sources (tests), it cannot be
- * a worker script and callers scan in-process instead (`canUseWorkers()`).
+ * Scanning a large tree on every core. The module starts itself as the worker script: in a bundle
+ * `import.meta.url` is the bundled file that holds this code, so a worker can always be started
+ * from it; when the build also emits worker-entry.ts as `secrets-worker.js` beside it, workers start
+ * from that smaller file instead. Run from TypeScript sources (tests), this module cannot be a worker
+ * script and callers scan in-process (`canUseWorkers()`).
  *
  * The main thread scans too, pulling batches from the same queue as the workers: a worker needs
  * ~100 ms to load the bundle and warm up, and the main thread's work during that time is not lost;
@@ -10,6 +11,8 @@
  * themselves (reading is a fair part of the cost) and send back findings already redacted: secrets
  * never cross threads.
  */
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
 import type { ScanFinding } from "../../types";
 import { compileConfig } from "../engine/compile";
@@ -39,6 +42,12 @@ export function canUseWorkers(): boolean {
   return !/\.[cm]?ts$/.test(new URL(import.meta.url).pathname);
 }
 
+/** The small dedicated entry (worker-entry.ts) when the build emitted it beside this file, else this file. */
+function workerScript(): URL {
+  const entry = new URL("./secrets-worker.js", import.meta.url);
+  return entry.protocol === "file:" && existsSync(fileURLToPath(entry)) ? entry : new URL(import.meta.url);
+}
+
 /** Scan `files` (relative to `root`) on the main thread plus `threads - 1` workers. */
 export async function scanInWorkers(options: {
   root: string;
@@ -47,6 +56,8 @@ export async function scanInWorkers(options: {
   detector: Detector;
   maxFileBytes: number;
   threads: number;
+  /** Default true; false leaves all the work to the workers (tests use it to exercise them). */
+  mainThreadScans?: boolean;
 }): Promise<{ findings: ScanFinding[]; stats: FileStats }> {
   const { root, files, maxFileBytes } = options;
   const init: WorkerInit = { kind: WORKER_KIND, root, config: options.config, maxFileBytes };
@@ -58,14 +69,17 @@ export async function scanInWorkers(options: {
     for (const f of msg.findings) findings.push(f);
     addStats(stats, msg.stats);
   };
-  const workers = Array.from({ length: Math.max(0, options.threads - 1) }, () => {
-    const worker = new Worker(new URL(import.meta.url), { workerData: init });
+  const mainThreadScans = options.mainThreadScans ?? true;
+  const count = mainThreadScans ? options.threads - 1 : options.threads;
+  const script = workerScript();
+  const workers = Array.from({ length: Math.max(0, count) }, () => {
+    const worker = new Worker(script, { workerData: init });
     worker.unref();
     return worker;
   });
   const done = Promise.all(workers.map((w) => drive(w, take, collect)));
   try {
-    for (let batch = take(); batch.length > 0; batch = take()) {
+    for (let batch = mainThreadScans ? take() : []; batch.length > 0; batch = take()) {
       for (const file of batch)
         for (const f of scanFile(options.detector, root, file, maxFileBytes, stats)) findings.push(f);
       // Let worker messages in: they carry results and ask for more work.

@@ -13,7 +13,8 @@ export const cloudRules: RuleSpec[] = [
     description: "AWS access key id",
     severity: "critical",
     regex: /\b((?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\b/,
-    keywords: ["akia", "asia", "abia", "acca"],
+    keywords: ["AKIA", "ASIA", "ABIA", "ACCA"],
+    exactKeywords: true,
     tags: ["aws", "cloud"],
   }),
   defineRule({
@@ -34,6 +35,7 @@ export const cloudRules: RuleSpec[] = [
     severity: "critical",
     regex: /private_key_id"\s*:\s*"([a-f0-9]{40})"/,
     keywords: ["private_key_id"],
+    exactKeywords: true,
     tags: ["gcp", "cloud"],
   }),
   defineRule({
@@ -50,7 +52,8 @@ export const cloudRules: RuleSpec[] = [
     description: "Google Cloud API key",
     severity: "high",
     regex: /\b(AIza[0-9A-Za-z_-]{35})(?![0-9A-Za-z_-])/,
-    keywords: ["aiza"],
+    keywords: ["AIza"],
+    exactKeywords: true,
     tags: ["gcp", "cloud"],
   }),
   defineRule({
@@ -86,7 +89,8 @@ export const cloudRules: RuleSpec[] = [
     description: "Microsoft Entra ID (Azure AD) client secret",
     severity: "high",
     regex: /(?:^|[\s"'=:`(,])([A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.-]{31,34})(?![A-Za-z0-9_~.-])/,
-    keywords: ["q~"],
+    keywords: ["Q~"],
+    exactKeywords: true,
     window: "line",
     tags: ["azure", "cloud"],
   }),
@@ -96,6 +100,7 @@ export const cloudRules: RuleSpec[] = [
     severity: "high",
     regex: /\b(do[opr]_v1_[a-f0-9]{64})(?![a-f0-9])/,
     keywords: ["dop_v1_", "doo_v1_", "dor_v1_"],
+    exactKeywords: true,
     tags: ["digitalocean", "cloud"],
   }),
   defineRule({
@@ -103,7 +108,8 @@ export const cloudRules: RuleSpec[] = [
     description: "Heroku platform API key",
     severity: "high",
     regex: /\b(HRKU-[A-Za-z0-9_-]{50,70})(?![A-Za-z0-9_-])/,
-    keywords: ["hrku-"],
+    keywords: ["HRKU-"],
+    exactKeywords: true,
     tags: ["heroku", "cloud"],
   }),
   defineRule({

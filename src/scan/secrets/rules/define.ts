@@ -22,8 +22,12 @@ export interface RuleDef {
   description: string;
   severity: ScanSeverity;
   regex: RegExp;
-  /** Lower-case; every rule has some, so that no rule runs on every file. */
+  /** Lower-case unless exactKeywords; every rule has some, so that no rule runs on every file. */
   keywords: string[];
+  /** Keywords match only in the case written: for token prefixes of fixed case (`SK`, `AKIA`). */
+  exactKeywords?: boolean;
+  /** A keyword counts only when `=` or `:` follows within a short identifier tail. */
+  assignmentAfterKeyword?: boolean;
   secretGroup?: number;
   entropy?: number;
   /**
@@ -53,6 +57,8 @@ export function defineRule(def: RuleDef): RuleSpec {
   if (def.entropy !== undefined) rule.entropy = def.entropy;
   if (def.filter !== undefined) rule.filter = def.filter;
   if (def.generic) rule.generic = true;
+  if (def.exactKeywords) rule.exactKeywords = true;
+  if (def.assignmentAfterKeyword) rule.assignmentAfterKeyword = true;
   return rule;
 }
 
@@ -70,7 +76,6 @@ export function allowlist(def: AllowlistDef): AllowlistSpec {
   if (def.description !== undefined) spec.description = def.description;
   return spec;
 }
-
 
 /** `KEY = value` / `key: "value"` / `key => 'value'`: the assignment shapes of code and config. */
 export const ASSIGN = String.raw`["'\]]?\s*(?:=|:=|=>|:)\s*["'\x60]?`;

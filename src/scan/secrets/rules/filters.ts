@@ -15,14 +15,16 @@ export type SecretFilter = (
 const REFERENCE_NAME =
   /(?:url|uri|path|file|name|type|id|ids|length|len|field|endpoint|header|prefix|suffix|format|pattern|regex|label|hint|dir|env|var|count|size|policy|mode|kind|ttl|expiry|expires|expiration|timeout|algorithm|alg|ref|arn|version|hash|digest|sha)["'\]]?\s*(?:=|:=|=>|:|\|\|=|\?=)\s*["'\x60]?$/i;
 
-/** A lower-case identifier such as `app-secret-v2` or `db_password_ref`: a name, not a value. */
-const IDENTIFIER = /^[a-z]+(?:[-_.][a-z]+)*(?:[-_.]?[0-9]{1,3})?$/;
-const WORD_THEN_DIGITS = /^[A-Za-z][a-z]*[0-9]{0,4}$/;
+/**
+ * Words joined as identifiers are (`app-secret-v2`, `db_password_ref`, `apiKey-617`,
+ * `Summer2024`), with at most a short number: a name or a weak word, not a generated value.
+ */
+const IDENTIFIER = /^[A-Za-z][a-z]*(?:[A-Z][a-z]*)*(?:[-_.][A-Za-z][a-z]*(?:[A-Z][a-z]*)*)*(?:[-_.]?[0-9]{1,4})?$/;
 
 const filters: Record<string, SecretFilter> = {
   "generic-secret": (secret, before) => {
     if (REFERENCE_NAME.test(before)) return false;
-    if (IDENTIFIER.test(secret) || WORD_THEN_DIGITS.test(secret)) return false;
+    if (IDENTIFIER.test(secret)) return false;
     const hasDigit = /[0-9]/.test(secret);
     const hasLetter = /[A-Za-z]/.test(secret);
     const mixedCase = /[a-z]/.test(secret) && /[A-Z]/.test(secret);

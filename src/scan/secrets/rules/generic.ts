@@ -42,6 +42,7 @@ export const genericRules: RuleSpec[] = [
       "credential",
     ],
     entropy: 3,
+    assignmentAfterKeyword: true,
     filter: "generic-secret",
     generic: true,
     tags: ["generic"],

@@ -14,6 +14,7 @@ export const messagingRules: RuleSpec[] = [
     severity: "high",
     regex: /\b(xoxb-[0-9]{10,13}-[0-9]{10,13}-[A-Za-z0-9]{24})(?![A-Za-z0-9-])/,
     keywords: ["xoxb-"],
+    exactKeywords: true,
     tags: ["slack", "chat"],
   }),
   defineRule({
@@ -22,6 +23,7 @@ export const messagingRules: RuleSpec[] = [
     severity: "high",
     regex: /\b(xoxp-[0-9]{10,13}-[0-9]{10,13}-[0-9]{10,13}-[A-Za-z0-9]{28,34})(?![A-Za-z0-9-])/,
     keywords: ["xoxp-"],
+    exactKeywords: true,
     tags: ["slack", "chat"],
   }),
   defineRule({
@@ -30,6 +32,7 @@ export const messagingRules: RuleSpec[] = [
     severity: "high",
     regex: /\b(xapp-[0-9]-[A-Z0-9]{9,12}-[0-9]{10,13}-[a-f0-9]{32,64})(?![A-Za-z0-9-])/,
     keywords: ["xapp-"],
+    exactKeywords: true,
     tags: ["slack", "chat"],
   }),
   defineRule({
@@ -76,7 +79,8 @@ export const messagingRules: RuleSpec[] = [
     description: "Telegram bot token",
     severity: "high",
     regex: /\b([0-9]{8,10}:AA[0-9A-Za-z_-]{33})(?![0-9A-Za-z_-])/,
-    keywords: [":aa"],
+    keywords: [":AA"],
+    exactKeywords: true,
     window: "line",
     tags: ["telegram", "chat"],
   }),
@@ -85,7 +89,8 @@ export const messagingRules: RuleSpec[] = [
     description: "SendGrid API key",
     severity: "high",
     regex: /\b(SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])/,
-    keywords: ["sg."],
+    keywords: ["SG."],
+    exactKeywords: true,
     tags: ["sendgrid", "email"],
   }),
   defineRule({
@@ -102,6 +107,7 @@ export const messagingRules: RuleSpec[] = [
     severity: "high",
     regex: /\b([0-9a-f]{32}-us[0-9]{1,2})\b/,
     keywords: ["-us"],
+    exactKeywords: true,
     window: "line",
     tags: ["mailchimp", "email"],
   }),
@@ -110,7 +116,8 @@ export const messagingRules: RuleSpec[] = [
     description: "Twilio API key",
     severity: "high",
     regex: /\b(SK[0-9a-fA-F]{32})\b/,
-    keywords: ["sk"],
+    keywords: ["SK"],
+    exactKeywords: true,
     tags: ["twilio"],
   }),
   defineRule({

@@ -14,6 +14,7 @@ export const paymentRules: RuleSpec[] = [
     severity: "critical",
     regex: /\b(sk_live_[0-9A-Za-z]{24,247})(?![0-9A-Za-z])/,
     keywords: ["sk_live_"],
+    exactKeywords: true,
     tags: ["stripe", "payment"],
   }),
   defineRule({
@@ -22,6 +23,7 @@ export const paymentRules: RuleSpec[] = [
     severity: "high",
     regex: /\b(rk_live_[0-9A-Za-z]{24,247})(?![0-9A-Za-z])/,
     keywords: ["rk_live_"],
+    exactKeywords: true,
     tags: ["stripe", "payment"],
   }),
   defineRule({
@@ -29,7 +31,8 @@ export const paymentRules: RuleSpec[] = [
     description: "Square access token",
     severity: "critical",
     regex: /\b(EAAA[A-Za-z0-9_-]{60}|sq0atp-[A-Za-z0-9_-]{22})(?![A-Za-z0-9_-])/,
-    keywords: ["eaaa", "sq0atp-"],
+    keywords: ["EAAA", "sq0atp-"],
+    exactKeywords: true,
     tags: ["square", "payment"],
   }),
   defineRule({
@@ -38,6 +41,7 @@ export const paymentRules: RuleSpec[] = [
     severity: "high",
     regex: /\b(sq0csp-[A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])/,
     keywords: ["sq0csp-"],
+    exactKeywords: true,
     tags: ["square", "payment"],
   }),
   defineRule({
@@ -46,6 +50,7 @@ export const paymentRules: RuleSpec[] = [
     severity: "critical",
     regex: /\b(access_token\$production\$[0-9a-z]{16}\$[0-9a-f]{32})(?![0-9a-f])/,
     keywords: ["access_token$production$"],
+    exactKeywords: true,
     tags: ["paypal", "braintree", "payment"],
   }),
 ];
@@ -56,7 +61,8 @@ export const aiRules: RuleSpec[] = [
     description: "OpenAI API key",
     severity: "high",
     regex: /\b(sk-(?:(?:proj|svcacct|admin)-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,})(?![A-Za-z0-9_-])/,
-    keywords: ["t3blbkfj"],
+    keywords: ["T3BlbkFJ"],
+    exactKeywords: true,
     window: "line",
     tags: ["openai", "ai"],
   }),
@@ -66,6 +72,7 @@ export const aiRules: RuleSpec[] = [
     severity: "high",
     regex: /\b(sk-ant-(?:api03|admin01)-[A-Za-z0-9_-]{93}AA)(?![A-Za-z0-9_-])/,
     keywords: ["sk-ant-"],
+    exactKeywords: true,
     tags: ["anthropic", "ai"],
   }),
   defineRule({
@@ -74,6 +81,7 @@ export const aiRules: RuleSpec[] = [
     severity: "high",
     regex: /\b((?:hf_|api_org_)[A-Za-z]{34})(?![A-Za-z0-9_-])/,
     keywords: ["hf_", "api_org_"],
+    exactKeywords: true,
     tags: ["huggingface", "ai"],
   }),
   defineRule({
@@ -94,6 +102,7 @@ export const aiRules: RuleSpec[] = [
     severity: "high",
     regex: /\b(r8_[A-Za-z0-9]{37})(?![A-Za-z0-9])/,
     keywords: ["r8_"],
+    exactKeywords: true,
     tags: ["replicate", "ai"],
   }),
   defineRule({
@@ -102,6 +111,7 @@ export const aiRules: RuleSpec[] = [
     severity: "high",
     regex: /\b(gsk_[A-Za-z0-9]{52})(?![A-Za-z0-9])/,
     keywords: ["gsk_"],
+    exactKeywords: true,
     tags: ["groq", "ai"],
   }),
 ];

@@ -15,6 +15,7 @@ export const saasRules: RuleSpec[] = [
     severity: "high",
     regex: /\b(shp(?:at|ss|ca|pa)_[a-fA-F0-9]{32})(?![a-fA-F0-9])/,
     keywords: ["shpat_", "shpss_", "shpca_", "shppa_"],
+    exactKeywords: true,
     tags: ["shopify"],
   }),
   defineRule({
@@ -34,7 +35,8 @@ export const saasRules: RuleSpec[] = [
     description: "New Relic user API, ingest, browser or license key",
     severity: "high",
     regex: /\b(NRAK-[A-Z0-9]{27}|NRII-[A-Za-z0-9_-]{32}|NRJS-[a-f0-9]{19}|[a-f0-9]{36}NRAL)(?![A-Za-z0-9_-])/,
-    keywords: ["nrak-", "nrii-", "nrjs-", "nral"],
+    keywords: ["NRAK-", "NRII-", "NRJS-", "NRAL"],
+    exactKeywords: true,
     window: "line",
     tags: ["newrelic", "monitoring"],
   }),
@@ -53,6 +55,7 @@ export const saasRules: RuleSpec[] = [
     severity: "high",
     regex: /\b(sntrys_eyJ[A-Za-z0-9+/=_-]{60,}|sntryu_[a-f0-9]{64})(?![A-Za-z0-9+/=_-])/,
     keywords: ["sntrys_", "sntryu_"],
+    exactKeywords: true,
     tags: ["sentry", "monitoring"],
   }),
   defineRule({
@@ -61,6 +64,7 @@ export const saasRules: RuleSpec[] = [
     severity: "critical",
     regex: /\b(hv[sbr]\.[A-Za-z0-9_-]{24,})(?![A-Za-z0-9_-])/,
     keywords: ["hvs.", "hvb.", "hvr."],
+    exactKeywords: true,
     tags: ["vault"],
   }),
   defineRule({
@@ -69,6 +73,7 @@ export const saasRules: RuleSpec[] = [
     severity: "high",
     regex: /\b(dp\.(?:pt|st|ct|sa|scim|audit)\.[A-Za-z0-9]{40,44})(?![A-Za-z0-9])/,
     keywords: ["dp.pt.", "dp.st.", "dp.ct.", "dp.sa.", "dp.scim.", "dp.audit."],
+    exactKeywords: true,
     tags: ["doppler"],
   }),
   defineRule({
@@ -76,7 +81,8 @@ export const saasRules: RuleSpec[] = [
     description: "Postman API key",
     severity: "high",
     regex: /\b(PMAK-[a-f0-9]{24}-[a-f0-9]{34})(?![a-f0-9])/,
-    keywords: ["pmak-"],
+    keywords: ["PMAK-"],
+    exactKeywords: true,
     tags: ["postman"],
   }),
   defineRule({
@@ -85,6 +91,7 @@ export const saasRules: RuleSpec[] = [
     severity: "high",
     regex: /\b(lin_api_[A-Za-z0-9]{40})(?![A-Za-z0-9])/,
     keywords: ["lin_api_"],
+    exactKeywords: true,
     tags: ["linear"],
   }),
   defineRule({
@@ -93,6 +100,7 @@ export const saasRules: RuleSpec[] = [
     severity: "high",
     regex: /\b(glsa_[A-Za-z0-9]{32}_[a-f0-9]{8}|glc_[A-Za-z0-9+/]{32,400}={0,2})(?![A-Za-z0-9+/=_])/,
     keywords: ["glsa_", "glc_"],
+    exactKeywords: true,
     tags: ["grafana", "monitoring"],
   }),
 ];

@@ -16,6 +16,7 @@ export const vcsRules: RuleSpec[] = [
     severity: "high",
     regex: /\b(ghp_[A-Za-z0-9]{36})(?![A-Za-z0-9])/,
     keywords: ["ghp_"],
+    exactKeywords: true,
     tags: tags("github"),
   }),
   defineRule({
@@ -24,6 +25,7 @@ export const vcsRules: RuleSpec[] = [
     severity: "high",
     regex: /\b(github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})(?![A-Za-z0-9])/,
     keywords: ["github_pat_"],
+    exactKeywords: true,
     tags: tags("github"),
   }),
   defineRule({
@@ -32,6 +34,7 @@ export const vcsRules: RuleSpec[] = [
     severity: "high",
     regex: /\b((?:ghu|ghs)_[A-Za-z0-9]{36})(?![A-Za-z0-9])/,
     keywords: ["ghu_", "ghs_"],
+    exactKeywords: true,
     tags: tags("github"),
   }),
   defineRule({
@@ -40,6 +43,7 @@ export const vcsRules: RuleSpec[] = [
     severity: "high",
     regex: /\b(gho_[A-Za-z0-9]{36})(?![A-Za-z0-9])/,
     keywords: ["gho_"],
+    exactKeywords: true,
     tags: tags("github"),
   }),
   defineRule({
@@ -48,6 +52,7 @@ export const vcsRules: RuleSpec[] = [
     severity: "high",
     regex: /\b(ghr_[A-Za-z0-9]{36,76})(?![A-Za-z0-9])/,
     keywords: ["ghr_"],
+    exactKeywords: true,
     tags: tags("github"),
   }),
   defineRule({
@@ -56,6 +61,7 @@ export const vcsRules: RuleSpec[] = [
     severity: "high",
     regex: /\b(glpat-[A-Za-z0-9_-]{20,}(?:\.[0-9a-z]{2}\.[0-9a-z]{7,9})?)(?![\w-])/,
     keywords: ["glpat-"],
+    exactKeywords: true,
     tags: tags("gitlab"),
   }),
   defineRule({
@@ -64,6 +70,7 @@ export const vcsRules: RuleSpec[] = [
     severity: "high",
     regex: /\b(glptt-[0-9a-f]{40})(?![0-9a-f])/,
     keywords: ["glptt-"],
+    exactKeywords: true,
     tags: tags("gitlab"),
   }),
   defineRule({
@@ -71,7 +78,8 @@ export const vcsRules: RuleSpec[] = [
     description: "GitLab runner authentication or registration token",
     severity: "high",
     regex: /\b(glrt-[A-Za-z0-9_-]{20,}(?:\.[0-9a-z]{2}\.[0-9a-z]{7,9})?|GR1348941[A-Za-z0-9_-]{20})(?![\w-])/,
-    keywords: ["glrt-", "gr1348941"],
+    keywords: ["glrt-", "GR1348941"],
+    exactKeywords: true,
     tags: tags("gitlab"),
   }),
   defineRule({
@@ -79,7 +87,8 @@ export const vcsRules: RuleSpec[] = [
     description: "Bitbucket repository, project or workspace access token",
     severity: "high",
     regex: /\b(ATCTT3xFfGN0[A-Za-z0-9_=-]{40,})(?![A-Za-z0-9_=-])/,
-    keywords: ["atctt3xffgn0"],
+    keywords: ["ATCTT3xFfGN0"],
+    exactKeywords: true,
     tags: tags("bitbucket", "atlassian"),
   }),
   defineRule({
@@ -99,7 +108,8 @@ export const vcsRules: RuleSpec[] = [
     description: "Atlassian (Jira, Confluence) API token",
     severity: "high",
     regex: /\b(ATATT3xFfGF0[A-Za-z0-9_=-]{40,})(?![A-Za-z0-9_=-])/,
-    keywords: ["atatt3xffgf0"],
+    keywords: ["ATATT3xFfGF0"],
+    exactKeywords: true,
     tags: ["atlassian"],
   }),
   defineRule({
@@ -121,6 +131,7 @@ export const vcsRules: RuleSpec[] = [
     severity: "high",
     regex: /\b(npm_[A-Za-z0-9]{36})(?![A-Za-z0-9])/,
     keywords: ["npm_"],
+    exactKeywords: true,
     tags: ["registry", "npm"],
   }),
   defineRule({
@@ -128,7 +139,8 @@ export const vcsRules: RuleSpec[] = [
     description: "Registry credential in an .npmrc (_authToken / _auth / _password)",
     severity: "high",
     regex: /(?<![^\s:])_(?:authToken|auth|password)\s*=\s*["']?([^\s"'$]{16,})/,
-    keywords: ["_authtoken", "_auth", "_password"],
+    keywords: ["_authToken", "_auth", "_password"],
+    exactKeywords: true,
     tags: ["registry", "npm"],
   }),
   defineRule({
@@ -136,7 +148,8 @@ export const vcsRules: RuleSpec[] = [
     description: "PyPI (or TestPyPI) API token",
     severity: "high",
     regex: /\b(pypi-AgE(?:IcHlwaS5vcmc|NdGVzdC5weXBpLm9yZw)[A-Za-z0-9_-]{50,})(?![A-Za-z0-9_-])/,
-    keywords: ["pypi-age"],
+    keywords: ["pypi-AgE"],
+    exactKeywords: true,
     tags: ["registry", "pypi"],
   }),
   defineRule({
@@ -145,6 +158,7 @@ export const vcsRules: RuleSpec[] = [
     severity: "high",
     regex: /\b(dckr_(?:pat|oat)_[A-Za-z0-9_-]{27,})(?![A-Za-z0-9_-])/,
     keywords: ["dckr_pat_", "dckr_oat_"],
+    exactKeywords: true,
     tags: ["registry", "docker"],
   }),
   defineRule({
@@ -153,6 +167,7 @@ export const vcsRules: RuleSpec[] = [
     severity: "high",
     regex: /\b(oy2[a-z0-9]{43})(?![a-z0-9])/,
     keywords: ["oy2"],
+    exactKeywords: true,
     tags: ["registry", "nuget"],
   }),
   defineRule({
@@ -161,6 +176,7 @@ export const vcsRules: RuleSpec[] = [
     severity: "high",
     regex: /\b(rubygems_[0-9a-f]{48})(?![0-9a-f])/,
     keywords: ["rubygems_"],
+    exactKeywords: true,
     tags: ["registry", "rubygems"],
   }),
   defineRule({
@@ -169,6 +185,7 @@ export const vcsRules: RuleSpec[] = [
     severity: "high",
     regex: /\b([A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_=-]{60,70})(?![A-Za-z0-9_=-])/,
     keywords: ["atlasv1"],
+    exactKeywords: true,
     window: "line",
     tags: ["terraform"],
   }),
@@ -178,6 +195,7 @@ export const vcsRules: RuleSpec[] = [
     severity: "high",
     regex: /\b(pul-[a-f0-9]{40})(?![a-f0-9])/,
     keywords: ["pul-"],
+    exactKeywords: true,
     tags: ["pulumi"],
   }),
 ];

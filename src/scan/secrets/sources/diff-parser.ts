@@ -25,12 +25,15 @@ export class DiffParser {
   private numbers: number[] = [];
   private next = 0;
   private inHunk = false;
+  /** Commit headers seen (history mode), including commits that added nothing. */
+  commits = 0;
 
   constructor(private readonly emit: (fragment: DiffFragment) => void) {}
 
   push(line: string): void {
     if (line.startsWith(COMMIT_MARKER)) {
       this.flush();
+      this.commits++;
       this.commit = line.slice(COMMIT_MARKER.length).trim();
       this.file = undefined;
       return;

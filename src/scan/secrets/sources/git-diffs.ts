@@ -12,24 +12,24 @@ import type { DiffFragment } from "./diff-parser";
 const DIFF_FLAGS = ["--no-color", "--no-ext-diff", "-U0", "--diff-filter=d"];
 
 /** Added lines of what is staged (`git diff --cached`). */
-export function stagedFragments(root: string, onFragment: (f: DiffFragment) => void): Promise<void> {
+export function stagedFragments(root: string, onFragment: (f: DiffFragment) => void): Promise<number> {
   return streamGit(root, ["diff", "--cached", ...DIFF_FLAGS], onFragment);
 }
 
 /**
- * Added lines of every commit, oldest first. `revisions` defaults to `--all`; a range such as
- * `origin/main..HEAD` scans only a branch's new commits.
+ * Added lines of every commit, oldest first; resolves with the number of commits read. `revisions`
+ * is what `git log` takes: `--all`, or a range such as `origin/main..HEAD` for a branch's commits.
  */
 export function historyFragments(
   root: string,
   revisions: readonly string[],
   onFragment: (f: DiffFragment) => void,
-): Promise<void> {
+): Promise<number> {
   const args = ["log", "-p", "--reverse", "--format=%x00commit %H", ...DIFF_FLAGS, ...revisions];
   return streamGit(root, args, onFragment);
 }
 
-function streamGit(root: string, args: string[], onFragment: (f: DiffFragment) => void): Promise<void> {
+function streamGit(root: string, args: string[], onFragment: (f: DiffFragment) => void): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn("git", ["-c", "core.quotepath=false", ...args], {
       cwd: root,
@@ -67,7 +67,7 @@ function streamGit(root: string, args: string[], onFragment: (f: DiffFragment) =
         );
       }
       parser.flush();
-      resolve();
+      resolve(parser.commits);
     });
   });
 }

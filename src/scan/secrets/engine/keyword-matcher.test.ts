@@ -1,0 +1,74 @@
+import { describe, expect, it } from "vitest";
+import { KeywordMatcher as Matcher } from "./keyword-matcher";
+
+/** The matcher over plain keyword lists (one list per rule). */
+class KeywordMatcher extends Matcher {
+  constructor(lists: string[][]) {
+    super(lists.map((keywords) => ({ keywords })));
+  }
+}
+
+/** What the automaton must find: every case-insensitive occurrence, by brute force. */
+function naive(keywords: string[][], text: string): Map<number, number[]> {
+  const out = new Map<number, number[]>();
+  const lower = text.toLowerCase();
+  keywords.forEach((words, rule) => {
+    const starts = new Set<number>();
+    for (const w of words)
+      for (let i = lower.indexOf(w); i !== -1; i = lower.indexOf(w, i + 1)) starts.add(i);
+    if (starts.size > 0)
+      out.set(
+        rule,
+        [...starts].sort((a, b) => a - b),
+      );
+  });
+  return out;
+}
+
+function sorted(hits: Map<number, number[]>): Map<number, number[]> {
+  return new Map([...hits].map(([k, v]) => [k, [...v].sort((a, b) => a - b)]));
+}
+
+describe("KeywordMatcher", () => {
+  it("finds overlapping keywords of several rules, case-insensitively", () => {
+    const m = new KeywordMatcher([["pass", "password"], ["word"], ["ghp_"], []]);
+    const text = "My PASSWORD and ghp_x, passwords";
+    const hits = m.scanString(text);
+    expect(sorted(hits)).toEqual(naive([["pass", "password"], ["word"], ["ghp_"], []], text));
+    expect(hits.get(0)).toEqual([3, 23]);
+  });
+
+  it("gives the same offsets on bytes as on the string for ASCII text", () => {
+    const m = new KeywordMatcher([["akia"], ["-----begin rsa"], ["sk_live_"]]);
+    const text = "x AKIA y\n-----BEGIN RSA PRIVATE KEY-----\nsk_live_abc akia";
+    expect(m.scanBytes(Buffer.from(text, "latin1"))).toEqual(m.scanString(text));
+  });
+
+  it("ignores non-ASCII characters without losing its place", () => {
+    const m = new KeywordMatcher([["token"]]);
+    expect(m.scanString("tök token tokén")).toEqual(new Map([[0, [4]]]));
+  });
+
+  it("confirms exact-case keywords and assignment keywords", () => {
+    const m = new Matcher([{ keywords: ["SK"], exact: true }, { keywords: ["token"], assignment: true }]);
+    const text = "task SK1 sk2 tokenCount = 1; token(x); api_token: y; token";
+    expect(m.scanString(text)).toEqual(
+      new Map([
+        [0, [5]],
+        [1, [13, 43]],
+      ]),
+    );
+    expect(m.scanBytes(Buffer.from(text))).toEqual(m.scanString(text));
+  });
+
+  it("agrees with a brute-force search on random text", () => {
+    const keywords = [["ab", "abc"], ["bca", "c"], ["aaa"], ["cab", "b_c"]];
+    const m = new KeywordMatcher(keywords);
+    let seed = 7;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    for (let n = 0; n < 200; n++) {
+      const text = Array.from({ length: 60 }, () => "abcAB_C x"[Math.floor(rnd() * 9)]).join("");
+      expect(sorted(m.scanString(text)), text).toEqual(naive(keywords, text));
+    }
+  });
+});
