@@ -14,7 +14,15 @@ async function sluice() {
   const { scanSecrets } = await import(pathToFileURL(job.bundle).href);
   return async () => {
     const result = await scanSecrets({ root: job.root, files: job.files, ...job.options });
-    return { findings: result.findings.map((f) => ({ file: f.file, line: f.line, ruleId: f.ruleId, snippet: f.snippet })), stats: result.stats };
+    return {
+      findings: result.findings.map((f) => ({
+        file: f.file,
+        line: f.line,
+        ruleId: f.ruleId,
+        snippet: f.snippet,
+      })),
+      stats: result.stats,
+    };
   };
 }
 
@@ -32,9 +40,15 @@ async function secretlint() {
     maskSecrets: true,
   });
   return async () => {
-    const { output } = await engine.executeOnFiles({ filePathList: job.files.map((f) => path.join(job.root, f)) });
+    const { output } = await engine.executeOnFiles({
+      filePathList: job.files.map((f) => path.join(job.root, f)),
+    });
     const findings = JSON.parse(output).flatMap((r) =>
-      r.messages.map((m) => ({ file: path.relative(job.root, r.filePath), line: m.loc.start.line, ruleId: m.ruleId })),
+      r.messages.map((m) => ({
+        file: path.relative(job.root, r.filePath),
+        line: m.loc.start.line,
+        ruleId: m.ruleId,
+      })),
     );
     return { findings, stats: {} };
   };

@@ -3,12 +3,14 @@
 // Generates a ≥ 100 MiB source tree (generate.mjs: TS, Python, Go, YAML, lockfiles, docs, fixtures,
 // with false-positive traps) and plants fake secrets of many kinds at recorded lines. Every scan runs
 // in a fresh Node process (child.mjs), as a CI job would run it, timed from the call to its result:
-//   - Sluice: scanSecrets over the tree (default options: worker threads for large trees), median
-//     of SLUICE_BENCH_REPEATS runs (default 3); also with threads: 1.
+//   - Sluice: scanSecrets over the tree (default options: worker threads for large trees), fastest
+//     of SLUICE_BENCH_REPEATS runs (default 3; the machine is shared, and other work only ever
+//     slows a run down); also with threads: 1.
 //   - secretlint 12 + @secretlint/secretlint-rule-preset-recommend through its Node API (what its
 //     CLI runs), with `secretLintProfiler.mark` replaced by a no-op: as shipped, the profiler makes a
 //     run O(n²) (secretlint#1653; DESIGN.md measured 0.11 MB/s). The output says so. It scans the
-//     whole tree (SLUICE_BENCH_SECRETLINT_MB=N: every k-th file, about N MiB, if it ever gets slow).
+//     whole tree (SLUICE_BENCH_SECRETLINT_MB=N: every k-th file, about N MiB, if it ever gets slow),
+//     fastest of the same number of runs.
 //   - recall: planted secrets reported at their line; false positives: every other finding.
 //   - parallel: threads 1 vs worker threads on growing subsets, where workers start to pay.
 // MB = 2^20 bytes. Prints { "secrets": { … } }; progress goes to stderr.
@@ -16,7 +18,7 @@
 // Uses scanSecrets from dist/index.js (npm run bench builds it); while src/index.ts does not export
 // it, src/scan/secrets is bundled on the spot with esbuild, shaped as dist/ would be (said on stderr).
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
@@ -36,7 +38,6 @@ function log(msg) {
 }
 
 const round = (x, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function sluiceBundle(tmp) {
   try {
@@ -51,7 +52,10 @@ async function sluiceBundle(tmp) {
   await build({
     absWorkingDir: root,
     // scripts/build.mjs's shape plus the worker entry: shared chunks, a small worker file.
-    entryPoints: { index: "src/scan/secrets/index.ts", "secrets-worker": "src/scan/secrets/parallel/worker-entry.ts" },
+    entryPoints: {
+      index: "src/scan/secrets/index.ts",
+      "secrets-worker": "src/scan/secrets/parallel/worker-entry.ts",
+    },
     outdir,
     bundle: true,
     splitting: true,
@@ -69,20 +73,28 @@ function runChild(tmp, tool, job) {
   const file = path.join(tmp, `job-${jobs++}.json`);
   writeFileSync(file, JSON.stringify(job));
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [child, tool, file], { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
+    const proc = spawn(process.execPath, [child, tool, file], {
+      cwd: root,
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     let out = "";
     proc.stdout.setEncoding("utf8");
     proc.stdout.on("data", (s) => (out += s));
-    proc.on("close", (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`${tool} run exited with ${code}`))));
+    proc.on("close", (code) =>
+      code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`${tool} run exited with ${code}`)),
+    );
   });
 }
 
-/** Median run of REPEATS fresh processes (the findings of the last). */
+/**
+ * The fastest of REPEATS fresh processes: other work on a shared machine only ever slows a run
+ * down, so the minimum is the steadiest estimate of what the tool itself costs (both tools alike).
+ */
 async function timed(tmp, tool, job, repeats = REPEATS) {
   const runs = [];
   for (let i = 0; i < repeats; i++) runs.push(await runChild(tmp, tool, job));
-  const ms = median(runs.map((r) => r.ms));
-  return { ...runs[runs.length - 1], ms, cpuMs: median(runs.map((r) => r.cpuMs)) };
+  const best = runs.reduce((a, b) => (b.ms < a.ms ? b : a));
+  return { ...best, cpuMs: Math.min(...runs.map((r) => r.cpuMs)) };
 }
 
 /** Planted secrets found (a finding in the file at the planted line) and findings that match none. */
@@ -112,7 +124,12 @@ async function crossover(tmp, bundle, dir, files, sizes) {
     const base = { bundle, root: dir, files: part };
     const one = await timed(tmp, "sluice", { ...base, options: { threads: 1 } });
     const many = await timed(tmp, "sluice", { ...base, options: { parallelMinBytes: 0 } });
-    points.push({ mb: round(bytes / MB, 1), oneThreadMs: round(one.ms, 1), workersMs: round(many.ms, 1), threads: many.stats.threads });
+    points.push({
+      mb: round(bytes / MB, 1),
+      oneThreadMs: round(one.ms, 1),
+      workersMs: round(many.ms, 1),
+      threads: many.stats.threads,
+    });
   }
   const first = points.find((p) => p.workersMs < p.oneThreadMs);
   return { points, workersWinFromMb: first ? first.mb : null };
@@ -126,20 +143,29 @@ async function main() {
     const t0 = performance.now();
     const tree = generateTree(dir, { bytes: SIZE });
     const kinds = new Set(tree.planted.map((p) => p.kind)).size;
-    log(`generated ${tree.files.length} files, ${round(tree.bytes / MB, 1)} MiB, ${tree.planted.length} secrets of ${kinds} kinds in ${round((performance.now() - t0) / 1000, 1)} s`);
+    log(
+      `generated ${tree.files.length} files, ${round(tree.bytes / MB, 1)} MiB, ${tree.planted.length} secrets of ${kinds} kinds in ${round((performance.now() - t0) / 1000, 1)} s`,
+    );
     const sizes = new Map(tree.files.map((f) => [f, statSync(path.join(dir, f)).size]));
+    // Every timed run reads from the page cache, whichever tool runs first.
+    for (const f of tree.files) readFileSync(path.join(dir, f));
 
     const sluice = await timed(tmp, "sluice", { bundle, root: dir, options: {} });
     const oneThread = await timed(tmp, "sluice", { bundle, root: dir, options: { threads: 1 } });
     const bytes = sluice.stats.bytes;
     const s = score(sluice.findings, tree.planted, tree.files);
     for (const m of s.missed) log(`missed ${m.kind} in ${m.file}:${m.line}`);
-    for (const f of s.falsePositives.slice(0, 20)) log(`false positive ${f.ruleId} ${f.file}:${f.line} ${f.snippet}`);
-    log(`sluice: ${round(sluice.ms)} ms (${sluice.stats.threads} threads), ${round(oneThread.ms)} ms on one thread`);
+    for (const f of s.falsePositives.slice(0, 20))
+      log(`false positive ${f.ruleId} ${f.file}:${f.line} ${f.snippet}`);
+    log(
+      `sluice: ${round(sluice.ms)} ms (${sluice.stats.threads} threads), ${round(oneThread.ms)} ms on one thread`,
+    );
 
     const slFiles = SECRETLINT_MB > 0 ? subset(tree.files, sizes, SECRETLINT_MB * MB) : tree.files;
     const slBytes = slFiles.reduce((n, f) => n + sizes.get(f), 0);
-    log(`secretlint (secretLintProfiler.mark replaced by a no-op) on ${slFiles.length} files, ${round(slBytes / MB, 1)} MiB…`);
+    log(
+      `secretlint (secretLintProfiler.mark replaced by a no-op) on ${slFiles.length} files, ${round(slBytes / MB, 1)} MiB…`,
+    );
     const sl = await timed(tmp, "secretlint", { cwd: root, root: dir, files: slFiles });
     const slScore = score(sl.findings, tree.planted, slFiles);
     log(`secretlint: ${round(sl.ms)} ms`);
@@ -164,7 +190,7 @@ async function main() {
       plantedKinds: kinds,
       threads: sluice.stats.threads,
       rules: sluice.stats.rules,
-      timing: "each run a fresh Node process, clock from the scan call to its result; median of " + REPEATS,
+      timing: `each run a fresh Node process, clock from the scan call to its result; fastest of ${REPEATS}`,
       secretlint: {
         note: "secretlint 12 with secretLintProfiler.mark replaced by a no-op (secretlint#1653: as shipped it is O(n²))",
         scannedMb: round(slBytes / MB, 1),
@@ -175,7 +201,9 @@ async function main() {
       parallel: cross,
     };
     figures.pass =
-      figures.ratio >= TARGET.throughputRatio && figures.recall >= TARGET.recall && figures.falsePositivesPer10Mb <= TARGET.falsePositivesPer10Mb;
+      figures.ratio >= TARGET.throughputRatio &&
+      figures.recall >= TARGET.recall &&
+      figures.falsePositivesPer10Mb <= TARGET.falsePositivesPer10Mb;
     process.stdout.write(JSON.stringify({ secrets: figures }) + "\n");
   } finally {
     if (process.env.SLUICE_BENCH_KEEP !== "1") rmSync(tmp, { recursive: true, force: true });

@@ -95,7 +95,7 @@ export const errorCodes = {
   SLUICE_E_SECRETS_CONFIG: {
     exit: 2,
     summary:
-      "A secrets-scanning config (.gitleaks.toml) is not valid TOML or holds an invalid rule or allowlist.",
+      "A secrets-scanning config (.gitleaks.toml) or baseline is malformed, or holds an invalid rule.",
   },
   SLUICE_E_LICENSE_POLICY: {
     exit: 2,
@@ -115,9 +115,18 @@ export const errorCodes = {
   },
   SLUICE_E_ROUTER_CONFIG: {
     exit: 2,
-    summary: "Router settings are invalid (weights not summing to 100, a bad route, backend, fault or option).",
+    summary:
+      "Router settings are invalid (weights not summing to 100, a bad route, backend, fault or option).",
   },
-  SLUICE_E_ROUTER_START: { exit: 1, summary: "A router could not listen on its address (port in use, not permitted)." },
+  SLUICE_E_ROUTER_START: {
+    exit: 1,
+    summary: "A router could not listen on its address (port in use, not permitted).",
+  },
+  SLUICE_E_ANALYSIS_CONFIG: {
+    exit: 2,
+    summary:
+      "An analysis setting is invalid: a judge spec (threshold condition, alpha, score thresholds) or a metric provider's options.",
+  },
   SLUICE_E_INTERNAL: { exit: 3, summary: "An unexpected internal error; please report it." },
 } as const satisfies Record<string, { exit: 0 | 1 | 2 | 3; summary: string }>;
 

@@ -1,25 +1,19 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openStore } from "../store/registry";
 import { inspectLatestRun } from "./inspect";
+import { useTempDirs } from "./test-fixtures";
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = useTempDirs("sluice-inspect-");
 
 describe("inspectLatestRun", () => {
   it("returns null for a repository without runs", async () => {
-    const repo = mkdtempSync(join(tmpdir(), "sluice-inspect-"));
-    dirs.push(repo);
+    const repo = tempDir();
     expect(await inspectLatestRun(repo)).toBeNull();
   });
 
   it("summarises the newest run: job conclusions and the gate results it recorded", async () => {
-    const repo = mkdtempSync(join(tmpdir(), "sluice-inspect-"));
-    dirs.push(repo);
+    const repo = tempDir();
     const store = await openStore({ path: join(repo, ".sluice", "sluice.db") });
     const base = {
       workflowPath: ".github/workflows/ci.yml",

@@ -1,21 +1,17 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { locateExample } from "./locate";
 import { copyExample } from "./prepare-repo";
 import { applyEdits, applyRegression } from "./regression";
+import { useTempDirs } from "./test-fixtures";
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = useTempDirs("sluice-regression-");
 
 describe("applyRegression", () => {
   it("adds src/discount.ts and wires it into the example's route table", async () => {
     // The e2e demo test compiles, lints and tests the result; this keeps the anchors in step with the example.
-    const repo = join(mkdtempSync(join(tmpdir(), "sluice-regression-")), "repo");
-    dirs.push(join(repo, ".."));
+    const repo = join(tempDir(), "repo");
     await copyExample(locateExample(), repo);
     expect(await applyRegression(repo)).toEqual(["src/discount.ts", "src/routes.ts"]);
     const routes = readFileSync(join(repo, "src", "routes.ts"), "utf8");

@@ -1,18 +1,13 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, lstatSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { CliIO, ExitCode } from "../cli/io";
 import type { RecordedGate, RunRecordSummary } from "./inspect";
 import { REGRESSION_COMMIT_MESSAGE } from "./regression";
 import { judgeRun2, runDemo } from "./run-demo";
-
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+import { useTempDirs } from "./test-fixtures";
 
 function makeIO(signal = new AbortController().signal): {
   io: CliIO;
@@ -100,11 +95,7 @@ function fakeInspect(...runs: Array<RunRecordSummary | null>) {
   return async (): Promise<RunRecordSummary | null> => runs.shift() ?? null;
 }
 
-function tmpRoot(): string {
-  const dir = mkdtempSync(join(tmpdir(), "sluice-demo-test-"));
-  dirs.push(dir);
-  return dir;
-}
+const tmpRoot = useTempDirs("sluice-demo-test-");
 
 describe("runDemo", () => {
   it("runs the pipeline, commits the untested change, runs it again up to the gate, then cleans up", async () => {

@@ -34,9 +34,8 @@ export function readGitInfo(cwd: string, env: NodeJS.ProcessEnv): GitInfo {
 
 /** Work tree root, HEAD commit and checked-out branch, in one `git rev-parse` when there is a commit. */
 function readHead(cwd: string): Pick<GitInfo, "root" | "sha" | "ref"> {
-  const lines = git(cwd, ["rev-parse", "--show-toplevel", "HEAD", "--symbolic-full-name", "HEAD"])?.split(
-    "\n",
-  );
+  const head = git(cwd, ["rev-parse", "--show-toplevel", "HEAD", "--symbolic-full-name", "HEAD"]);
+  const lines = head?.split("\n");
   if (lines?.length === 3) {
     const [root, sha, symbolic] = lines as [string, string, string];
     // A detached HEAD reads as "HEAD".

@@ -86,6 +86,19 @@ describe("planNext", () => {
     expect(planNext(s)).toEqual([{ type: "complete", conclusion: "cancelled" }]);
   });
 
+  it("walks a long needs chain one job at a time, in order", () => {
+    const n = 2000;
+    const s = state(Array.from({ length: n }, (_, i) => [`j${i}`, i === 0 ? [] : [`j${i - 1}`]]));
+    for (let i = 0; i < n; i++) {
+      expect(planNext(s)).toEqual([{ type: "expand", jobId: `j${i}` }]);
+      markExpanded(s, `j${i}`, { count: 1 });
+      expect(planNext(s)).toEqual([{ type: "start", jobId: `j${i}`, index: 0 }]);
+      markStarted(s, `j${i}`, 0);
+      markInstanceDone(s, `j${i}`, 0, "success");
+    }
+    expect(planNext(s)).toEqual([{ type: "complete", conclusion: "success" }]);
+  });
+
   it("a job with zero instances is done at once", () => {
     const s = state([["a", []]]);
     markExpanded(s, "a", { count: 0 });

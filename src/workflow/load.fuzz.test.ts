@@ -18,6 +18,7 @@ import type { Problem } from "../core/errors";
 import { initRepo } from "../../test/helpers/git-repo";
 import { readStore, storePath } from "../../test/helpers/run-store";
 import { collect, spawnSluice } from "../../test/helpers/sluice-cli";
+import { mulberry32, picker, showInput, truncations } from "../../test/helpers/fuzz";
 import { parseWorkflowText } from "./load";
 
 const SEED = Number(process.env.SLUICE_FUZZ_SEED ?? 20261122) >>> 0;
@@ -141,24 +142,12 @@ const valid = { ci, dispatch, anchors };
 
 // ---- generator ---------------------------------------------------------------------------------
 
-/** mulberry32: small, seeded, good enough to pick mutations. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A per-case generator: the same (seed, category, index) always yields the same input. */
 function caseRandom(category: string, index: number): Rng {
   let h = SEED ^ 0x9e3779b9;
   for (const ch of `${category}#${index}`) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193);
-  const next = random(h);
-  return { next, int: (n) => Math.floor(next() * n), pick: (xs) => xs[Math.floor(next() * xs.length)]! };
+  const next = mulberry32(h);
+  return { next, int: picker(next), pick: (xs) => xs[Math.floor(next() * xs.length)]! };
 }
 
 interface Rng {
@@ -434,11 +423,6 @@ function judge(content: string, result: Summary, ms: number): string | null {
   return null;
 }
 
-function show(content: string): string {
-  const json = JSON.stringify(content);
-  return json.length > 1500 ? `${json.slice(0, 1500)}… (${content.length} chars)` : json;
-}
-
 async function check(label: string, content: string): Promise<string | null> {
   const started = performance.now();
   let result: Summary;
@@ -446,10 +430,10 @@ async function check(label: string, content: string): Promise<string | null> {
     const parsed = await parseWorkflowText(content, FILE, ABS);
     result = { workflow: parsed.workflow !== null, problems: parsed.problems };
   } catch (err) {
-    return `${label} (SLUICE_FUZZ_SEED=${SEED}): threw ${err instanceof Error ? err.stack : String(err)}\n  input: ${show(content)}`;
+    return `${label} (SLUICE_FUZZ_SEED=${SEED}): threw ${err instanceof Error ? err.stack : String(err)}\n  input: ${showInput(content, 1500)}`;
   }
   const issue = judge(content, result, performance.now() - started);
-  return issue ? `${label} (SLUICE_FUZZ_SEED=${SEED}): ${issue}\n  input: ${show(content)}` : null;
+  return issue ? `${label} (SLUICE_FUZZ_SEED=${SEED}): ${issue}\n  input: ${showInput(content, 1500)}` : null;
 }
 
 /** Checks every case; returns the failures (at most a few shown in full, the rest counted). */
@@ -498,7 +482,8 @@ describe(`workflow loader fuzz (seed ${SEED})`, () => {
   it("truncations at every 7th character and mid-UTF-8", async () => {
     const cases: Array<[string, string]> = [];
     for (const [name, text] of Object.entries(valid)) {
-      for (let at = 0; at <= text.length; at += 7) cases.push([`${name} cut at ${at}`, text.slice(0, at)]);
+      for (const [at, prefix] of truncations(text, 7, { inclusive: true }))
+        cases.push([`${name} cut at ${at}`, prefix]);
       const bytes = Buffer.from(text, "utf8");
       for (let at = 3; at < bytes.length; at += 97)
         cases.push([`${name} cut at byte ${at}`, bytes.subarray(0, at).toString("utf8")]);

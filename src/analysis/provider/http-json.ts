@@ -1,6 +1,7 @@
 /** GET a URL and parse JSON, with a timeout; every failure is a value, not an exception. */
 
-export type JsonResult = { ok: true; status: number; body: unknown } | { ok: false; error: string; body?: unknown };
+export type JsonResult =
+  { ok: true; status: number; body: unknown } | { ok: false; error: string; body?: unknown };
 
 export interface GetJsonOptions {
   /** Abort after this many milliseconds. */
@@ -18,11 +19,18 @@ export async function getJson(url: string, options: GetJsonOptions): Promise<Jso
   let text: string;
   const signal = AbortSignal.timeout(options.timeoutMs);
   try {
-    response = await options.fetch(url, { headers: { accept: "application/json", ...options.headers }, signal });
+    response = await options.fetch(url, {
+      headers: { accept: "application/json", ...options.headers },
+      signal,
+    });
     text = await response.text();
   } catch (err) {
-    if (signal.aborted) return { ok: false, error: `no answer from ${redact(url)} within ${options.timeoutMs} ms` };
-    return { ok: false, error: `request to ${redact(url)} failed: ${describe(err)}` };
+    if (signal.aborted)
+      return { ok: false, error: `no answer from ${redact(url)} within ${options.timeoutMs} ms` };
+    return {
+      ok: false,
+      error: `request to ${redact(url)} failed: ${describe(err).replaceAll(url, redact(url))}`,
+    };
   }
   let body: unknown;
   try {

@@ -12,7 +12,8 @@ export function parseJsonPath(path: string): JsonPathSegment[] | null {
   let rest = path.trim();
   if (rest.startsWith("$")) rest = rest.slice(1);
   else if (rest !== "" && !rest.startsWith("[")) rest = `.${rest}`;
-  const token = /^(?:\.([A-Za-z_$][\w$-]*)|\[\s*(-?\d+)\s*\]|\[\s*"((?:[^"\\]|\\.)*)"\s*\]|\[\s*'((?:[^'\\]|\\.)*)'\s*\])/;
+  const token =
+    /^(?:\.([A-Za-z_$][\w$-]*)|\[\s*(-?\d+)\s*\]|\[\s*"((?:[^"\\]|\\.)*)"\s*\]|\[\s*'((?:[^'\\]|\\.)*)'\s*\])/;
   while (rest !== "") {
     const m = token.exec(rest);
     if (!m) return null;
@@ -54,7 +55,12 @@ export function selectJsonPath(
 export function toNumber(value: unknown): number | undefined {
   if (typeof value === "number") return value;
   if (typeof value === "string" && value.trim() !== "") {
-    const n = Number(value.trim().replace(/^\+?Inf$/, "Infinity").replace(/^-Inf$/, "-Infinity"));
+    const n = Number(
+      value
+        .trim()
+        .replace(/^\+?Inf$/, "Infinity")
+        .replace(/^-Inf$/, "-Infinity"),
+    );
     return Number.isNaN(n) && value.trim() !== "NaN" ? undefined : n;
   }
   return undefined;

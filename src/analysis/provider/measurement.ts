@@ -20,7 +20,9 @@ export function valueMeasurement(
     const samples = input.samples.filter((v) => Number.isFinite(v));
     if (samples.length === 0) {
       return errorMeasurement(
-        input.samples.length === 0 ? `${what} returned no data points` : `${what} returned only NaN or infinite values`,
+        input.samples.length === 0
+          ? `${what} returned no data points`
+          : `${what} returned only NaN or infinite values`,
         at,
       );
     }
@@ -44,7 +46,11 @@ export function promDuration(window: MeasurementWindow): string {
 }
 
 /** Replaces `{{version}}` and `{{window}}` in the query (see MetricQuery.query). */
-export function expandQuery(metric: MetricQuery, window: MeasurementWindow, encode = (s: string) => s): string {
+export function expandQuery(
+  metric: MetricQuery,
+  window: MeasurementWindow,
+  encode = (s: string) => s,
+): string {
   return metric.query
     .replaceAll("{{version}}", encode(metric.version ?? ""))
     .replaceAll("{{window}}", encode(promDuration(window)));

@@ -40,7 +40,7 @@ export function rankWithTies(values: readonly number[]): { ranks: Float64Array; 
   const order = values.map((_, i) => i).sort((a, b) => values[a]! - values[b]!);
   const ranks = new Float64Array(values.length);
   const ties: number[] = [];
-  for (let i = 0; i < order.length; ) {
+  for (let i = 0; i < order.length;) {
     let j = i + 1;
     while (j < order.length && values[order[j]!] === values[order[i]!]) j++;
     const average = (i + 1 + j) / 2;
@@ -70,7 +70,8 @@ export function mannWhitneyU(
   for (let i = 0; i < n1; i++) r1 += ranks[i]!;
   const u = r1 - (n1 * (n1 + 1)) / 2;
   const effect = u / (n1 * n2);
-  const exact = method === "exact" || (method === "auto" && ties.length === 0 && n1 < EXACT_LIMIT && n2 < EXACT_LIMIT);
+  const exact =
+    method === "exact" || (method === "auto" && ties.length === 0 && n1 < EXACT_LIMIT && n2 < EXACT_LIMIT);
   if (exact) {
     if (ties.length > 0) throw new RangeError("mannWhitneyU: the exact distribution assumes no ties");
     return { u, p: exactP(u, n1, n2, alternative), method: "exact", z: NaN, effect };

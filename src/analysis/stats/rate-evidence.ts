@@ -24,7 +24,7 @@
  * time to detect a regression; those data must not also be counted in `baseline`.
  */
 
-import { logGamma, logSumExp, xLogY } from "./special";
+import { logGamma, xLogY } from "./special";
 
 /** Events among trials for one version, cumulative over the analysis window. */
 export interface RateCounts {
@@ -74,7 +74,11 @@ export function ratioGrid(start: number, step: number, n: number): number[] {
  * ln E for the evidence described above; 0 when there is no data. Compare with ln(1/α).
  * Counts must be finite and non-negative (callers validate measurements first).
  */
-export function logRateEvidence(canary: RateCounts, baseline: RateCounts, options: RateEvidenceOptions): number {
+export function logRateEvidence(
+  canary: RateCounts,
+  baseline: RateCounts,
+  options: RateEvidenceOptions,
+): number {
   const { events: xc, trials: nc } = canary;
   const { events: xb, trials: nb } = baseline;
   const { boundary: k, prior, ratios, side } = options;
@@ -92,6 +96,19 @@ export function logRateEvidence(canary: RateCounts, baseline: RateCounts, option
   // Numerator: ∫ (nc·ρ·r)^xc (nb·r)^xb e^{−(nc·ρ+nb)r} Gamma(r; a, β) dr, averaged over ρ.
   const a = prior.shape;
   const common = a * Math.log(prior.rate) - logGamma(a) + logGamma(total + a) + xLogY(xb, nb);
-  const terms = ratios.map((rho) => xLogY(xc, nc * rho) + common - (total + a) * Math.log(nc * rho + nb + prior.rate));
-  return logSumExp(terms) - Math.log(ratios.length) - logDen;
+  // One pass into a reused buffer, no allocation: this runs for every threshold on every look.
+  const n = ratios.length;
+  const terms = n <= scratch.length ? scratch : new Float64Array(n);
+  let max = -Infinity;
+  for (let j = 0; j < n; j++) {
+    const rho = ratios[j]!;
+    const t = xLogY(xc, nc * rho) + common - (total + a) * Math.log(nc * rho + nb + prior.rate);
+    terms[j] = t;
+    if (t > max) max = t;
+  }
+  let sum = 0;
+  for (let j = 0; j < n; j++) sum += Math.exp(terms[j]! - max);
+  return max + Math.log(sum / n) - logDen;
 }
+
+const scratch = new Float64Array(32);

@@ -15,7 +15,8 @@ export function routerTypes(): string[] {
  * type twice is a programming error and throws SLUICE_E_INTERNAL.
  */
 export function registerRouter(type: string, factory: RouterFactory): void {
-  if (factories.has(type)) throw createError("SLUICE_E_INTERNAL", `Router type "${type}" is registered twice.`);
+  if (factories.has(type))
+    throw createError("SLUICE_E_INTERNAL", `Router type "${type}" is registered twice.`);
   factories.set(type, factory);
 }
 

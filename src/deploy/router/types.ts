@@ -19,8 +19,7 @@ export interface Backend {
  * whatever the weights say, so a tester can reach green or a canary before it gets any share.
  */
 export type HeaderRoute =
-  | { header: string; value: string; version: string }
-  | { cookie: string; value: string; version: string };
+  { header: string; value: string; version: string } | { cookie: string; value: string; version: string };
 
 /** A fault injected into responses (`sluice chaos`), to rehearse that analysis rolls back. */
 export interface FaultSpec {
@@ -38,8 +37,8 @@ export interface FaultSpec {
 
 /** Upper bounds (ms) of the latency histogram buckets every router reports; a last bucket is +Inf. */
 export const LATENCY_BUCKETS_MS = [
-  1, 2, 3, 5, 7.5, 10, 15, 20, 30, 50, 75, 100, 150, 200, 300, 500, 750, 1000, 1500, 2000, 3000, 5000,
-  10000, 30000,
+  1, 2, 3, 5, 7.5, 10, 15, 20, 30, 50, 75, 100, 150, 200, 300, 500, 750, 1000, 1500, 2000, 3000, 5000, 10000,
+  30000,
 ] as const;
 
 /** One finished request, as kept for judges that compare distributions (Mann-Whitney, sequential). */

@@ -33,7 +33,12 @@ export function enterVerify(ctx: BlueGreenCtx, spec: BlueGreenSpec): void {
   if (spec.previewRoute !== undefined) {
     const name = previewRouteName(spec);
     st.headerRoutes[name] = { version: ctx.candidate, match: spec.previewRoute.match };
-    ctx.actions.push({ type: "setHeaderRoute", name, version: ctx.candidate, match: spec.previewRoute.match });
+    ctx.actions.push({
+      type: "setHeaderRoute",
+      name,
+      version: ctx.candidate,
+      match: spec.previewRoute.match,
+    });
   }
   const required = spec.healthyChecksBeforeSwitch ?? 0;
   st.verify = {
@@ -69,9 +74,15 @@ function startSmoke(ctx: BlueGreenCtx, smoke: NonNullable<VerifyProgress["smoke"
 export function progressVerify(ctx: BlueGreenCtx, spec: BlueGreenSpec): "wait" | "passed" | "held" | "ended" {
   const v = ctx.state.verify;
   if (v === null) return "wait";
-  if (!checkSmoke(ctx, v) || !checkAnalysis(ctx, v) || !checkHealth(ctx, spec, v)) {
-    return ctx.state.phase === "verifying" ? "wait" : "ended";
+  // Every check looks at this call's results, even when an earlier one is still waiting: a failure
+  // anywhere must roll back now.
+  const checks = [() => checkSmoke(ctx, v), () => checkAnalysis(ctx, v), () => checkHealth(ctx, spec, v)];
+  let done = true;
+  for (const check of checks) {
+    done = check() && done;
+    if (ctx.state.verify === null || ctx.state.phase !== "verifying") return "ended";
   }
+  if (!done) return "wait";
   if (v.analysis?.inconclusive) {
     ctx.state.hold = v.analysis.inconclusive;
     ctx.state.verify = null;
@@ -108,7 +119,11 @@ function checkAnalysis(ctx: BlueGreenCtx, v: VerifyProgress): boolean {
   const verdict = verdictFor(ctx, a.runId);
   if (verdict === null) {
     if (ctx.now < a.deadline) return false;
-    beginRollback(ctx, `pre-promotion analysis gave no verdict within ${formatMs(ctx.safety.analysisTimeoutMs)}`, "rolledBack");
+    beginRollback(
+      ctx,
+      `pre-promotion analysis gave no verdict within ${formatMs(ctx.safety.analysisTimeoutMs)}`,
+      "rolledBack",
+    );
     return false;
   }
   const why = verdict.reason ? `: ${verdict.reason}` : "";

@@ -25,9 +25,31 @@ import {
   resumeVerify,
   type VerifyProgress,
 } from "./blue-green-verify";
-import { beginRollback, checkTriggers, formatMs, initialBase, progressRollback, resumeCommon, shift } from "./safety";
-import { completeRollout, resumeTerminal } from "./terminal";
-import type { Decision, EpochMs, HeaderRouteMatch, Observations, RolloutStateBase, SafetySpec } from "./types";
+import {
+  beginRollback,
+  checkTriggers,
+  formatMs,
+  initialBase,
+  progressRollback,
+  resumeCommon,
+  shift,
+} from "./safety";
+import {
+  beginSwitch,
+  DEFAULT_SCALE_DOWN_DELAY_MS,
+  progressPromoted,
+  switchToGreen,
+  waitReady,
+} from "./blue-green-switch";
+import { resumeTerminal } from "./terminal";
+import type {
+  Decision,
+  EpochMs,
+  HeaderRouteMatch,
+  Observations,
+  RolloutStateBase,
+  SafetySpec,
+} from "./types";
 import { isTerminalPhase } from "./types";
 import { checkStateShape, validateBlueGreenSpec } from "./validate";
 
@@ -81,7 +103,6 @@ export interface BlueGreenState extends RolloutStateBase {
 
 export type BlueGreenCtx = Ctx<BlueGreenState>;
 
-const DEFAULT_SCALE_DOWN_DELAY_MS = 30_000;
 
 export function initialBlueGreenState(now: EpochMs, spec: BlueGreenSpec): BlueGreenState {
   const base = initialBase(now);
@@ -136,11 +157,12 @@ function run(ctx: BlueGreenCtx, spec: BlueGreenSpec): void {
     if (ctx.obs.resumed) resumeTerminal(ctx, [previewRouteName(spec)]);
     return;
   }
-  if (ctx.obs.resumed && st.phase !== "pending" && resumeBlueGreen(ctx, spec)) return;
+  if (ctx.obs.resumed && st.phase !== "pending" && resumeBlueGreen(ctx)) return;
   if (st.phase === "pending") return start(ctx, spec);
   if (st.phase === "rollingBack") return progressRollback(ctx);
   const { stop, promote } = takeCommands(ctx);
-  if (stop !== null) return beginRollback(ctx, stopReason(stop), stop.type === "abort" ? "aborted" : "rolledBack");
+  if (stop !== null)
+    return beginRollback(ctx, stopReason(stop), stop.type === "abort" ? "aborted" : "rolledBack");
   const fired = checkTriggers(ctx);
   if (fired !== null) return beginRollback(ctx, fired, "rolledBack");
   if (promote !== null) applyPromote(ctx, spec, promote.full);
@@ -168,7 +190,7 @@ function progress(ctx: BlueGreenCtx, spec: BlueGreenSpec): void {
     case "verifying":
       return afterVerify(ctx, spec, progressVerify(ctx, spec));
     case "awaitingPromotion":
-      if (st.hold === null && st.promoteAt !== null && ctx.now >= st.promoteAt) beginSwitch(ctx);
+      if (st.hold === null && st.promoteAt !== null && ctx.now >= st.promoteAt) beginSwitch(ctx, spec);
       return;
     case "promoting":
       if (waitReady(ctx, ctx.instances)) switchToGreen(ctx, spec);
@@ -180,20 +202,12 @@ function progress(ctx: BlueGreenCtx, spec: BlueGreenSpec): void {
   }
 }
 
-/** True once `needed` green instances are ready; rolls back at the deadline. */
-function waitReady(ctx: BlueGreenCtx, needed: number): boolean {
-  const ready = readyCount(ctx, ctx.candidate);
-  if (ready >= needed) return true;
-  if (ctx.state.deadline !== null && ctx.now >= ctx.state.deadline) {
-    const why = `${ctx.candidate} had ${ready}/${needed} instances ready after ${formatMs(ctx.safety.readyTimeoutMs)}`;
-    record(ctx, "timeout", why);
-    beginRollback(ctx, why, "rolledBack");
-  }
-  return false;
-}
-
 /** Verification outcome → wait for a person, wait out a delay, or switch now. */
-function afterVerify(ctx: BlueGreenCtx, spec: BlueGreenSpec, outcome: "wait" | "passed" | "held" | "ended"): void {
+function afterVerify(
+  ctx: BlueGreenCtx,
+  spec: BlueGreenSpec,
+  outcome: "wait" | "passed" | "held" | "ended",
+): void {
   const st = ctx.state;
   if (outcome === "held") {
     // A promote given before the analysis was inconclusive did not know about it: ask again.
@@ -204,14 +218,14 @@ function afterVerify(ctx: BlueGreenCtx, spec: BlueGreenSpec, outcome: "wait" | "
   if (outcome !== "passed") return;
   st.verify = null;
   record(ctx, "step", `${ctx.candidate} verified`);
-  if (st.promoteRequested) return beginSwitch(ctx);
+  if (st.promoteRequested) return beginSwitch(ctx, spec);
   if (spec.autoPromotion === false) {
     st.phase = "awaitingPromotion";
     record(ctx, "hold", "waiting for promote (autoPromotion: false)");
     return;
   }
   const delay = spec.autoPromotionDelayMs ?? 0;
-  if (delay === 0) return beginSwitch(ctx);
+  if (delay === 0) return beginSwitch(ctx, spec);
   st.phase = "awaitingPromotion";
   st.promoteAt = ctx.now + delay;
 }
@@ -227,80 +241,13 @@ function applyPromote(ctx: BlueGreenCtx, spec: BlueGreenSpec, full: boolean): vo
   }
   if (st.phase === "awaitingPromotion" || (full && st.phase === "verifying")) {
     st.hold = null;
-    return beginSwitch(ctx);
+    return beginSwitch(ctx, spec);
   }
   // Before verification ends a plain promote only waives the wait for a person afterwards.
   st.promoteRequested = true;
 }
 
-/** Green grows to full size (if previewed smaller), then takes all traffic. */
-function beginSwitch(ctx: BlueGreenCtx): void {
-  const st = ctx.state;
-  st.promoteAt = null;
-  for (const runId of Object.keys(st.analyses)) {
-    delete st.analyses[runId];
-    ctx.actions.push({ type: "stopAnalysis", runId });
-  }
-  st.verify = null;
-  st.phase = "promoting";
-  scaleTo(ctx, ctx.candidate, ctx.instances);
-  st.deadline = ctx.now + ctx.safety.readyTimeoutMs;
-}
-
-function switchToGreen(ctx: BlueGreenCtx, spec: BlueGreenSpec): void {
-  const st = ctx.state;
-  st.deadline = null;
-  setWeights(ctx, { [ctx.candidate]: 100 });
-  for (const [name, route] of Object.entries(st.headerRoutes)) {
-    ctx.actions.push({ type: "setHeaderRoute", name, version: route.version, match: null });
-  }
-  st.headerRoutes = {};
-  st.phase = "promoted";
-  ctx.actions.push({ type: "promote", version: ctx.candidate });
-  record(ctx, "promoted", `switched all traffic to ${ctx.candidate}`);
-  if (ctx.stable === null) return completeRollout(ctx);
-  startPost(ctx, spec);
-}
-
-function startPost(ctx: BlueGreenCtx, spec: BlueGreenSpec): void {
-  const st = ctx.state;
-  const delay = spec.scaleDownDelayMs ?? DEFAULT_SCALE_DOWN_DELAY_MS;
-  if (spec.postPromotionAnalysis === undefined) {
-    st.scaleDownAt = ctx.now + delay;
-    return;
-  }
-  const runId = startAnalysis(ctx, spec.postPromotionAnalysis, "postPromotion", "post");
-  st.post = { runId, deadline: ctx.now + ctx.safety.analysisTimeoutMs };
-  st.scaleDownAt = null;
-}
-
-function progressPromoted(ctx: BlueGreenCtx, spec: BlueGreenSpec): void {
-  const st = ctx.state;
-  if (st.post !== null) {
-    const verdicts = (ctx.obs.analyses ?? []).filter((a) => a.runId === st.post?.runId);
-    const v = verdicts[verdicts.length - 1];
-    if (v?.verdict === "fail") {
-      return beginRollback(ctx, `post-promotion analysis failed${v.reason ? `: ${v.reason}` : ""}`, "rolledBack");
-    }
-    if (v === undefined && ctx.now >= st.post.deadline) {
-      return beginRollback(ctx, "post-promotion analysis gave no verdict in time", "rolledBack");
-    }
-    if (v === undefined) return;
-    delete st.analyses[st.post.runId];
-    ctx.actions.push({ type: "stopAnalysis", runId: st.post.runId });
-    st.post = null;
-    if (v.verdict === "inconclusive") {
-      st.hold = `post-promotion analysis inconclusive${v.reason ? `: ${v.reason}` : ""}`;
-      record(ctx, "hold", `${st.hold}; ${ctx.stable} kept warm until promote or rollback`);
-      return;
-    }
-    record(ctx, "analysis", "post-promotion analysis passed");
-    st.scaleDownAt = ctx.now + (spec.scaleDownDelayMs ?? DEFAULT_SCALE_DOWN_DELAY_MS);
-  }
-  if (st.scaleDownAt !== null && ctx.now >= st.scaleDownAt) completeRollout(ctx);
-}
-
-function resumeBlueGreen(ctx: BlueGreenCtx, spec: BlueGreenSpec): boolean {
+function resumeBlueGreen(ctx: BlueGreenCtx): boolean {
   const { gap, renamed, rolledBack } = resumeCommon(ctx);
   if (rolledBack) return true;
   const st = ctx.state;
@@ -308,7 +255,10 @@ function resumeBlueGreen(ctx: BlueGreenCtx, spec: BlueGreenSpec): boolean {
   st.promoteAt = shift(st.promoteAt, gap);
   st.scaleDownAt = shift(st.scaleDownAt, gap);
   if (st.post !== null) {
-    st.post = { runId: renamed[st.post.runId] ?? st.post.runId, deadline: ctx.now + ctx.safety.analysisTimeoutMs };
+    st.post = {
+      runId: renamed[st.post.runId] ?? st.post.runId,
+      deadline: ctx.now + ctx.safety.analysisTimeoutMs,
+    };
   }
   if (st.verify !== null) resumeVerify(ctx, st.verify, renamed, gap);
   setWeights(ctx, st.weights, true);
@@ -317,7 +267,6 @@ function resumeBlueGreen(ctx: BlueGreenCtx, spec: BlueGreenSpec): boolean {
       beginRollback(ctx, `${ctx.candidate} not serving after the controller restarted`, "rolledBack");
       return true;
     }
-    ctx.actions.push({ type: "promote", version: ctx.candidate });
   }
   return false;
 }

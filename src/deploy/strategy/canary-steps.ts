@@ -16,7 +16,6 @@ import {
   verdictFor,
 } from "./common";
 import { beginRollback, formatMs } from "./safety";
-import { completeRollout } from "./terminal";
 import type { HeaderRouteMatch, RolloutPhase } from "./types";
 
 /** As Argo's `scaleDownDelaySeconds` default: long enough to switch back, short enough not to cost much. */
@@ -196,12 +195,7 @@ function progressAnalysis(ctx: CanaryCtx, spec: CanarySpec, runId: string, deadl
   return false;
 }
 
-function progressApproval(
-  ctx: CanaryCtx,
-  requestId: string,
-  name: string,
-  deadline: number | null,
-): boolean {
+function progressApproval(ctx: CanaryCtx, requestId: string, name: string, deadline: number | null): boolean {
   const answers = (ctx.obs.approvals ?? []).filter((a) => a.requestId === requestId);
   const answer = answers[answers.length - 1];
   if (answer?.approved === true) {
@@ -238,9 +232,8 @@ function switchToCanary(ctx: CanaryCtx, spec: CanarySpec): void {
   clearHeaderRoutes(ctx);
   st.step = null;
   st.phase = "promoted";
-  ctx.actions.push({ type: "promote", version: ctx.candidate });
   record(ctx, "promoted", `${ctx.candidate} takes all traffic`);
-  if (ctx.stable === null) return completeRollout(ctx);
+  // Even a first deployment (nothing to keep warm) is watched for this long before it counts as done.
   st.scaleDownAt = ctx.now + (spec.scaleDownDelayMs ?? DEFAULT_SCALE_DOWN_DELAY_MS);
 }
 

@@ -42,7 +42,11 @@ describe("canary: the happy path, step by step", () => {
     const d = driver();
     const first = d.tick();
     expect(kinds(first.actions)).toEqual(["deployVersion"]);
-    expect(ofType(first.actions, "deployVersion")[0]).toEqual({ type: "deployVersion", version: "v2", instances: 1 });
+    expect(ofType(first.actions, "deployVersion")[0]).toEqual({
+      type: "deployVersion",
+      version: "v2",
+      instances: 1,
+    });
     expect(first.state).toMatchObject({ phase: "progressing", stepIndex: 0, weights: { v1: 100 } });
     expect(first.wakeAt).toBe(T0 + 120_000);
     expect(kinds(d.tick({ instances: ready({ v1: 4, v2: 0 }) }, 1000).actions)).toEqual([]);
@@ -71,7 +75,10 @@ describe("canary: the happy path, step by step", () => {
     expect(x.state.phase).toBe("awaitingApproval");
     expect(ofType(x.actions, "awaitApproval")[0]).toMatchObject({ requestId: "step4", name: "qa" });
 
-    x = d.tick({ instances: ready({ v1: 4, v2: 2 }), approvals: [{ requestId: "step4", approved: true, by: "ann" }] });
+    x = d.tick({
+      instances: ready({ v1: 4, v2: 2 }),
+      approvals: [{ requestId: "step4", approved: true, by: "ann" }],
+    });
     expect(ofType(x.actions, "scale")[0]?.instances).toBe(3);
     x = d.tick({ instances: ready({ v1: 4, v2: 3 }) }, 1000);
     expect(x.state.weights).toEqual({ v1: 25, v2: 75 });
@@ -83,30 +90,46 @@ describe("canary: the happy path, step by step", () => {
     expect(ofType(x.actions, "scale")[0]?.instances).toBe(4);
 
     x = d.tick({ instances: ready({ v1: 4, v2: 4 }) }, 1000);
-    expect(kinds(x.actions)).toEqual(["setWeights", "promote"]);
+    expect(kinds(x.actions)).toEqual(["setWeights"]);
     expect(x.state.weights).toEqual({ v2: 100 });
     expect(x.state.phase).toBe("promoted");
     expect(x.wakeAt).toBe(d.now + 30_000);
 
     x = d.tick({ instances: ready({ v1: 4, v2: 4 }) }, 30_000);
-    expect(kinds(x.actions)).toEqual(["stopVersion"]);
+    expect(kinds(x.actions)).toEqual(["stopVersion", "promote"]);
     expect(x.state.phase).toBe("completed");
     expect(x.state.desired).toEqual({ v2: 4 });
     expect(d.tick({}, 1000).actions).toEqual([]);
   });
 
-  it("a first deployment (no stable) skips the steps and goes to full size", () => {
+  it("a first deployment (no stable) skips the steps, goes to full size and is watched before it counts", () => {
     const d = driver({ stable: null });
     expect(ofType(d.tick().actions, "deployVersion")[0]?.instances).toBe(4);
-    const x = d.tick({ instances: ready({ v2: 4 }) });
-    expect(kinds(x.actions)).toEqual(["setWeights", "promote"]);
-    expect(x.state.phase).toBe("completed");
+    let x = d.tick({ instances: ready({ v2: 4 }) });
+    expect(kinds(x.actions)).toEqual(["setWeights"]);
+    expect(x.state.phase).toBe("promoted");
     expect(x.state.weights).toEqual({ v2: 100 });
+    x = d.tick({ instances: ready({ v2: 4 }) }, 30_000);
+    expect(kinds(x.actions)).toEqual(["promote"]);
+    expect(x.state.phase).toBe("completed");
+  });
+
+  it("a first deployment that fails its health checks in the watch window is stopped: no traffic at all", () => {
+    const d = driver({ stable: null });
+    d.tick();
+    d.tick({ instances: ready({ v2: 4 }) });
+    const x = d.tick({ health: [1, 2, 3].map(() => ({ version: "v2", ok: false })) }, 5000);
+    expect(x.state.phase).toBe("rolledBack");
+    expect(x.state.weights).toEqual({});
+    expect(ofType(x.actions, "abort")[0]).toMatchObject({ stable: null });
   });
 
   it("a header route step routes matching requests to the canary; rollback removes it", () => {
     const d = driver({
-      steps: [{ type: "setHeaderRoute", name: "beta", match: { header: "x-beta", value: "1" } }, { type: "pause" }],
+      steps: [
+        { type: "setHeaderRoute", name: "beta", match: { header: "x-beta", value: "1" } },
+        { type: "pause" },
+      ],
     });
     const x = d.tick();
     expect(ofType(x.actions, "setHeaderRoute")[0]).toMatchObject({ name: "beta", version: "v2" });
@@ -115,7 +138,9 @@ describe("canary: the happy path, step by step", () => {
   });
 
   it("a lower weight scales the canary down only after traffic left it", () => {
-    const d = driver({ steps: [{ type: "setWeight", weight: 50 }, { type: "setWeight", weight: 10 }, { type: "pause" }] });
+    const d = driver({
+      steps: [{ type: "setWeight", weight: 50 }, { type: "setWeight", weight: 10 }, { type: "pause" }],
+    });
     d.tick();
     const x = d.tick({ instances: ready({ v1: 4, v2: 2 }) });
     expect(kinds(x.actions)).toEqual(["setWeights", "setWeights", "scale"]);
@@ -141,8 +166,19 @@ describe("canary: rollback triggers (table)", () => {
     {
       name: "failures interrupted by a pass do not add up",
       obs: [
-        { health: [{ version: "v2", ok: false }, { version: "v2", ok: false }, { version: "v2", ok: true }] },
-        { health: [{ version: "v2", ok: false }, { version: "v2", ok: false }] },
+        {
+          health: [
+            { version: "v2", ok: false },
+            { version: "v2", ok: false },
+            { version: "v2", ok: true },
+          ],
+        },
+        {
+          health: [
+            { version: "v2", ok: false },
+            { version: "v2", ok: false },
+          ],
+        },
       ],
       phase: "paused",
     },
@@ -153,7 +189,10 @@ describe("canary: rollback triggers (table)", () => {
     },
     {
       name: "a crash loop (3 restarts in the window)",
-      obs: [{ instances: ready({ v1: 4, v2: 1 }, { v2: 1 }) }, { instances: ready({ v1: 4, v2: 1 }, { v2: 3 }) }],
+      obs: [
+        { instances: ready({ v1: 4, v2: 1 }, { v2: 1 }) },
+        { instances: ready({ v1: 4, v2: 1 }, { v2: 3 }) },
+      ],
       phase: "rolledBack",
       reason: /crash loop/,
     },
@@ -217,7 +256,10 @@ describe("canary: analysis", () => {
   it("a failed step analysis rolls back, even with a promote in the same batch", () => {
     const d = driver();
     const runId = toAnalysis(d);
-    const x = d.tick({ analyses: [{ runId, verdict: "fail", reason: "5xx 6%" }], commands: [{ type: "promote" }] });
+    const x = d.tick({
+      analyses: [{ runId, verdict: "fail", reason: "5xx 6%" }],
+      commands: [{ type: "promote" }],
+    });
     expect(x.state.phase).toBe("rolledBack");
     expect(x.state.reason).toMatch(/step analysis failed: 5xx 6%/);
     expect(ofType(x.actions, "stopAnalysis")[0]?.runId).toBe(runId);
@@ -238,7 +280,10 @@ describe("canary: analysis", () => {
 
   it("an analysis without a verdict by its timeout rolls back", () => {
     const d = driver({
-      steps: [{ type: "setWeight", weight: 25 }, { type: "analysis", analysis: "a", timeoutMs: 5000 }],
+      steps: [
+        { type: "setWeight", weight: 25 },
+        { type: "analysis", analysis: "a", timeoutMs: 5000 },
+      ],
     });
     d.tick();
     const x = d.tick(healthy());
@@ -272,8 +317,11 @@ describe("canary: analysis", () => {
     d.tick({ ...healthy(), analyses: [{ runId: bg, verdict: "inconclusive" }] });
     expect(d.state.hold?.source).toBe("background");
     d.tick(healthy(), 120_000);
-    expect(d.state.stepIndex).toBe(1); // held: the pause's end does not move it
+    // Held: no more exposure, even though the canary became ready for its first weight.
+    expect(d.state.stepIndex).toBe(0);
+    expect(d.state.weights).toEqual({ v1: 100 });
     const x = d.tick({ ...healthy(), commands: [{ type: "promote" }] });
+    expect(x.state.weights).toEqual({ v1: 75, v2: 25 });
     const again = ofType(x.actions, "startAnalysis")[0]!.runId;
     expect(again).not.toBe(bg);
     expect(x.state.backgroundRunId).toBe(again);
@@ -308,7 +356,10 @@ describe("canary: promote, approvals, timeouts", () => {
 
   it("a rejected approval aborts; an approval timeout rolls back", () => {
     const spec: Partial<CanarySpec> = {
-      steps: [{ type: "setWeight", weight: 25 }, { type: "approval", name: "qa", timeoutMs: 10_000 }],
+      steps: [
+        { type: "setWeight", weight: 25 },
+        { type: "approval", name: "qa", timeoutMs: 10_000 },
+      ],
     };
     const a = driver(spec);
     a.tick();
@@ -347,7 +398,10 @@ describe("canary: promote, approvals, timeouts", () => {
     d.tick({ ...healthy(), commands: [{ type: "promote", full: true }] });
     d.tick({ instances: ready({ v1: 4, v2: 4 }) });
     expect(d.state.phase).toBe("promoted");
-    const x = d.tick({ instances: ready({ v1: 4, v2: 4 }), commands: [{ type: "rollback", by: "ops" }] }, 5000);
+    const x = d.tick(
+      { instances: ready({ v1: 4, v2: 4 }), commands: [{ type: "rollback", by: "ops" }] },
+      5000,
+    );
     expect(x.state.phase).toBe("rolledBack");
     expect(x.state.weights).toEqual({ v1: 100 });
     expect(kinds(x.actions)).toEqual(["setWeights", "stopVersion", "abort"]);
@@ -358,7 +412,15 @@ describe("canary: promote, approvals, timeouts", () => {
     d.tick();
     d.tick({ ...healthy(), commands: [{ type: "promote", full: true }] });
     d.tick({ instances: ready({ v1: 4, v2: 4 }) });
-    d.tick({ health: [{ version: "v2", ok: false }, { version: "v2", ok: false }] }, 1000);
+    d.tick(
+      {
+        health: [
+          { version: "v2", ok: false },
+          { version: "v2", ok: false },
+        ],
+      },
+      1000,
+    );
     expect(d.state.phase).toBe("rolledBack");
   });
 });
@@ -404,9 +466,13 @@ describe("canary: input checks", () => {
 
   it("refuses another strategy's state with SLUICE_E_ROLLOUT_STATE", () => {
     const state = { ...initialCanaryState(T0, base), strategy: "rolling" } as unknown as CanaryState;
-    expect(() => decideCanary(base, state, {}, T0)).toThrow(expect.objectContaining({ code: "SLUICE_E_ROLLOUT_STATE" }));
+    expect(() => decideCanary(base, state, {}, T0)).toThrow(
+      expect.objectContaining({ code: "SLUICE_E_ROLLOUT_STATE" }),
+    );
     const old = { ...initialCanaryState(T0, base), schema: 7 } as unknown as CanaryState;
-    expect(() => decideCanary(base, old, {}, T0)).toThrow(expect.objectContaining({ code: "SLUICE_E_ROLLOUT_STATE" }));
+    expect(() => decideCanary(base, old, {}, T0)).toThrow(
+      expect.objectContaining({ code: "SLUICE_E_ROLLOUT_STATE" }),
+    );
   });
 
   it("is deterministic: the same input gives the same decision", () => {

@@ -156,7 +156,8 @@ function run(ctx: CanaryCtx, spec: CanarySpec): void {
   if (st.phase === "pending") return startCanary(ctx, spec);
   if (st.phase === "rollingBack") return progressRollback(ctx);
   const { stop, promote } = takeCommands(ctx);
-  if (stop !== null) return beginRollback(ctx, stopReason(stop), stop.type === "abort" ? "aborted" : "rolledBack");
+  if (stop !== null)
+    return beginRollback(ctx, stopReason(stop), stop.type === "abort" ? "aborted" : "rolledBack");
   const fired = checkTriggers(ctx) ?? checkAnalyses(ctx);
   if (fired !== null) return beginRollback(ctx, fired, "rolledBack");
   if (st.phase === "promoted") return progressPromoted(ctx);
@@ -196,7 +197,11 @@ function restoreTraffic(ctx: CanaryCtx): boolean {
     return true;
   }
   if (ctx.now >= st.restore.deadline) {
-    beginRollback(ctx, `canary ${ctx.candidate} not ready again after the controller restarted`, "rolledBack");
+    beginRollback(
+      ctx,
+      `canary ${ctx.candidate} not ready again after the controller restarted`,
+      "rolledBack",
+    );
   }
   return false;
 }
@@ -220,18 +225,22 @@ function resumeCanary(ctx: CanaryCtx, spec: CanarySpec): boolean {
   const weight = st.weights[ctx.candidate] ?? 0;
   const needed = st.desired[ctx.candidate] ?? 0;
   const ready = readyOf(ctx, ctx.candidate);
-  if (weight > 0 && ready !== null && ready < needed) {
-    if (st.phase === "promoted") {
-      beginRollback(ctx, `${ctx.candidate} not serving after the controller restarted`, "rolledBack");
-      return true;
-    }
+  if (st.phase === "promoted" && ready === 0) {
+    // Nothing of it serves and stable is warm: switching back is the only way to serve at all.
+    beginRollback(ctx, `${ctx.candidate} not serving after the controller restarted`, "rolledBack");
+    return true;
+  }
+  if (st.phase !== "promoted" && weight > 0 && ready !== null && ready < needed) {
     st.restore = { weight: st.restore?.weight ?? weight, deadline: ctx.now + ctx.safety.readyTimeoutMs };
     setWeights(ctx, splitWeights(ctx, 0));
-    record(ctx, "hold", `canary ${ctx.candidate} has ${ready}/${needed} ready: traffic on stable until it is`);
+    record(
+      ctx,
+      "hold",
+      `canary ${ctx.candidate} has ${ready}/${needed} ready: traffic on stable until it is`,
+    );
   } else {
     setWeights(ctx, st.weights, true);
   }
-  if (st.phase === "promoted") ctx.actions.push({ type: "promote", version: ctx.candidate });
   return false;
 }
 

@@ -92,7 +92,11 @@ function isFinal(phase: RolloutPhase): boolean {
   return phase === "completed" || phase === "rolledBack" || phase === "aborted" || phase === "failed";
 }
 
-export function record<S extends RolloutStateBase>(ctx: Ctx<S>, type: RolloutEventType, message: string): void {
+export function record<S extends RolloutStateBase>(
+  ctx: Ctx<S>,
+  type: RolloutEventType,
+  message: string,
+): void {
   const event = { at: ctx.now, type, message };
   ctx.state.history.push(event);
   if (ctx.state.history.length > MAX_HISTORY) {

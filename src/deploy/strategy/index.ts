@@ -2,7 +2,12 @@
  * The rollout strategies behind one entry point: `initialRolloutState` for a new rollout and
  * `decideRollout` for every step of it. Pure; the controller does the I/O.
  */
-import { decideBlueGreen, initialBlueGreenState, type BlueGreenSpec, type BlueGreenState } from "./blue-green";
+import {
+  decideBlueGreen,
+  initialBlueGreenState,
+  type BlueGreenSpec,
+  type BlueGreenState,
+} from "./blue-green";
 import { decideCanary, initialCanaryState, type CanarySpec, type CanaryState } from "./canary";
 import { decideRolling, initialRollingState, type RollingSpec, type RollingState } from "./rolling";
 import type { Decision, EpochMs, Observations } from "./types";

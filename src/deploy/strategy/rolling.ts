@@ -16,7 +16,15 @@ import {
   takeCommands,
   type Ctx,
 } from "./common";
-import { beginRollback, checkTriggers, formatMs, initialBase, progressRollback, resumeCommon, shift } from "./safety";
+import {
+  beginRollback,
+  checkTriggers,
+  formatMs,
+  initialBase,
+  progressRollback,
+  resumeCommon,
+  shift,
+} from "./safety";
 import { completeRollout, resumeTerminal } from "./terminal";
 import type { Decision, EpochMs, Observations, RolloutStateBase, SafetySpec, Weights } from "./types";
 import { isTerminalPhase } from "./types";
@@ -96,14 +104,19 @@ function run(ctx: RollingCtx, spec: RollingSpec): void {
   }
   if (st.phase === "rollingBack") return progressRollback(ctx);
   const { stop, promote } = takeCommands(ctx);
-  if (stop !== null) return beginRollback(ctx, stopReason(stop), stop.type === "abort" ? "aborted" : "rolledBack");
+  if (stop !== null)
+    return beginRollback(ctx, stopReason(stop), stop.type === "abort" ? "aborted" : "rolledBack");
   const fired = checkTriggers(ctx);
   if (fired !== null) return beginRollback(ctx, fired, "rolledBack");
   if (promote?.full === true && (st.desired[spec.next] ?? 0) < spec.instances) {
     // Everything new at once, the old version kept until it is ready: a surge to double size.
     startBatch(ctx, spec.instances);
   } else if (promote !== null) {
-    record(ctx, "command", "promote ignored: a rolling update has no pause; use --full to replace all at once");
+    record(
+      ctx,
+      "command",
+      "promote ignored: a rolling update has no pause; use --full to replace all at once",
+    );
   }
   progress(ctx, spec);
 }
@@ -163,7 +176,6 @@ function shareOf(stable: string, next: string, readyNew: number, old: number): W
 function finish(ctx: RollingCtx, spec: RollingSpec): void {
   ctx.state.batchDeadline = null;
   setWeights(ctx, { [spec.next]: 100 });
-  ctx.actions.push({ type: "promote", version: spec.next });
   record(ctx, "promoted", `${spec.next} serves on all ${spec.instances} instance(s)`);
   completeRollout(ctx);
 }

@@ -5,7 +5,11 @@
 import { record, setWeights, type Ctx } from "./common";
 import type { EpochMs, RolloutStateBase } from "./types";
 
-/** Stops the old stable (kept warm until now) and ends the rollout as completed. */
+/**
+ * Ends the rollout as completed: the old stable (kept warm until now) is stopped and the new version is
+ * reported stable. Only here, after the watch window, so a version rolled back during it never counts
+ * as a successful deployment.
+ */
 export function completeRollout<S extends RolloutStateBase & { scaleDownAt: EpochMs | null }>(
   ctx: Ctx<S>,
 ): void {
@@ -15,7 +19,12 @@ export function completeRollout<S extends RolloutStateBase & { scaleDownAt: Epoc
   }
   ctx.state.scaleDownAt = null;
   ctx.state.phase = "completed";
-  record(ctx, "completed", `${ctx.candidate} is stable${ctx.stable === null ? "" : `; ${ctx.stable} stopped`}`);
+  ctx.actions.push({ type: "promote", version: ctx.candidate });
+  record(
+    ctx,
+    "completed",
+    `${ctx.candidate} is stable${ctx.stable === null ? "" : `; ${ctx.stable} stopped`}`,
+  );
 }
 
 /**
@@ -25,6 +34,10 @@ export function completeRollout<S extends RolloutStateBase & { scaleDownAt: Epoc
 export function resumeTerminal<S extends RolloutStateBase>(ctx: Ctx<S>, routeNames: string[]): void {
   const st = ctx.state;
   record(ctx, "resumed", `controller restarted; re-applying the end of the rollout (${st.phase})`);
+  // Deployments first: instances may have died with the controller, and traffic needs somewhere to go.
+  for (const [version, instances] of Object.entries(st.desired)) {
+    ctx.actions.push({ type: "deployVersion", version, instances });
+  }
   setWeights(ctx, st.weights, true);
   for (const name of routeNames) {
     ctx.actions.push({ type: "setHeaderRoute", name, version: ctx.candidate, match: null });

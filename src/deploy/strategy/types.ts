@@ -47,9 +47,12 @@ export type Action =
   | { type: "stopAnalysis"; runId: string }
   /** Run a smoke test (a command or a workflow job) against `version`; the result comes back by `runId`. */
   | { type: "runSmokeTest"; runId: string; test: string; version: string }
-  /** Ask for an approval; the answer comes back in `Observations.approvals` under `requestId`. */
+  /** Ask for an approval (again after a restart: keep the request, do not reset an answer). */
   | { type: "awaitApproval"; requestId: string; name: string; version: string }
-  /** `version` is now the environment's stable version (record the deployment as succeeded). */
+  /**
+   * `version` served all traffic through its watch window and is the environment's stable version:
+   * record the deployment as succeeded. Sent once, when the rollout completes (again after a restart).
+   */
   | { type: "promote"; version: string }
   /** The rollout failed or was aborted; `stable` (null: none) is the environment's version again. */
   | { type: "abort"; reason: string; stable: string | null }
@@ -79,9 +82,15 @@ export interface Observations {
   analyses?: AnalysisObservation[];
   /** Smoke test results that arrived since the previous call. */
   smokeTests?: SmokeTestObservation[];
-  /** Approval answers that arrived since the previous call. */
+  /**
+   * Answers to approval requests. Answers live in the store, so the controller may report every answer
+   * it knows on every call (a level): one lost with a crashed decision is then never lost for good.
+   */
   approvals?: ApprovalObservation[];
-  /** User commands (CLI, API) since the previous call, oldest first. */
+  /**
+   * User commands (CLI, API) since the previous call, oldest first. The controller acknowledges them
+   * only after the decision that saw them is persisted, so a crash in between re-delivers them.
+   */
   commands?: UserCommand[];
 }
 
@@ -152,7 +161,7 @@ export type RolloutPhase =
   | "awaitingApproval"
   /** The new version is being scaled to full size before it takes all traffic. */
   | "promoting"
-  /** All traffic is on the new version; the old one is kept warm until the scale-down delay ends. */
+  /** All traffic is on the new version, still watched; the old one is kept warm until the scale-down delay ends. */
   | "promoted"
   /** Returning to stable, waiting for stable instances to be ready before moving traffic back. */
   | "rollingBack"

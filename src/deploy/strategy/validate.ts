@@ -12,7 +12,10 @@ import type { SafetySpec } from "./types";
 
 function problems(): { list: Problem[]; add: (cond: boolean, message: string) => void } {
   const list: Problem[] = [];
-  return { list, add: (cond, message) => void (cond || list.push({ code: "SLUICE_E_ROLLOUT_SPEC", message })) };
+  return {
+    list,
+    add: (cond, message) => void (cond || list.push({ code: "SLUICE_E_ROLLOUT_SPEC", message })),
+  };
 }
 
 function fail(strategy: string, list: Problem[]): void {
@@ -49,7 +52,10 @@ export function validateCanarySpec(spec: CanarySpec): void {
   spec.steps.forEach((step, i) => {
     const at = `step ${i + 1}`;
     if (step.type === "setWeight") {
-      add(Number.isFinite(step.weight) && step.weight >= 0 && step.weight <= 100, `${at}: weight must be 0–100`);
+      add(
+        Number.isFinite(step.weight) && step.weight >= 0 && step.weight <= 100,
+        `${at}: weight must be 0–100`,
+      );
     } else if (step.type === "pause") {
       add(isDuration(step.durationMs), `${at}: pause duration must be ≥ 0`);
     } else if (step.type === "analysis") {
@@ -61,7 +67,10 @@ export function validateCanarySpec(spec: CanarySpec): void {
     }
   });
   const start = spec.backgroundAnalysis?.startingStep;
-  add(isCount(start) && (start ?? 0) <= spec.steps.length, "backgroundAnalysis.startingStep is past the last step");
+  add(
+    isCount(start) && (start ?? 0) <= spec.steps.length,
+    "backgroundAnalysis.startingStep is past the last step",
+  );
   fail("canary", list);
 }
 
@@ -102,7 +111,10 @@ export function validateRollingSpec(spec: RollingSpec): void {
   const surge = resolveBudget(spec.maxSurge, spec.instances, "up");
   const unavailable = resolveBudget(spec.maxUnavailable, spec.instances, "down");
   add(surge !== null, `maxSurge must be a count or a percentage, got ${String(spec.maxSurge)}`);
-  add(unavailable !== null, `maxUnavailable must be a count or a percentage, got ${String(spec.maxUnavailable)}`);
+  add(
+    unavailable !== null,
+    `maxUnavailable must be a count or a percentage, got ${String(spec.maxUnavailable)}`,
+  );
   add(
     spec.maxSurge !== 0 || spec.maxUnavailable !== 0,
     "maxSurge and maxUnavailable cannot both be 0: nothing could be replaced",
@@ -113,7 +125,10 @@ export function validateRollingSpec(spec: RollingSpec): void {
 /** Refuses a persisted state that is not this strategy's, or of a shape this Sluice does not know. */
 export function checkStateShape(state: { schema?: unknown; strategy?: unknown }, strategy: string): void {
   if (state.schema !== 1) {
-    throw createError("SLUICE_E_ROLLOUT_STATE", `rollout state has schema ${String(state.schema)}, expected 1`);
+    throw createError(
+      "SLUICE_E_ROLLOUT_STATE",
+      `rollout state has schema ${String(state.schema)}, expected 1`,
+    );
   }
   if (state.strategy !== strategy) {
     throw createError(

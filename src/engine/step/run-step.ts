@@ -151,11 +151,27 @@ async function runBody(
   const env = processEnv(job, frame, envContext, envFileVariables(files));
   const state: Record<string, string> = {};
 
+  const workspace = job.run.identity.workspace;
   let body: StepBodyResult;
   try {
-    body = await runBodyProcess(job, frame, def, output, n, { env, envContext, fullScope, timeoutMs, state });
+    if (def.run) {
+      // defaults.run applies to the workflow's own steps, not to the steps of a composite action.
+      const defaults = frame.actionPath ? {} : job.defaults;
+      const wd = evaluateString(def.workingDirectory, fullScope) ?? defaults.workingDirectory;
+      body = await runScript(job, output, {
+        script: evaluateString(def.run, fullScope) ?? "",
+        shell: evaluateString(def.shell, fullScope) ?? defaults.shell,
+        cwd: wd ? path.resolve(workspace, wd) : workspace,
+        env,
+        timeoutMs,
+        n,
+      });
+    } else {
+      const inputs = evaluateStringMap(def.with, fullScope);
+      body = await runUses(job, frame, def, { inputs, env, envContext, output, timeoutMs, n, state });
+    }
   } catch (err) {
-    // Whatever the step wrote before failing is not applied, and must not reach the next step.
+    // What the step wrote before it failed is not applied, and must not reach the next step.
     takeEnvFiles(files);
     throw err;
   }
@@ -164,42 +180,6 @@ async function runBody(
   Object.assign(state, output.state, applied.state);
   for (const p of applied.problems) output.line(`::warning::${escapeData(p)}`);
   return { ...body, outputs: { ...body.outputs, ...output.outputs, ...applied.outputs } };
-}
-
-async function runBodyProcess(
-  job: JobScope,
-  frame: StepFrame,
-  def: StepDef,
-  output: StepOutput,
-  n: number,
-  opts: {
-    env: Record<string, string>;
-    envContext: Record<string, string>;
-    fullScope: ReturnType<typeof stepEvalScope>;
-    timeoutMs: number | undefined;
-    state: Record<string, string>;
-  },
-): Promise<StepBodyResult> {
-  const { env, envContext, fullScope, timeoutMs, state } = opts;
-  const workspace = job.run.identity.workspace;
-  let body: StepBodyResult;
-  if (def.run) {
-    // defaults.run applies to the workflow's own steps, not to the steps of a composite action.
-    const defaults = frame.actionPath ? {} : job.defaults;
-    const wd = evaluateString(def.workingDirectory, fullScope) ?? defaults.workingDirectory;
-    body = await runScript(job, output, {
-      script: evaluateString(def.run, fullScope) ?? "",
-      shell: evaluateString(def.shell, fullScope) ?? defaults.shell,
-      cwd: wd ? path.resolve(workspace, wd) : workspace,
-      env,
-      timeoutMs,
-      n,
-    });
-  } else {
-    const inputs = evaluateStringMap(def.with, fullScope);
-    body = await runUses(job, frame, def, { inputs, env, envContext, output, timeoutMs, n, state });
-  }
-  return body;
 }
 
 /** The standard variables of a job's own steps: the same for each of them (the github and runner contexts are). */

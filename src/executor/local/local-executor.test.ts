@@ -36,7 +36,12 @@ describe("LocalExecutor", () => {
 describe("LocalExecutor in auto mode", () => {
   it("switches to the helper once it is ready, and runs every process either way", async () => {
     const e = new LocalExecutor({ spawnHelper: "auto" });
-    const spec = { command: "bash", args: ["-c", "echo $PPID"], cwd: process.cwd(), env: { PATH: process.env.PATH ?? "" } };
+    const spec = {
+      command: "bash",
+      args: ["-c", "echo $PPID"],
+      cwd: process.cwd(),
+      env: { PATH: process.env.PATH ?? "" },
+    };
     const parents = new Set<string>();
     try {
       for (let i = 0; i < 40; i++) {

@@ -1,8 +1,8 @@
-import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import picomatch from "picomatch";
 import { glob } from "tinyglobby";
+import { listRepositoryFiles } from "../../core/git-files";
 
 /** What `collectSourceFiles` selects when no globs are given: every JS/TS source file. */
 export const DEFAULT_SOURCE_GLOBS = ["**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}"] as const;
@@ -29,7 +29,7 @@ export async function collectSourceFiles(
   globs: readonly string[] = DEFAULT_SOURCE_GLOBS,
   ignore: readonly string[] = DEFAULT_SOURCE_IGNORE,
 ): Promise<string[]> {
-  const listed = gitListedFiles(root);
+  const listed = listRepositoryFiles(root);
   if (listed === null) {
     const found = await glob([...globs], { cwd: root, ignore: [...ignore], onlyFiles: true, dot: false });
     return found.sort();
@@ -37,22 +37,6 @@ export async function collectSourceFiles(
   const selected = picomatch([...globs], { ignore: [...ignore], dot: false });
   // The index still lists files deleted from the work tree until the deletion is staged.
   return listed.filter((rel) => selected(rel) && existsSync(path.join(root, rel))).sort();
-}
-
-/** Tracked and untracked-but-not-ignored files relative to `root`, or null when root is not in git. */
-function gitListedFiles(root: string): string[] | null {
-  try {
-    // Run from root itself so that git prints paths relative to it and limits the list to it.
-    const out = execFileSync("git", ["ls-files", "-z", "-co", "--exclude-standard"], {
-      cwd: root,
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "ignore"],
-      maxBuffer: 256 * 1024 * 1024,
-    });
-    return out.split("\0").filter((p) => p !== "");
-  } catch {
-    return null;
-  }
 }
 
 /** Reads files given relative to `root` for the pure measurers; `path` stays relative. */

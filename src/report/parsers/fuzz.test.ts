@@ -10,6 +10,18 @@ import { describe, expect, it } from "vitest";
 import { isSluiceError } from "../../core/errors";
 import { reportParsers } from "../registry";
 import type { ReportFormat } from "../types";
+import type { Edit } from "../../../test/helpers/fuzz";
+import {
+  caseFailure,
+  eachSeed,
+  insertChar,
+  mutate,
+  removeUpTo,
+  replaceChar,
+  swapLines,
+  truncations,
+  withinBudget,
+} from "../../../test/helpers/fuzz";
 
 const root = fileURLToPath(new URL("../../../test/fixtures/reports/", import.meta.url));
 
@@ -47,72 +59,32 @@ const alphabet = [
   ")",
 ];
 
-// mulberry32
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Replaces a number with another kind of value.
+const replaceNumber: Edit = (text, { at, pick }) => {
+  const m = /\d+/.exec(text.slice(at));
+  if (!m) return text;
+  const start = at + m.index;
+  const values = ["null", '"x"', "-1", "1e999", "{}", "[]", "0.5"];
+  return text.slice(0, start) + values[pick(values.length)] + text.slice(start + m[0].length);
+};
 
-function mutate(text: string, rnd: () => number): string {
-  const pick = (n: number): number => Math.floor(rnd() * n);
-  let out = text;
-  for (let i = 1 + pick(4); i > 0; i--) {
-    const at = pick(out.length + 1);
-    const char = alphabet[pick(alphabet.length)]!;
-    switch (pick(5)) {
-      case 0:
-        out = out.slice(0, at) + out.slice(at + 1 + pick(8));
-        break;
-      case 1:
-        out = out.slice(0, at) + char + out.slice(at);
-        break;
-      case 2:
-        out = out.slice(0, at) + char + out.slice(at + 1);
-        break;
-      case 3: {
-        // Swap a line with another: records out of order, values moved between keys.
-        const lines = out.split("\n");
-        const a = pick(lines.length);
-        const b = pick(lines.length);
-        [lines[a], lines[b]] = [lines[b]!, lines[a]!];
-        out = lines.join("\n");
-        break;
-      }
-      default: {
-        // Replace a number with another kind of value.
-        const m = /\d+/.exec(out.slice(at));
-        if (m) {
-          const start = at + m.index;
-          const values = ["null", '"x"', "-1", "1e999", "{}", "[]", "0.5"];
-          out = out.slice(0, start) + values[pick(values.length)] + out.slice(start + m[0].length);
-        }
-      }
-    }
-  }
-  return out;
-}
+// Swapped lines put records out of order and move values between keys.
+const edits = [removeUpTo(8), insertChar, replaceChar, swapLines, replaceNumber];
 
 /** Parses and returns what happened; fails the test on anything but a located parse error. */
 function attempt(format: ReportFormat, text: string, label: string): "ok" | "rejected" {
-  const t0 = performance.now();
-  try {
-    reportParsers[format].parse(text, "damaged");
-    return "ok";
-  } catch (err) {
-    if (!isSluiceError(err)) throw new Error(`${label}: ${String(err)}`, { cause: err });
-    expect(err.code, label).toBe("SLUICE_E_REPORT_PARSE");
-    expect(err.location?.file, label).toBe("damaged");
-    expect(err.location?.line, label).toBeGreaterThanOrEqual(1);
-    return "rejected";
-  } finally {
-    expect(performance.now() - t0, `${label} took too long`).toBeLessThan(500);
-  }
+  return withinBudget(500, label, () => {
+    try {
+      reportParsers[format].parse(text, "damaged");
+      return "ok";
+    } catch (err) {
+      if (!isSluiceError(err)) throw caseFailure(label, err);
+      expect(err.code, label).toBe("SLUICE_E_REPORT_PARSE");
+      expect(err.location?.file, label).toBe("damaged");
+      expect(err.location?.line, label).toBeGreaterThanOrEqual(1);
+      return "rejected";
+    }
+  });
 }
 
 describe.each(formats)("%s on damaged input", (format) => {
@@ -126,8 +98,7 @@ describe.each(formats)("%s on damaged input", (format) => {
     const text = readFileSync(file, "utf8");
     const step = Math.max(1, Math.floor(text.length / 150));
     const outcomes = new Set<string>();
-    for (let at = 0; at < text.length; at += step)
-      outcomes.add(attempt(format, text.slice(0, at), `cut at ${at}`));
+    for (const [at, prefix] of truncations(text, step)) outcomes.add(attempt(format, prefix, `cut at ${at}`));
     // Cut JSON never parses; cut line formats may (a shorter file is still a file), but most offsets
     // of a tracefile or summary must be caught as truncated.
     if (format !== "tsc") expect(outcomes.has("rejected")).toBe(true);
@@ -135,8 +106,7 @@ describe.each(formats)("%s on damaged input", (format) => {
 
   it.each(files.map((f) => [path.basename(f), f]))("%s edited at random", (_name, file) => {
     const text = readFileSync(file, "utf8");
-    for (let seed = 1; seed <= 300; seed++)
-      tally[attempt(format, mutate(text, random(seed)), `seed ${seed}`)]++;
+    eachSeed(300, (rnd, label) => tally[attempt(format, mutate(text, rnd, alphabet, { edits }), label)]++);
     // The edits must exercise the rejecting path too, or this test proves little (tsc output without
     // a `Found N errors` line has nothing to contradict: any text is some list of diagnostics).
     if (format !== "tsc" || text.includes("Found ")) expect(tally.rejected).toBeGreaterThan(0);

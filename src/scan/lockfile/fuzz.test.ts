@@ -11,6 +11,17 @@ import { isSluiceError } from "../../core/errors";
 import { findLockfiles, lockfileParsers } from "./index";
 import { readPackageJson, readPipfile, readPyproject } from "./manifest";
 import type { LockfileContext, LockfileFormat } from "./types";
+import {
+  caseFailure,
+  eachSeed,
+  evenTruncations,
+  insertChar,
+  mutate,
+  removeUpTo,
+  replaceChar,
+  swapLines,
+  withinBudget,
+} from "../../../test/helpers/fuzz";
 
 const lockfileFixtures = fileURLToPath(new URL("../../../test/fixtures/scan/lockfiles/", import.meta.url));
 // Characters that change the structure of JSON, YAML, TOML and yarn's format.
@@ -37,45 +48,7 @@ const alphabet = [
   "\u00e9",
 ];
 
-// mulberry32
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function mutate(text: string, rnd: () => number): string {
-  const pick = (n: number): number => Math.floor(rnd() * n);
-  let out = text;
-  for (let i = 1 + pick(4); i > 0; i--) {
-    const at = pick(out.length + 1);
-    const char = alphabet[pick(alphabet.length)]!;
-    switch (pick(4)) {
-      case 0:
-        out = out.slice(0, at) + out.slice(at + 1 + pick(12));
-        break;
-      case 1:
-        out = out.slice(0, at) + char + out.slice(at);
-        break;
-      case 2:
-        out = out.slice(0, at) + char + out.slice(at + 1);
-        break;
-      default: {
-        const lines = out.split("\n");
-        const a = pick(lines.length);
-        const b = pick(lines.length);
-        [lines[a], lines[b]] = [lines[b]!, lines[a]!];
-        out = lines.join("\n");
-      }
-    }
-  }
-  return out;
-}
+const edits = [removeUpTo(12), insertChar, replaceChar, swapLines];
 
 interface Case {
   name: string;
@@ -130,7 +103,7 @@ function attempt(c: Case, text: string, label: string): void {
     const graph = lockfileParsers[c.format](text, c.file, c.context);
     expect(graph.packages, label).toBeInstanceOf(Map);
   } catch (err) {
-    if (!isSluiceError(err)) throw new Error(`${label}: ${String(err)}`, { cause: err });
+    if (!isSluiceError(err)) throw caseFailure(label, err);
     expect(err.code, label).toBe("SLUICE_E_LOCKFILE");
     expect(err.location?.file, label).toBe(c.file);
   }
@@ -140,17 +113,13 @@ const all = await cases();
 
 describe("damaged lockfiles", () => {
   it.each(all.map((c) => [c.name, c] as const))("%s: truncated anywhere", (_name, c) => {
-    const steps = 60;
-    for (let i = 0; i <= steps; i++) {
-      const at = Math.floor((c.text.length * i) / steps);
-      attempt(c, c.text.slice(0, at), `truncated at ${at}`);
-    }
+    for (const [at, prefix] of evenTruncations(c.text, 60)) attempt(c, prefix, `truncated at ${at}`);
   });
 
   it.each(all.map((c) => [c.name, c] as const))("%s: random edits", (_name, c) => {
-    const started = Date.now();
-    for (let seed = 1; seed <= 60; seed++) attempt(c, mutate(c.text, random(seed)), `seed ${seed}`);
-    expect(Date.now() - started).toBeLessThan(20_000);
+    withinBudget(20_000, "60 edited lockfiles", () =>
+      eachSeed(60, (rnd, label) => attempt(c, mutate(c.text, rnd, alphabet, { edits }), label)),
+    );
   });
 
   it("reports malformed JSON at its line and column", () => {

@@ -3,11 +3,11 @@
  * list (tracked plus untracked-but-not-ignored), so vendored and generated files that .gitignore
  * names are skipped; elsewhere the file system is walked with the usual folders left out.
  */
-import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import picomatch from "picomatch";
 import { glob } from "tinyglobby";
+import { listRepositoryFiles } from "../../core/git-files";
 import type { PolicyTarget } from "./types";
 
 /** A file to read, and what it may be (YAML files are Kubernetes only if their content says so). */
@@ -39,24 +39,9 @@ export function classifyPolicyFiles(files: readonly string[]): PolicyCandidate[]
 
 /** Lists the candidate files under `root`, honouring .gitignore when `root` is in a git work tree. */
 export async function discoverPolicyFiles(root: string): Promise<PolicyCandidate[]> {
-  const listed = gitListedFiles(root);
+  const listed = listRepositoryFiles(root);
   const files =
     listed?.filter((rel) => existsSync(path.join(root, rel))) ??
     (await glob(["**/*"], { cwd: root, ignore: WALK_IGNORE, onlyFiles: true, dot: true }));
   return classifyPolicyFiles(files);
-}
-
-function gitListedFiles(root: string): string[] | null {
-  try {
-    // Run from root so that git prints paths relative to it and lists only what is under it.
-    const out = execFileSync("git", ["ls-files", "-z", "-co", "--exclude-standard"], {
-      cwd: root,
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "ignore"],
-      maxBuffer: 256 * 1024 * 1024,
-    });
-    return out.split("\0").filter((p) => p !== "");
-  } catch {
-    return null;
-  }
 }

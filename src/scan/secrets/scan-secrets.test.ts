@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -117,6 +117,17 @@ describe("scanSecrets: working tree", () => {
     expect(result.stats.skippedLarge).toBe(1);
   });
 
+  it("does not follow symbolic links", async () => {
+    const dir = repo();
+    const outside = tempDir();
+    writeFileSync(path.join(outside, "secret.txt"), golden["github-pat"]!.samples[0]!.text);
+    symlinkSync(path.join(outside, "secret.txt"), path.join(dir, "link.txt"));
+    writeFileSync(path.join(dir, "real.txt"), golden["npm-access-token"]!.samples[0]!.text);
+    const result = await scanSecrets({ root: dir });
+    expect(where(result).map((f) => f.file)).toEqual(["real.txt"]);
+    expect(result.stats.skippedSymlinks).toBe(1);
+  });
+
   it("uses the repository's .gitleaks.toml", async () => {
     const dir = tempDir();
     writeFileSync(path.join(dir, ".gitleaks.toml"), "[[rules]]\nid = 'only'\nregex = '''ONLY-[0-9]{6}'''\n");
@@ -207,6 +218,18 @@ describe("scanSecrets: history", () => {
     expect(result.findings[0]!.fingerprint).toMatch(new RegExp(`^${first}:a\\.ts:github-pat:[0-9a-f]{64}$`));
     expect(result.stats.commits).toBe(5);
     expectRedacted(JSON.stringify(result), [golden["github-pat"]!.samples[0]!.secret]);
+  });
+
+  it("scans a subdirectory's history with paths relative to it", async () => {
+    const dir = repo();
+    mkdirSync(path.join(dir, "sub"));
+    mkdirSync(path.join(dir, "other"));
+    writeFileSync(path.join(dir, "sub/a.ts"), golden["github-pat"]!.samples[0]!.text + "\n");
+    writeFileSync(path.join(dir, "other/b.ts"), golden["npm-access-token"]!.samples[0]!.text + "\n");
+    git(dir, "add", ".");
+    git(dir, "commit", "-qm", "both");
+    const result = await scanSecrets({ root: path.join(dir, "sub"), mode: "history" });
+    expect(where(result)).toEqual([{ file: "a.ts", line: 1, ruleId: "github-pat" }]);
   });
 
   it("fails with SLUICE_E_PREREQUISITE outside a repository", async () => {

@@ -6,6 +6,7 @@
 import { statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import path from "node:path";
+import { createError } from "../../core/errors";
 import type { ScanFinding, ScanResult, ScanRule } from "../types";
 import { readBaseline, writeBaseline } from "./baseline";
 import { loadSecretsConfig } from "./config/load";
@@ -22,6 +23,7 @@ import type { SecretsConfig } from "./types";
 /** What to scan: files as they are, what is staged for the next commit, or every commit. */
 export type SecretsScanMode = "tree" | "staged" | "history";
 
+/** What `scanSecrets` scans and how. */
 export interface ScanSecretsOptions {
   /** The directory to scan (a repository root or any directory). */
   root: string;
@@ -65,12 +67,17 @@ const VERSION = typeof __SLUICE_VERSION__ === "string" ? __SLUICE_VERSION__ : "0
  */
 export async function scanSecrets(options: ScanSecretsOptions): Promise<ScanResult> {
   const started = performance.now();
+  if (options.writeBaseline && !options.baselinePath) {
+    throw createError(
+      "SLUICE_E_USAGE",
+      "writing a baseline needs the baseline file's path (--baseline FILE)",
+    );
+  }
   const root = path.resolve(options.root);
   const config = loadSecretsConfig({ root, configPath: options.configPath, configText: options.configText });
-  const baseline =
-    options.baselinePath && !options.writeBaseline
-      ? readBaseline(path.resolve(root, options.baselinePath))
-      : undefined;
+  // Read before scanning: a malformed baseline fails at once, not after a long scan.
+  const baselineFile = options.baselinePath ? path.resolve(root, options.baselinePath) : undefined;
+  const baseline = baselineFile && !options.writeBaseline ? readBaseline(baselineFile) : undefined;
   const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const detector = compileConfig(config);
   const mode = options.mode ?? "tree";
@@ -78,18 +85,12 @@ export async function scanSecrets(options: ScanSecretsOptions): Promise<ScanResu
     mode === "tree"
       ? await scanTree(root, detector, config, maxFileBytes, options)
       : await scanFragments(root, detector, mode, maxFileBytes, options.revisions);
-  let findings = scanned.findings;
-  if (options.writeBaseline && options.baselinePath) {
-    writeBaseline(
-      path.resolve(root, options.baselinePath),
-      findings.map((f) => f.fingerprint),
-    );
-  }
-  const suppressed = options.writeBaseline
-    ? findings.length
-    : findings.filter((f) => baseline?.has(f.fingerprint)).length;
-  if (options.writeBaseline) findings = [];
-  else if (baseline) findings = findings.filter((f) => !baseline.has(f.fingerprint));
+  const { findings, baselined } = applyBaseline(
+    scanned.findings,
+    baselineFile,
+    options.writeBaseline,
+    baseline,
+  );
   findings.sort(compareFindings);
   return {
     kind: "secrets",
@@ -100,11 +101,33 @@ export async function scanSecrets(options: ScanSecretsOptions): Promise<ScanResu
       ...scanned.stats,
       ...(scanned.extra ?? {}),
       rules: config.rules.length,
-      baselined: suppressed,
+      baselined,
       threads: scanned.threads,
       durationMs: Math.round(performance.now() - started),
     },
   };
+}
+
+/**
+ * `writeBaseline`: record every fingerprint, then report nothing (all of it is now accepted);
+ * a baseline alone: drop the findings it lists.
+ */
+function applyBaseline(
+  findings: ScanFinding[],
+  file: string | undefined,
+  write: boolean | undefined,
+  baseline: Set<string> | undefined,
+): { findings: ScanFinding[]; baselined: number } {
+  if (file && write) {
+    writeBaseline(
+      file,
+      findings.map((f) => f.fingerprint),
+    );
+    return { findings: [], baselined: findings.length };
+  }
+  if (!baseline) return { findings, baselined: 0 };
+  const kept = findings.filter((f) => !baseline.has(f.fingerprint));
+  return { findings: kept, baselined: findings.length - kept.length };
 }
 
 interface Scanned {

@@ -65,7 +65,9 @@ export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
  */
 async function isCurrent(db: Kysely<unknown>): Promise<boolean> {
   try {
-    const { rows } = await sql<{ name: string }>`select name from ${sql.table(DEFAULT_MIGRATION_TABLE)}`.execute(db);
+    const { rows } = await sql<{
+      name: string;
+    }>`select name from ${sql.table(DEFAULT_MIGRATION_TABLE)}`.execute(db);
     const known = Object.keys(migrations);
     const applied = new Set(rows.map((r) => r.name));
     return applied.size === known.length && known.every((name) => applied.has(name));

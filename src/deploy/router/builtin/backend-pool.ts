@@ -44,8 +44,14 @@ export class UpstreamConnection {
     socket.setTimeout(readTimeoutMs);
     socket.on("connect", () => (this.connected = true));
     socket.on("data", (chunk: Buffer) => {
-      if (this.owner !== null) this.owner.onUpstreamData(chunk);
-      else socket.destroy(); // Bytes nobody asked for: the connection's framing is lost.
+      if (this.owner === null) return void socket.destroy(); // Bytes nobody asked for: framing is lost.
+      try {
+        this.owner.onUpstreamData(chunk);
+      } catch (err) {
+        // See contain() in client-connection.ts: a bug costs one request, not the process.
+        process.emitWarning(err instanceof Error ? err : new Error(String(err)), "SluiceRouterWarning");
+        socket.destroy();
+      }
     });
     socket.on("end", () => {
       if (this.owner !== null) this.owner.onUpstreamEnd();

@@ -83,7 +83,8 @@ export class BodyFramer {
           if (v >= 0 && this.digits < MAX_SIZE_DIGITS) {
             this.remaining = this.remaining * 16 + v;
             this.digits++;
-          } else if (this.digits > 0 && (c === 59 || c === 32 || c === 9)) this.state = EXT; // ; or BWS
+          } else if (this.digits > 0 && (c === 59 || c === 32 || c === 9))
+            this.state = EXT; // ; or BWS
           else if (this.digits > 0 && c === 13) this.state = SIZE_LF;
           else return -1;
           break;

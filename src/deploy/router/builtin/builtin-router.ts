@@ -6,7 +6,16 @@
  */
 import net from "node:net";
 import { createError } from "../../../core/errors";
-import type { Backend, FaultSpec, HeaderRoute, Router, RouterAddress, RouterDeps, VersionMetrics, Weights } from "../types";
+import type {
+  Backend,
+  FaultSpec,
+  HeaderRoute,
+  Router,
+  RouterAddress,
+  RouterDeps,
+  VersionMetrics,
+  Weights,
+} from "../types";
 import { hashToUnit, validateHeaderRoute, WeightedSplit } from "../weights";
 import type { BackendPool, PoolOptions } from "./backend-pool";
 import { parseBuiltinOptions } from "./options";
@@ -66,10 +75,16 @@ export class BuiltinRouter implements Router, ProxyHost {
       });
       server.once("error", (err) => {
         this.address = null;
-        reject(createError("SLUICE_E_ROUTER_START", `builtin router cannot listen: ${err.message}`, { cause: err }));
+        reject(
+          createError("SLUICE_E_ROUTER_START", `builtin router cannot listen: ${err.message}`, {
+            cause: err,
+          }),
+        );
       });
       server.listen(this.options.listen.port, this.options.listen.host, () => {
         const at = server.address() as net.AddressInfo;
+        // Later errors (accept failing with EMFILE) must not be unhandled: that would end the process.
+        server.on("error", (err) => process.emitWarning(err, "SluiceRouterWarning"));
         this.server = server;
         this.sweep = setInterval(() => this.sweepPools(), 1000);
         this.sweep.unref();
@@ -127,7 +142,13 @@ export class BuiltinRouter implements Router, ProxyHost {
 
   async setBackends(version: string, backends: Backend[]): Promise<void> {
     for (const b of backends) {
-      if (typeof b.host !== "string" || b.host === "" || !Number.isInteger(b.port) || b.port < 1 || b.port > 65535) {
+      if (
+        typeof b.host !== "string" ||
+        b.host === "" ||
+        !Number.isInteger(b.port) ||
+        b.port < 1 ||
+        b.port > 65535
+      ) {
         throw createError("SLUICE_E_ROUTER_CONFIG", `Invalid backend ${JSON.stringify(b)} for "${version}".`);
       }
     }
@@ -148,7 +169,10 @@ export class BuiltinRouter implements Router, ProxyHost {
   async injectFault(fault: FaultSpec): Promise<void> {
     const { errorRate, latencyMs, until, status = 503 } = fault;
     if (!(errorRate >= 0 && errorRate <= 1) || !(latencyMs >= 0) || !Number.isFinite(until)) {
-      throw createError("SLUICE_E_ROUTER_CONFIG", "A fault needs errorRate in 0–1, latencyMs ≥ 0 and a finite until.");
+      throw createError(
+        "SLUICE_E_ROUTER_CONFIG",
+        "A fault needs errorRate in 0–1, latencyMs ≥ 0 and a finite until.",
+      );
     }
     if (!Number.isInteger(status) || status < 100 || status > 599) {
       throw createError("SLUICE_E_ROUTER_CONFIG", `A fault status must be 100–599, got ${status}.`);
@@ -162,7 +186,10 @@ export class BuiltinRouter implements Router, ProxyHost {
   route(head: HttpHead): VersionState | null {
     const preview = this.headerRoute;
     if (preview !== null) {
-      const seen = "header" in preview ? head.picked[this.routeAt] : cookieValue(head.picked[this.routeAt], preview.cookie);
+      const seen =
+        "header" in preview
+          ? head.picked[this.routeAt]
+          : cookieValue(head.picked[this.routeAt], preview.cookie);
       if (seen === preview.value) return this.versions.get(preview.version)!;
     }
     const split = this.split;
@@ -170,7 +197,10 @@ export class BuiltinRouter implements Router, ProxyHost {
     const sticky = this.options.sticky;
     let key: string | null | undefined = null;
     if (sticky !== undefined) {
-      key = "header" in sticky ? head.picked[this.stickyAt] : cookieValue(head.picked[this.stickyAt], sticky.cookie);
+      key =
+        "header" in sticky
+          ? head.picked[this.stickyAt]
+          : cookieValue(head.picked[this.stickyAt], sticky.cookie);
     }
     const name = key ? split.atPoint(hashToUnit(key)) : split.next();
     return name === null ? null : this.versions.get(name)!;

@@ -64,7 +64,13 @@ export class ClientConnection {
     this.forwardedFor = socket.remoteAddress ?? "unknown";
     this.exchange = new UpstreamExchange(this);
     socket.setNoDelay(true);
-    socket.on("data", (chunk: Buffer) => this.onData(chunk));
+    socket.on("data", (chunk: Buffer) => {
+      try {
+        this.onData(chunk);
+      } catch (err) {
+        contain(err, this);
+      }
+    });
     socket.on("end", () => this.onEnd());
     socket.on("error", () => this.destroy());
     socket.on("close", () => this.destroy());
@@ -132,12 +138,14 @@ export class ClientConnection {
     this.pending = null;
     this.phase = "body";
     if (end < buf.length) this.readBody(buf.subarray(end));
+    if (this.req !== req) return; // The body was malformed and the connection answered 400.
     if (this.phase === "body" && this.reqBody.done) this.phase = "wait";
     if (version === null) return this.answer(503, "no version has traffic weight", false);
     const fault = this.host.fault(version.name);
     if (fault === null) return this.dispatch(null);
     const failed = this.host.random() < fault.errorRate;
-    if (fault.latencyMs <= 0) return failed ? this.answer(fault.status, "injected fault", true) : this.dispatch(null);
+    if (fault.latencyMs <= 0)
+      return failed ? this.answer(fault.status, "injected fault", true) : this.dispatch(null);
     setTimeout(() => {
       if (this.phase === "closed") return;
       if (failed) this.answer(fault.status, "injected fault", true);
@@ -194,12 +202,16 @@ export class ClientConnection {
   }
 
   /**
-   * An attempt failed before any response byte reached the client. Retries once, on another instance
-   * where there is one, when the request can be replayed and sending it twice is safe.
+   * An attempt failed before any response byte reached the client. Retries once when the request can
+   * be replayed, sending it twice is safe (idempotent, or the connection was refused so nothing was
+   * sent), and there is somewhere new to send it: another instance, or — after a reused connection
+   * failed, the backend having closed it just then — a fresh connection to the same one.
    */
-  retryOrFail(pool: BackendPool, refused: boolean): void {
+  retryOrFail(pool: BackendPool, refused: boolean, reused: boolean): void {
     const req = this.req!;
-    if (this.attempt === 0 && this.replay !== null && (refused || IDEMPOTENT.has(req.method))) {
+    const safe = refused || IDEMPOTENT.has(req.method);
+    const elsewhere = reused || this.version!.pools.length > 1;
+    if (this.attempt === 0 && this.replay !== null && safe && elsewhere) {
       this.attempt = 1;
       return this.dispatch(pool);
     }
@@ -265,4 +277,13 @@ export class ClientConnection {
     this.socket.destroy();
     this.host.closed(this);
   }
+}
+
+/**
+ * A bug in the proxy must cost one connection, not the controller process it runs in (an uncaught
+ * exception would end every rollout it watches). It still shows, as a process warning.
+ */
+export function contain(err: unknown, conn: { destroy(): void }): void {
+  process.emitWarning(err instanceof Error ? err : new Error(String(err)), "SluiceRouterWarning");
+  conn.destroy();
 }

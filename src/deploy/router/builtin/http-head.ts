@@ -18,6 +18,7 @@ export function findHeadEnd(buf: Buffer, from: number): number {
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 // Control characters, space and DEL are never valid in a request target (RFC 9112 §3.2).
+// eslint-disable-next-line no-control-regex -- matching control characters is the point.
 const BAD_TARGET = /[\x00-\x20\x7f]/;
 
 export interface HttpHead {
@@ -74,7 +75,9 @@ export function parseHead(
     drops: [],
     picked: pick.length === 0 ? [] : new Array<string | null>(pick.length).fill(null),
   };
-  const firstLine = isRequest ? parseRequestLine(buf, lineEnd - 1, head) : parseStatusLine(buf, lineEnd - 1, head);
+  const firstLine = isRequest
+    ? parseRequestLine(buf, lineEnd - 1, head)
+    : parseStatusLine(buf, lineEnd - 1, head);
   if (firstLine !== 0) return firstLine;
   let connection: string | null = null;
   let upgrade: string | null = null;
@@ -102,13 +105,17 @@ export function parseHead(
         te = te === null ? valueOf(buf, colon, eol) : `${te}, ${valueOf(buf, colon, eol)}`;
         break;
       case "connection":
-        connection = connection === null ? valueOf(buf, colon, eol) : `${connection}, ${valueOf(buf, colon, eol)}`;
+        connection =
+          connection === null ? valueOf(buf, colon, eol) : `${connection}, ${valueOf(buf, colon, eol)}`;
         break;
       case "upgrade":
         upgrade = valueOf(buf, colon, eol);
         break;
       case "x-forwarded-for":
-        head.forwardedFor = head.forwardedFor === null ? valueOf(buf, colon, eol) : `${head.forwardedFor}, ${valueOf(buf, colon, eol)}`;
+        head.forwardedFor =
+          head.forwardedFor === null
+            ? valueOf(buf, colon, eol)
+            : `${head.forwardedFor}, ${valueOf(buf, colon, eol)}`;
         head.drops.push(pos, lf + 1);
         break;
     }
@@ -162,7 +169,13 @@ function parseStatusLine(buf: Buffer, eol: number, head: HttpHead): number {
 }
 
 /** Reads the Connection tokens: close/keep-alive/upgrade, and other headers it names as hop-by-hop. */
-function applyConnection(buf: Buffer, end: number, connection: string, upgrade: string | null, head: HttpHead): void {
+function applyConnection(
+  buf: Buffer,
+  end: number,
+  connection: string,
+  upgrade: string | null,
+  head: HttpHead,
+): void {
   const extra: string[] = [];
   for (const raw of connection.split(",")) {
     const token = raw.trim().toLowerCase();

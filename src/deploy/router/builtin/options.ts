@@ -20,7 +20,10 @@ export const builtinRouterOptionsSchema = z.strictObject({
    * split per request.
    */
   sticky: z
-    .union([z.strictObject({ cookie: token }), z.strictObject({ header: token.transform((h) => h.toLowerCase()) })])
+    .union([
+      z.strictObject({ cookie: token }),
+      z.strictObject({ header: token.transform((h) => h.toLowerCase()) }),
+    ])
     .optional(),
   /** How long removed instances and `stop()` wait for in-flight requests before cutting them. */
   drainTimeoutMs: ms.default(30_000),

@@ -27,6 +27,8 @@ export class UpstreamExchange implements UpstreamOwner {
   /** A response byte has been sent to the client: no retry, no local answer any more. */
   private responded = false;
   private tunneling = false;
+  /** The connection came from the idle pool (a failure may be the stale keep-alive race). */
+  private reused = false;
   private status = 0;
   /** The client cannot take more; the backend connection is paused until it drains. */
   private clientBlocked = false;
@@ -40,6 +42,7 @@ export class UpstreamExchange implements UpstreamOwner {
   start(pool: BackendPool, data: readonly Buffer[]): void {
     this.pool = pool;
     this.conn = pool.acquire(this);
+    this.reused = this.conn.connected;
     this.res = null;
     this.headBuf = null;
     this.scanFrom = 0;
@@ -171,7 +174,7 @@ export class UpstreamExchange implements UpstreamOwner {
       this.client.record(0);
       return this.client.destroy();
     }
-    this.client.retryOrFail(pool, refused);
+    this.client.retryOrFail(pool, refused, this.reused);
   }
 
   onUpstreamTimeout(): void {

@@ -1,20 +1,19 @@
 /**
- * Seeded input mutation for the report parsers' fuzz tests (junit.fuzz.test.ts,
- * cobertura.fuzz.test.ts). Framework-free so that a failing seed can be replayed from a script.
+ * XML input mutation and outcome checks for the report parsers' fuzz tests (junit.fuzz.test.ts,
+ * cobertura.fuzz.test.ts), on test/helpers/fuzz.ts. Framework-free so that a failing seed can be
+ * replayed from a script.
  */
 import { isSluiceError } from "../../../core/errors";
-
-/** mulberry32: small, fast, and the same sequence for the same seed on every machine. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import type { Random } from "../../../../test/helpers/fuzz";
+import {
+  caseFailure,
+  duplicateUpTo,
+  insertChar,
+  mutate,
+  removeUpTo,
+  replaceChar,
+  weighted,
+} from "../../../../test/helpers/fuzz";
 
 // Characters that change XML's structure, plus a few that make odd names, numbers and text.
 const alphabet = [
@@ -56,23 +55,12 @@ const alphabet = [
   "/>",
 ];
 
+// Replace 40%, insert 30%, delete up to 20 characters 15%, repeat up to 199 characters 15%.
+const edits = weighted([8, replaceChar], [6, insertChar], [3, removeUpTo(20)], [3, duplicateUpTo(200)]);
+
 /** `input` with 1–4 random edits: replace, insert, delete, or duplicate a slice. */
-export function mutate(input: string, rnd: () => number): string {
-  let s = input;
-  const edits = 1 + Math.floor(rnd() * 4);
-  for (let e = 0; e < edits; e++) {
-    const at = Math.floor(rnd() * (s.length + 1));
-    const token = alphabet[Math.floor(rnd() * alphabet.length)] as string;
-    const kind = rnd();
-    if (kind < 0.4) s = s.slice(0, at) + token + s.slice(at + 1);
-    else if (kind < 0.7) s = s.slice(0, at) + token + s.slice(at);
-    else if (kind < 0.85) s = s.slice(0, at) + s.slice(at + 1 + Math.floor(rnd() * 20));
-    else {
-      const len = Math.floor(rnd() * 200);
-      s = s.slice(0, at) + s.slice(at, at + len) + s.slice(at);
-    }
-  }
-  return s;
+export function mutateXml(input: string, rnd: Random): string {
+  return mutate(input, rnd, alphabet, { edits });
 }
 
 export type Outcome = { ok: true; ms: number } | { ok: false; ms: number; line: number; column: number };
@@ -105,7 +93,6 @@ export function outcome(
     ) {
       return { ok: false, ms, line: loc.line as number, column: loc.column as number };
     }
-    const shown = input.length > 400 ? `${input.slice(0, 400)}… (${input.length} chars)` : input;
-    throw new Error(`unexpected ${String(err)} for input ${JSON.stringify(shown)}`, { cause: err });
+    throw caseFailure("unexpected", err, input);
   }
 }

@@ -105,6 +105,7 @@ export class ConfigChecker {
   }
 }
 
+/** A TOML table (not an array, date or scalar). */
 export function isTable(v: unknown): v is Table {
   return typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Date);
 }

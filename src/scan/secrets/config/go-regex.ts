@@ -93,15 +93,9 @@ function step(st: State): void {
     case ")":
       if (st.stack.length === 0) throw new GoRegexError("unexpected )", st.pos);
       st.flags = st.stack.pop()!.flags;
-      st.out += ")";
-      st.pos++;
-      st.canRepeat = true;
-      return;
+      return emit(st, ")", 1, true);
     case "|":
-      st.out += "|";
-      st.pos++;
-      st.canRepeat = false;
-      return;
+      return emit(st, "|", 1, false);
     case "*":
     case "+":
     case "?":
@@ -112,18 +106,11 @@ function step(st: State): void {
     case "\\":
       return escape(st);
     case ".":
-      st.out += st.flags.s ? "[\\s\\S]" : "[^\\n]";
-      return advance(st, 1);
+      return emit(st, st.flags.s ? "[\\s\\S]" : "[^\\n]", 1, true);
     case "^":
-      st.out += st.flags.m ? "(?<![^\\n])" : "^";
-      st.pos++;
-      st.canRepeat = false;
-      return;
+      return emit(st, st.flags.m ? "(?<![^\\n])" : "^", 1, false);
     case "$":
-      st.out += st.flags.m ? "(?![^\\n])" : "$";
-      st.pos++;
-      st.canRepeat = false;
-      return;
+      return emit(st, st.flags.m ? "(?![^\\n])" : "$", 1, false);
     default: {
       const cp = st.src.codePointAt(st.pos)!;
       literal(st, cp);
@@ -133,9 +120,11 @@ function step(st: State): void {
   }
 }
 
-function advance(st: State, n: number): void {
-  st.pos += n;
-  st.canRepeat = true;
+/** Append JS source for `consumed` Go characters; `repeatable`: whether a quantifier may follow. */
+function emit(st: State, js: string, consumed: number, repeatable: boolean): void {
+  st.out += js;
+  st.pos += consumed;
+  st.canRepeat = repeatable;
 }
 
 function openGroup(st: State): void {
@@ -201,11 +190,8 @@ function quantifier(st: State): void {
   let token = c;
   if (c === "{") {
     const m = /^\{(\d+)(,(\d*))?\}/.exec(st.src.slice(st.pos));
-    if (!m) {
-      // RE2 takes a `{` that does not open a repetition as a literal.
-      st.out += "\\{";
-      return advance(st, 1);
-    }
+    // RE2 takes a `{` that does not open a repetition as a literal.
+    if (!m) return emit(st, "\\{", 1, true);
     const min = Number(m[1]);
     const max = m[3] ? Number(m[3]) : min;
     if (min > 1000 || max > 1000) throw new GoRegexError("repetition count above 1000 (RE2's limit)", start);
@@ -229,32 +215,14 @@ function escape(st: State): void {
   const c = st.src[st.pos + 1];
   if (c === undefined) throw new GoRegexError("trailing backslash", start);
   if (c === "Q") return quoted(st);
-  if (c === "A") {
-    st.out += "(?<![\\s\\S])";
-    st.pos += 2;
-    st.canRepeat = false;
-    return;
-  }
-  if (c === "z") {
-    st.out += "(?![\\s\\S])";
-    st.pos += 2;
-    st.canRepeat = false;
-    return;
-  }
-  if (PASS_THROUGH.has(c)) {
-    st.out += "\\" + c;
-    st.pos += 2;
-    st.canRepeat = c !== "b" && c !== "B";
-    return;
-  }
+  if (c === "A") return emit(st, "(?<![\\s\\S])", 2, false);
+  if (c === "z") return emit(st, "(?![\\s\\S])", 2, false);
+  if (PASS_THROUGH.has(c)) return emit(st, "\\" + c, 2, c !== "b" && c !== "B");
   // Everything else is one atom that a character class would also accept (\x, \p, octal, \n…).
   const { item, length } = parseEscape(st.src, st.pos);
   if (item.kind === "unicode") {
     st.needsUnicode = true;
-    st.out += classItemSource(item, false);
-    st.pos += length;
-    st.canRepeat = true;
-    return;
+    return emit(st, classItemSource(item, false), length, true);
   }
   if (item.kind === "shorthand") {
     st.out += "\\" + item.letter;

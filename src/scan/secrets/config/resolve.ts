@@ -16,6 +16,7 @@ export interface ConfigSource {
   file: string;
 }
 
+/** What resolving needs besides the document: the defaults and a reader for `[extend] path`. */
 export interface ResolveOptions {
   /** Sluice's default configuration, what `useDefault = true` extends. */
   defaults: SecretsConfig;

@@ -7,6 +7,7 @@ import type { SecretFilter } from "../rules/filters";
 import type { AllowlistSpec, JsPattern, RegexTarget, RuleSpec, SecretsConfig } from "../types";
 import { KeywordMatcher } from "./keyword-matcher";
 
+/** An allowlist with its patterns compiled. */
 export interface CompiledAllowlist {
   condition: "OR" | "AND";
   commits: string[];
@@ -18,6 +19,7 @@ export interface CompiledAllowlist {
   pathOnly: boolean;
 }
 
+/** A rule with its patterns, allowlists and filter ready to run. */
 export interface CompiledRule {
   index: number;
   spec: RuleSpec;
@@ -82,7 +84,9 @@ export function compileConfig(config: SecretsConfig): Detector {
     global: config.allowlists.map(compileAllowlist),
     matcher: new KeywordMatcher(
       config.rules.map((r, i) =>
-        foldable[i] ? { keywords: r.keywords, exact: r.exactKeywords, assignment: r.assignmentAfterKeyword } : { keywords: [] },
+        foldable[i]
+          ? { keywords: r.keywords, exact: r.exactKeywords, assignment: r.assignmentAfterKeyword }
+          : { keywords: [] },
       ),
     ),
     alwaysRun: rules.filter((_, i) => !foldable[i]).map((r) => r.index),

@@ -19,6 +19,15 @@ export interface Detection extends RawSecret {
   pathOnly?: boolean;
 }
 
+/** The text being scanned, and where candidates go. */
+interface TextScan {
+  d: Detector;
+  text: string;
+  path: string;
+  commit: string | undefined;
+  found: Detection[];
+}
+
 /** Candidate secrets of one text, sorted by offset, deduplicated (see `dedupe`). */
 export interface DetectResult {
   detections: Detection[];
@@ -42,6 +51,7 @@ export function detectSecrets(
   if (isPathAllowed(d.global, path)) return empty;
   const order = [...hits.keys(), ...d.alwaysRun].sort((a, b) => a - b);
   const found: Detection[] = [];
+  const scan: TextScan = { d, text, path, commit, found };
   for (const index of order) {
     const rule = d.rules[index]!;
     if (rule.path && !rule.path.test(path)) continue;
@@ -52,12 +62,10 @@ export function detectSecrets(
     }
     const at = hits.get(index);
     if (rule.sticky && at) {
-      for (const start of at) runRegex(d, rule, rule.sticky, text, start, text.length, path, commit, found);
+      for (const start of at) runRegex(scan, rule, rule.sticky, start, text.length);
       continue;
     }
-    for (const [start, end] of windows(text, rule, at)) {
-      runRegex(d, rule, rule.regex, text, start, end, path, commit, found);
-    }
+    for (const [start, end] of windows(text, rule, at)) runRegex(scan, rule, rule.regex, start, end);
   }
   const spans = found.map((f) => ({ start: f.secretStart, end: f.secretEnd, secret: f.secret }));
   return { detections: dedupe(d, found), spans };
@@ -102,17 +110,14 @@ function windows(text: string, rule: CompiledRule, hits: number[] | undefined): 
  * whole text (no copy); a global one runs over a slice of the window.
  */
 function runRegex(
-  d: Detector,
+  scan: TextScan,
   rule: CompiledRule,
   re: RegExp | undefined,
-  text: string,
   from: number,
   to: number,
-  path: string,
-  commit: string | undefined,
-  found: Detection[],
 ): void {
   if (!re) return;
+  const { d, text, path, commit, found } = scan;
   const sticky = re.sticky;
   const slice = sticky || (from === 0 && to === text.length) ? text : text.slice(from, to);
   const start = sticky ? 0 : from;

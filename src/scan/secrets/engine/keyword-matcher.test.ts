@@ -50,7 +50,10 @@ describe("KeywordMatcher", () => {
   });
 
   it("confirms exact-case keywords and assignment keywords", () => {
-    const m = new Matcher([{ keywords: ["SK"], exact: true }, { keywords: ["token"], assignment: true }]);
+    const m = new Matcher([
+      { keywords: ["SK"], exact: true },
+      { keywords: ["token"], assignment: true },
+    ]);
     const text = "task SK1 sk2 tokenCount = 1; token(x); api_token: y; token";
     expect(m.scanString(text)).toEqual(
       new Map([

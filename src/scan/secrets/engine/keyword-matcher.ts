@@ -85,6 +85,7 @@ function runString(
   return n;
 }
 
+/** A compiled keyword automaton: build once per configuration, scan any number of texts. */
 export class KeywordMatcher {
   /** Byte / char code → character class (0: a character no keyword contains, and all non-ASCII). */
   private readonly classOf = new Uint8Array(256);
@@ -150,7 +151,15 @@ export class KeywordMatcher {
     const code: CodeAt = (i) => bytes[i]!;
     let state = 0;
     for (let from = 0; from < bytes.length; from += CHUNK) {
-      const n = runBytes(bytes, from, Math.min(bytes.length, from + CHUNK), state, this.delta, this.classOf, this.raw);
+      const n = runBytes(
+        bytes,
+        from,
+        Math.min(bytes.length, from + CHUNK),
+        state,
+        this.delta,
+        this.classOf,
+        this.raw,
+      );
       state = lastState;
       if (n > 0) this.collect(n, code, bytes.length, hits);
     }
@@ -163,7 +172,15 @@ export class KeywordMatcher {
     const code: CodeAt = (i) => text.charCodeAt(i);
     let state = 0;
     for (let from = 0; from < text.length; from += CHUNK) {
-      const n = runString(text, from, Math.min(text.length, from + CHUNK), state, this.delta, this.classOf, this.raw);
+      const n = runString(
+        text,
+        from,
+        Math.min(text.length, from + CHUNK),
+        state,
+        this.delta,
+        this.classOf,
+        this.raw,
+      );
       state = lastState;
       if (n > 0) this.collect(n, code, text.length, hits);
     }
@@ -211,7 +228,14 @@ function assignmentFollows(code: CodeAt, from: number, length: number): boolean 
 }
 
 function isIdentifier(c: number): boolean {
-  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f || c === 0x2d || c === 0x2e;
+  return (
+    (c >= 0x30 && c <= 0x39) ||
+    (c >= 0x41 && c <= 0x5a) ||
+    (c >= 0x61 && c <= 0x7a) ||
+    c === 0x5f ||
+    c === 0x2d ||
+    c === 0x2e
+  );
 }
 
 function isBlank(c: number): boolean {
@@ -219,7 +243,11 @@ function isBlank(c: number): boolean {
 }
 
 /** Breadth-first failure links, folded into a complete transition table of state indexes. */
-function buildDfa<T>(trie: Map<number, number>[], out: T[][], classes: number): { delta: Int32Array; outputs: T[][] } {
+function buildDfa<T>(
+  trie: Map<number, number>[],
+  out: T[][],
+  classes: number,
+): { delta: Int32Array; outputs: T[][] } {
   const n = trie.length;
   const delta = new Int32Array(n * classes);
   const fail = new Int32Array(n);

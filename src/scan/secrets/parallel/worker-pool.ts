@@ -78,6 +78,8 @@ export async function scanInWorkers(options: {
     return worker;
   });
   const done = Promise.all(workers.map((w) => drive(w, take, collect)));
+  // A worker may fail while the main thread is still scanning: the failure is awaited below.
+  done.catch(() => {});
   try {
     for (let batch = mainThreadScans ? take() : []; batch.length > 0; batch = take()) {
       for (const file of batch)

@@ -7,6 +7,7 @@
 import { ASSIGN, assignedTo as ctx, defineRule } from "./define";
 import type { RuleSpec } from "../types";
 
+/** Cloud provider rules. */
 export const cloudRules: RuleSpec[] = [
   defineRule({
     id: "aws-access-key-id",

@@ -19,7 +19,8 @@ const REFERENCE_NAME =
  * Words joined as identifiers are (`app-secret-v2`, `db_password_ref`, `apiKey-617`,
  * `Summer2024`), with at most a short number: a name or a weak word, not a generated value.
  */
-const IDENTIFIER = /^[A-Za-z][a-z]*(?:[A-Z][a-z]+)*(?:[-_.][A-Za-z][a-z]*(?:[A-Z][a-z]+)*)*(?:[-_.]?[0-9]{1,4})?$/;
+const IDENTIFIER =
+  /^[A-Za-z][a-z]*(?:[A-Z][a-z]+)*(?:[-_.][A-Za-z][a-z]*(?:[A-Z][a-z]+)*)*(?:[-_.]?[0-9]{1,4})?$/;
 
 const filters: Record<string, SecretFilter> = {
   "generic-secret": (secret, before) => {

@@ -11,6 +11,7 @@ const NAME = String.raw`(?:pass(?:word|wd|phrase)?|pwd|secret|token|api[_.-]?key
 const OPERATOR = String.raw`["'\]]?\s*(?:=|:=|=>|:|\|\|=|\?=)\s*`;
 const VALUE = String.raw`(?:"([^"\s]{8,256})"|'([^'\s]{8,256})'|\x60([^\x60\s]{8,256})\x60|([A-Za-z0-9+/=_~!@#$%^&*.-]{8,256})(?=[\s;,)]|$))`;
 
+/** The generic high-entropy assignment rule. */
 export const genericRules: RuleSpec[] = [
   defineRule({
     id: "generic-secret",

@@ -25,6 +25,7 @@ function pem(id: string, description: string, label: string, severity: ScanSever
   });
 }
 
+/** Private keys, age keys and JWTs. */
 export const keyRules: RuleSpec[] = [
   pem("private-key-rsa", "RSA private key (PEM)", "RSA PRIVATE KEY"),
   pem("private-key-ec", "EC private key (PEM)", "EC PRIVATE KEY"),
@@ -80,6 +81,7 @@ function databaseUrl(id: string, description: string, scheme: string, keywords: 
   });
 }
 
+/** Database and broker URLs with a password, one rule per scheme. */
 export const databaseRules: RuleSpec[] = [
   databaseUrl(
     "postgres-connection-string",

@@ -7,6 +7,7 @@
 import { assignedTo, defineRule } from "./define";
 import type { RuleSpec } from "../types";
 
+/** Chat, webhook and e-mail rules. */
 export const messagingRules: RuleSpec[] = [
   defineRule({
     id: "slack-bot-token",

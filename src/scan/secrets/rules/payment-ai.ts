@@ -7,6 +7,7 @@
 import { assignedTo, defineRule } from "./define";
 import type { RuleSpec } from "../types";
 
+/** Payment provider rules. */
 export const paymentRules: RuleSpec[] = [
   defineRule({
     id: "stripe-live-secret-key",
@@ -55,6 +56,7 @@ export const paymentRules: RuleSpec[] = [
   }),
 ];
 
+/** AI API rules. */
 export const aiRules: RuleSpec[] = [
   defineRule({
     id: "openai-api-key",

@@ -28,7 +28,11 @@ describe("default rules", () => {
     for (const r of config.rules) {
       expect(r.keywords.length, r.id).toBeGreaterThan(0);
       expect(r.description.length, r.id).toBeGreaterThan(5);
-      if (!r.exactKeywords) expect(r.keywords.every((k) => k === k.toLowerCase()), r.id).toBe(true);
+      if (!r.exactKeywords)
+        expect(
+          r.keywords.every((k) => k === k.toLowerCase()),
+          r.id,
+        ).toBe(true);
     }
   });
 

@@ -8,6 +8,7 @@
 import { assignedTo, defineRule } from "./define";
 import type { RuleSpec } from "../types";
 
+/** Operations and SaaS platform rules. */
 export const saasRules: RuleSpec[] = [
   defineRule({
     id: "shopify-token",

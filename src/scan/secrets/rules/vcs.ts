@@ -9,6 +9,7 @@ import type { RuleSpec } from "../types";
 
 const tags = (...t: string[]) => ["vcs", ...t];
 
+/** Source hosting and package registry rules. */
 export const vcsRules: RuleSpec[] = [
   defineRule({
     id: "github-pat",

@@ -9,7 +9,8 @@ import { createError } from "../../../core/errors";
 import { DiffParser } from "./diff-parser";
 import type { DiffFragment } from "./diff-parser";
 
-const DIFF_FLAGS = ["--no-color", "--no-ext-diff", "-U0", "--diff-filter=d"];
+// --relative: paths (and the scope) are relative to the scanned directory, as in a tree scan.
+const DIFF_FLAGS = ["--no-color", "--no-ext-diff", "--relative", "-U0", "--diff-filter=d"];
 
 /** Added lines of what is staged (`git diff --cached`). */
 export function stagedFragments(root: string, onFragment: (f: DiffFragment) => void): Promise<number> {

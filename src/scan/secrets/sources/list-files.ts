@@ -13,6 +13,7 @@ export interface FileList {
   git: boolean;
 }
 
+/** The files of `root` git would commit, or all files when `root` is not in a repository. */
 export async function listFiles(root: string): Promise<FileList> {
   const listed = await gitLsFiles(root);
   if (listed) return { files: listed, git: true };

@@ -5,7 +5,7 @@
  * costs a fraction of an async one.
  */
 import { isAscii } from "node:buffer";
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import type { ScanFinding } from "../../types";
 import type { Detector } from "../engine/compile";
 import { detectSecrets } from "../engine/detect";
@@ -19,13 +19,25 @@ export interface FileStats {
   skippedBinary: number;
   skippedLarge: number;
   skippedAllowlisted: number;
+  /** Symbolic links are not followed (as gitleaks by default): the target is scanned where it lives. */
+  skippedSymlinks: number;
   unreadable: number;
 }
 
+/** Zeroed counters. */
 export function emptyStats(): FileStats {
-  return { files: 0, bytes: 0, skippedBinary: 0, skippedLarge: 0, skippedAllowlisted: 0, unreadable: 0 };
+  return {
+    files: 0,
+    bytes: 0,
+    skippedBinary: 0,
+    skippedLarge: 0,
+    skippedAllowlisted: 0,
+    skippedSymlinks: 0,
+    unreadable: 0,
+  };
 }
 
+/** Add `more` into `into`. */
 export function addStats(into: FileStats, more: FileStats): void {
   for (const k of Object.keys(into) as (keyof FileStats)[]) into[k] += more[k];
 }
@@ -39,15 +51,24 @@ const BINARY_PROBE = 8000;
 let scratch = Buffer.allocUnsafe(1 << 20);
 
 /**
+ * Never follow a symbolic link (it may point out of the tree, as gitleaks does not follow them
+ * either), and never block opening a FIFO: fstat then shows it is no regular file.
+ */
+const OPEN_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+
+/**
  * The file's bytes, or why it is skipped. The returned Buffer is a view of a shared scratch buffer:
  * it is valid until the next call.
  */
-export function readBytes(absPath: string, maxBytes: number): Buffer | "binary" | "large" | "unreadable" {
+export function readBytes(
+  absPath: string,
+  maxBytes: number,
+): Buffer | "binary" | "large" | "symlink" | "unreadable" {
   let fd: number;
   try {
-    fd = openSync(absPath, "r");
-  } catch {
-    return "unreadable";
+    fd = openSync(absPath, OPEN_FLAGS);
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "ELOOP" ? "symlink" : "unreadable";
   }
   try {
     const st = fstatSync(fd);
@@ -85,6 +106,7 @@ export function scanFile(
   const bytes = readBytes(`${root}/${rel}`, maxBytes);
   if (bytes === "binary") stats.skippedBinary++;
   else if (bytes === "large") stats.skippedLarge++;
+  else if (bytes === "symlink") stats.skippedSymlinks++;
   else if (bytes === "unreadable") stats.unreadable++;
   else {
     stats.files++;

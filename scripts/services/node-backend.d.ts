@@ -17,4 +17,8 @@ export interface RunningBackend {
 }
 
 export function createBackendServer(version: string): { server: http.Server; stats: BackendStats };
-export function startNodeBackend(options: { version: string; host?: string; port?: number }): Promise<RunningBackend>;
+export function startNodeBackend(options: {
+  version: string;
+  host?: string;
+  port?: number;
+}): Promise<RunningBackend>;

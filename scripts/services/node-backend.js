@@ -1,6 +1,6 @@
 // A tiny HTTP backend for router tests and benchmarks: it answers with its version name so a test can
 // tell which version served a request, and has knobs (query parameters) for statuses, delays, bodies
-// and upgrades. Run standalone — `node node-backend.mjs --version v1 [--port 0] [--host 127.0.0.1]` —
+// and upgrades. Run standalone — `node node-backend.js --version v1 [--port 0] [--host 127.0.0.1]` —
 // it prints {"port":N} once listening; or import startNodeBackend() to run it in-process.
 import http from "node:http";
 import { pathToFileURL } from "node:url";
@@ -73,7 +73,8 @@ function answer(url, req, res, status, body) {
       while (sent < total) {
         const n = Math.min(block.length, total - sent);
         sent += n;
-        if (!res.write(n === block.length ? block : block.subarray(0, n))) return void res.once("drain", pump);
+        if (!res.write(n === block.length ? block : block.subarray(0, n)))
+          return void res.once("drain", pump);
       }
       res.end();
     };

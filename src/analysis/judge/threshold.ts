@@ -1,0 +1,135 @@
+/**
+ * The `threshold` judge: every condition must hold — `errorRate < 0.05`, `latency.p95 < 500ms`,
+ * `canary.errorRate <= baseline.errorRate * 1.5`. A condition whose measurements hold fewer than
+ * `minSamples` observations is inconclusive rather than failed: three requests with one error are a
+ * 33 % error rate and no evidence of anything (the low-traffic misfires of flagger#1035).
+ */
+import { z } from "zod";
+import { parseAnalysisConfig } from "../config";
+import { compare, evaluateNode, parseCondition, statOf } from "./condition";
+import type { Condition, MetricRef } from "./condition";
+import { okMeasurement } from "./types";
+import type { Judge, JudgeResult, Sample } from "./types";
+
+export const THRESHOLD_JUDGE_TYPE = "threshold";
+
+export const thresholdSpecSchema = z.strictObject({
+  conditions: z
+    .array(
+      z.string().superRefine((text, ctx) => {
+        const parsed = parseCondition(text);
+        if ("error" in parsed) ctx.addIssue({ code: "custom", message: `"${text}": ${parsed.error}` });
+      }),
+    )
+    .min(1, { error: "must list at least one condition" })
+    .describe(
+      "Conditions that must all hold, e.g. `errorRate < 1%` or `latency.p95 <= baseline.latency.p95 * 1.2`.",
+    ),
+  minSamples: z
+    .int()
+    .nonnegative()
+    .default(20)
+    .describe("A condition is inconclusive while a measurement it reads has fewer observations than this."),
+});
+export type ThresholdSpec = z.output<typeof thresholdSpecSchema>;
+
+type Status = "passed" | "failed" | "inconclusive";
+
+interface ConditionResult {
+  condition: string;
+  status: Status;
+  left?: number;
+  right?: number;
+  message: string;
+}
+
+export const thresholdJudge: Judge<ThresholdSpec> = {
+  type: THRESHOLD_JUDGE_TYPE,
+  specSchema: thresholdSpecSchema,
+  parseSpec: (raw) => parseAnalysisConfig(thresholdSpecSchema, raw, "threshold judge"),
+  decide(baseline, canary, spec) {
+    const results = spec.conditions.map((text) => {
+      const parsed = parseCondition(text);
+      return "error" in parsed
+        ? { condition: text, status: "inconclusive" as const, message: parsed.error }
+        : evaluateCondition(parsed, baseline, canary, spec.minSamples);
+    });
+    return summarise(results);
+  },
+};
+
+function evaluateCondition(
+  c: Condition,
+  baseline: Sample,
+  canary: Sample,
+  minSamples: number,
+): ConditionResult {
+  const values = new Map<string, number>();
+  for (const ref of c.refs) {
+    const m = okMeasurement(ref.version === "canary" ? canary : baseline, ref.metric);
+    const name = `${ref.version}.${ref.metric}`;
+    if (!m) return { condition: c.text, status: "inconclusive", message: `no data for ${name}` };
+    const n = m.count ?? m.samples?.length ?? m.histogram?.at(-1)?.count;
+    // A provider that cannot count (a PromQL scalar) leaves minSamples to the query's own window.
+    if (n !== undefined && n < minSamples) {
+      return {
+        condition: c.text,
+        status: "inconclusive",
+        message: `${name} has ${n} observation${n === 1 ? "" : "s"}, fewer than minSamples ${minSamples}`,
+      };
+    }
+    values.set(ref.text, statOf(m, ref.stat));
+  }
+  const valueOf = (ref: MetricRef) => values.get(ref.text) ?? NaN;
+  const left = evaluateNode(c.left, valueOf);
+  const right = evaluateNode(c.right, valueOf);
+  if (!Number.isFinite(left) || !Number.isFinite(right)) {
+    const missing = c.refs.filter((r) => !Number.isFinite(valueOf(r))).map((r) => r.text);
+    return {
+      condition: c.text,
+      status: "inconclusive",
+      message:
+        missing.length > 0
+          ? `no ${missing.join(", ")} in the measurements`
+          : `${c.text} is not a finite number`,
+    };
+  }
+  const ok = compare(left, c.op, right);
+  return {
+    condition: c.text,
+    status: ok ? "passed" : "failed",
+    left,
+    right,
+    message: ok ? "" : `${format(left)} ${negate(c.op)} ${format(right)}: "${c.text}" does not hold`,
+  };
+}
+
+function summarise(results: ConditionResult[]): JudgeResult {
+  const passed = results.filter((r) => r.status === "passed").length;
+  const failed = results.find((r) => r.status === "failed");
+  const inconclusive = results.find((r) => r.status === "inconclusive");
+  const score = (100 * passed) / results.length;
+  const details = { conditions: results };
+  if (failed) return { verdict: "fail", score, reason: failed.message, details };
+  if (inconclusive)
+    return {
+      verdict: "inconclusive",
+      score,
+      reason: `${inconclusive.condition}: ${inconclusive.message}`,
+      details,
+    };
+  return {
+    verdict: "pass",
+    score,
+    reason: `all ${results.length} condition${results.length === 1 ? "" : "s"} hold`,
+    details,
+  };
+}
+
+function negate(op: Condition["op"]): string {
+  return { "<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "==" }[op];
+}
+
+function format(n: number): string {
+  return Number.isInteger(n) ? String(n) : String(Number(n.toPrecision(4)));
+}
