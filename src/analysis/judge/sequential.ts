@@ -20,6 +20,7 @@ import { z } from "zod";
 import { parseAnalysisConfig } from "../config";
 import { errorRateTest, latencyTest } from "./sequential-tests";
 import type { TestOutcome } from "./sequential-tests";
+import type { Measurement } from "../provider/types";
 import { okMeasurement } from "./types";
 import type { Judge, JudgeResult, Sample } from "./types";
 
@@ -109,21 +110,23 @@ export const sequentialJudge: Judge<SequentialSpec> = {
     if (enabled === 0) return { verdict: "inconclusive", reason: "both tests are disabled", details: {} };
     const tests: Named[] = [];
     const problems: string[] = [];
-    for (const name of ["errorRate", "latency"] as const) {
-      const t = spec[name];
-      if (t === false) continue;
-      const c = okMeasurement(canary, t.metric);
-      const b = okMeasurement(baseline, t.metric);
+    const run = (
+      name: Named["name"],
+      metric: string,
+      test: (c: Measurement, b: Measurement, p?: Measurement) => TestOutcome | string,
+    ) => {
+      const c = okMeasurement(canary, metric);
+      const b = okMeasurement(baseline, metric);
       const prior =
-        baseline.prior && Object.hasOwn(baseline.prior, t.metric) ? baseline.prior[t.metric] : undefined;
-      if (!c || !b) {
-        problems.push(`${t.metric}: no ${!c ? "canary" : "baseline"} measurement`);
-        continue;
-      }
-      const outcome = name === "errorRate" ? errorRateTest(c, b, prior, t) : latencyTest(c, b, prior, t);
-      if (typeof outcome === "string") problems.push(`${t.metric}: ${outcome}`);
+        baseline.prior && Object.hasOwn(baseline.prior, metric) ? baseline.prior[metric] : undefined;
+      const outcome = !c || !b ? `no ${!c ? "canary" : "baseline"} measurement` : test(c, b, prior);
+      if (typeof outcome === "string") problems.push(`${metric}: ${outcome}`);
       else tests.push({ name, outcome });
-    }
+    };
+    const { errorRate, latency } = spec;
+    if (errorRate !== false)
+      run("errorRate", errorRate.metric, (c, b, p) => errorRateTest(c, b, p, errorRate));
+    if (latency !== false) run("latency", latency.metric, (c, b, p) => latencyTest(c, b, p, latency));
     return combine(tests, problems, spec, enabled, canaryTraffic(canary, spec));
   },
 };

@@ -3,7 +3,8 @@ import { isSluiceError } from "../../core/errors";
 import { contractWindow, describeMetricProviderContract } from "./contract";
 import { startFakeServer, unusedAddress } from "./fake-server";
 import type { FakeResponse, FakeServer } from "./fake-server";
-import { createPrometheusProvider, PrometheusMetricProvider } from "./prometheus";
+import { createPrometheusProvider } from "./prometheus";
+import type { PrometheusMetricProvider } from "./prometheus";
 
 const ok = (data: unknown): FakeResponse => ({ json: { status: "success", data } });
 const vector = (...values: string[]) =>

@@ -22,7 +22,6 @@ export function waitReady(ctx: BlueGreenCtx, needed: number): boolean {
   return false;
 }
 
-
 /** Green grows to full size (if previewed smaller), then takes all traffic. */
 export function beginSwitch(ctx: BlueGreenCtx, spec: BlueGreenSpec): void {
   const st = ctx.state;
@@ -92,4 +91,3 @@ export function progressPromoted(ctx: BlueGreenCtx, spec: BlueGreenSpec): void {
   }
   if (st.scaleDownAt !== null && ctx.now >= st.scaleDownAt) completeRollout(ctx);
 }
-

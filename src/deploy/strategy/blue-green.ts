@@ -8,12 +8,10 @@ import {
   beginDecision,
   finishDecision,
   phaseNow,
-  readyCount,
   readyOf,
   record,
   scaleTo,
   setWeights,
-  startAnalysis,
   stopReason,
   takeCommands,
   type Ctx,
@@ -25,15 +23,7 @@ import {
   resumeVerify,
   type VerifyProgress,
 } from "./blue-green-verify";
-import {
-  beginRollback,
-  checkTriggers,
-  formatMs,
-  initialBase,
-  progressRollback,
-  resumeCommon,
-  shift,
-} from "./safety";
+import { beginRollback, checkTriggers, initialBase, progressRollback, resumeCommon, shift } from "./safety";
 import {
   beginSwitch,
   DEFAULT_SCALE_DOWN_DELAY_MS,
@@ -102,7 +92,6 @@ export interface BlueGreenState extends RolloutStateBase {
 }
 
 export type BlueGreenCtx = Ctx<BlueGreenState>;
-
 
 export function initialBlueGreenState(now: EpochMs, spec: BlueGreenSpec): BlueGreenState {
   const base = initialBase(now);

@@ -13,6 +13,8 @@
  * and `assignment` rules need `=` or `:` within a few identifier characters after it.
  */
 
+import { lastState, runBytes, runBytes4, runString, warmUp } from "./dfa-loops";
+
 /** Keyword hits of one text: for each rule that fired, the offset where each keyword starts. */
 export type KeywordHits = Map<number, number[]>;
 
@@ -29,61 +31,15 @@ type CodeAt = (i: number) => number;
 
 /** How far past a keyword an assignment operator may sit: identifier tail, a quote, blanks. */
 const ASSIGNMENT_REACH = 48;
-/** Characters per run of the DFA loop, so that the pair scratch never needs a bounds check. */
-const CHUNK = 1 << 15;
-
-/** The final state of the last run: module-level so that the hot loops return a single number. */
-let lastState = 0;
-
-/**
- * The hot loop, kept a small standalone function: as a method with growth checks it ran ~40 %
- * slower (V8, measured). Records (end offset, state) for every state that reports keywords.
- */
-function runBytes(
-  bytes: Uint8Array,
-  from: number,
-  to: number,
-  state: number,
-  delta: Int32Array,
-  classOf: Uint8Array,
-  raw: Int32Array,
-): number {
-  let n = 0;
-  for (let i = from; i < to; i++) {
-    state = delta[state + classOf[bytes[i]!]!]!;
-    if (state < 0) {
-      state = ~state;
-      raw[n++] = i + 1;
-      raw[n++] = state;
-    }
-  }
-  lastState = state;
-  return n;
-}
-
-/** runBytes over a string's char codes (non-ASCII characters are class 0). */
-function runString(
-  text: string,
-  from: number,
-  to: number,
-  state: number,
-  delta: Int32Array,
-  classOf: Uint8Array,
-  raw: Int32Array,
-): number {
-  let n = 0;
-  for (let i = from; i < to; i++) {
-    const c = text.charCodeAt(i);
-    state = delta[state + (c < 128 ? classOf[c]! : 0)]!;
-    if (state < 0) {
-      state = ~state;
-      raw[n++] = i + 1;
-      raw[n++] = state;
-    }
-  }
-  lastState = state;
-  return n;
-}
+/** A block of bytes is walked as four quarters of SEGMENT characters (see dfa-loops.ts). */
+const SEGMENT = 1 << 14;
+const BLOCK = 4 * SEGMENT;
+/** Pair slots per chain: at most one (offset, state) pair per character. */
+const CAP = 2 * SEGMENT;
+/** Below this, a block is walked as one chain: four warm-ups would cost more than they save. */
+const SMALL_BLOCK = 1024;
+/** Strings (non-ASCII files, diff fragments) are walked in chunks of this many characters. */
+const CHUNK = CAP / 2;
 
 /** A compiled keyword automaton: build once per configuration, scan any number of texts. */
 export class KeywordMatcher {
@@ -100,11 +56,15 @@ export class KeywordMatcher {
   private readonly outRule: Int32Array;
   private readonly outWord: string[];
   private readonly rules: readonly KeywordRule[];
-  /** Scratch for the (end offset, state) pairs of one chunk: at most one pair per character. */
-  private readonly raw = new Int32Array(2 * CHUNK);
+  /** Scratch for the (end offset, state) pairs of one block's four chains. */
+  private readonly raw = new Int32Array(4 * CAP);
+  private readonly ends = new Int32Array(4);
+  /** How far before a segment its chain starts: the longest keyword. */
+  private readonly warm: number;
 
   constructor(rules: readonly KeywordRule[]) {
     this.rules = rules;
+    this.warm = Math.max(1, ...rules.flatMap((r) => r.keywords.map((k) => k.length)));
     const trie: Map<number, number>[] = [new Map()];
     const out: [number, string][][] = [[]];
     let classes = 1;
@@ -149,19 +109,16 @@ export class KeywordMatcher {
   scanBytes(bytes: Uint8Array): KeywordHits {
     const hits: KeywordHits = new Map();
     const code: CodeAt = (i) => bytes[i]!;
-    let state = 0;
-    for (let from = 0; from < bytes.length; from += CHUNK) {
-      const n = runBytes(
-        bytes,
-        from,
-        Math.min(bytes.length, from + CHUNK),
-        state,
-        this.delta,
-        this.classOf,
-        this.raw,
-      );
-      state = lastState;
-      if (n > 0) this.collect(n, code, bytes.length, hits);
+    const { delta, classOf, raw, ends, warm } = this;
+    for (let from = 0; from < bytes.length; from += BLOCK) {
+      const to = Math.min(bytes.length, from + BLOCK);
+      if (to - from >= SMALL_BLOCK) {
+        runBytes4(bytes, from, to, delta, classOf, raw, CAP, ends, warm);
+        for (let k = 0; k < 4; k++) this.collect(k * CAP, ends[k]!, code, bytes.length, hits);
+      } else {
+        const state = warmUp(bytes, Math.max(0, from - warm), from, delta, classOf);
+        this.collect(0, runBytes(bytes, from, to, state, delta, classOf, raw, 0), code, bytes.length, hits);
+      }
     }
     return hits;
   }
@@ -172,24 +129,17 @@ export class KeywordMatcher {
     const code: CodeAt = (i) => text.charCodeAt(i);
     let state = 0;
     for (let from = 0; from < text.length; from += CHUNK) {
-      const n = runString(
-        text,
-        from,
-        Math.min(text.length, from + CHUNK),
-        state,
-        this.delta,
-        this.classOf,
-        this.raw,
-      );
+      const to = Math.min(text.length, from + CHUNK);
+      const n = runString(text, from, to, state, this.delta, this.classOf, this.raw);
       state = lastState;
-      if (n > 0) this.collect(n, code, text.length, hits);
+      this.collect(0, n, code, text.length, hits);
     }
     return hits;
   }
 
   /** Group the recorded pairs per rule, confirming exact-case and assignment keywords. */
-  private collect(n: number, code: CodeAt, length: number, hits: KeywordHits): void {
-    for (let p = 0; p < n; p += 2) {
+  private collect(from: number, to: number, code: CodeAt, length: number, hits: KeywordHits): void {
+    for (let p = from; p < to; p += 2) {
       const end = this.raw[p]!;
       const s = this.raw[p + 1]! / this.classCount;
       for (let o = this.outStart[s]!, to = this.outStart[s + 1]!; o < to; o++) {
