@@ -24,3 +24,17 @@ export {
   resolveInstalledLicenses,
 } from "./scan/license/index";
 export type { LicensePolicy, NormalizedLicense } from "./scan/license/index";
+export * from "./deploy/router/index";
+export {
+  sequentialJudge,
+  thresholdJudge,
+  mannWhitneyJudge,
+  getJudge,
+  assessAnalysis,
+  initialAnalysisState,
+  judgeOutcome,
+  createMetricProvider,
+  simulateCanary,
+  medianSecond,
+  createPrng,
+} from "./analysis/index";

@@ -13,9 +13,10 @@ export interface Sample {
   /** Measurements keyed by metric name (`MetricQuery.name`). Error-phase entries count as missing. */
   metrics: Readonly<Record<string, Measurement>>;
   /**
-   * The same metrics over a window that ended before the analysis started (the stable version's
-   * recent history). Only the sequential judge reads it, and only to form its prior and choose its
-   * latency threshold — never as evidence — so these data must not overlap `metrics`' window.
+   * The same metrics over a window that ended before `metrics`' window began (the stable version's
+   * recent history; e.g. `metrics` over [start − 5 min, now] and `prior` over [start − 10 min,
+   * start − 5 min]). Only the sequential judge reads it, and only to form its prior and fix its
+   * latency threshold — never as evidence — so the two windows must not overlap.
    */
   prior?: Readonly<Record<string, Measurement>>;
 }

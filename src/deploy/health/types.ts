@@ -15,12 +15,15 @@ export interface HealthResult {
 
 /** Where the instance under check listens; checks with an explicit `url` or `host` ignore it. */
 export interface HealthEndpoint {
+  /** Address of the instance. */
   host: string;
+  /** Port of the instance. */
   port: number;
 }
 
 /** An HTTP GET (or other method) against the instance. */
 export interface HttpHealthCheck {
+  /** Selects the HTTP check. */
   type: "http";
   /** Path on the instance (default `/`); ignored when `url` is set. */
   path?: string;
@@ -44,8 +47,11 @@ export interface HttpHealthCheck {
 
 /** A TCP connect to the instance (or to `host`/`port` when given). */
 export interface TcpHealthCheck {
+  /** Selects the TCP check. */
   type: "tcp";
+  /** Connect here instead of the instance's host. */
   host?: string;
+  /** Connect here instead of the instance's port. */
   port?: number;
   /** Default 2000 ms. */
   timeoutMs?: number;
@@ -56,10 +62,15 @@ export interface TcpHealthCheck {
  * with `HOST` and `PORT` of the instance in its environment; on timeout its process group is killed.
  */
 export interface CommandHealthCheck {
+  /** Selects the command check. */
   type: "command";
+  /** The executable (found on PATH). */
   command: string;
+  /** Its arguments. */
   args?: string[];
+  /** Working directory (default: the controller's). */
   cwd?: string;
+  /** Extra environment on top of the controller's. */
   env?: Record<string, string>;
   /** Default 10 000 ms. */
   timeoutMs?: number;

@@ -44,6 +44,7 @@ import { isTerminalPhase } from "./types";
 import { checkStateShape, validateBlueGreenSpec } from "./validate";
 
 export interface BlueGreenSpec extends SafetySpec {
+  /** Selects this strategy. */
   strategy: "blueGreen";
   /** Blue: the version serving now; null on a first deployment. */
   stable: string | null;
@@ -74,6 +75,7 @@ export interface BlueGreenSpec extends SafetySpec {
 }
 
 export interface BlueGreenState extends RolloutStateBase {
+  /** Which strategy this state belongs to (checked on every decide). */
   strategy: "blueGreen";
   /** Deadline of the current wait for instances (deploying, promoting). */
   deadline: EpochMs | null;

@@ -52,6 +52,7 @@ export type CanaryStep =
   | { type: "setHeaderRoute"; name: string; match: HeaderRouteMatch | null };
 
 export interface CanarySpec extends SafetySpec {
+  /** Selects this strategy. */
   strategy: "canary";
   /** The version serving now; null on a first deployment (which goes straight to full size). */
   stable: string | null;
@@ -59,6 +60,7 @@ export interface CanarySpec extends SafetySpec {
   canary: string;
   /** Full size of a version; the canary runs ceil(instances × weight) of them, at least one. */
   instances: number;
+  /** Run in order; after the last one the canary is promoted (scaled to full size, all traffic). */
   steps: CanaryStep[];
   /** An analysis that runs from `startingStep` (default 0) until promotion; fail rolls back. */
   backgroundAnalysis?: { analysis: string; startingStep?: number };
@@ -80,9 +82,11 @@ export type CanaryStepProgress =
   | { kind: "done" };
 
 export interface CanaryState extends RolloutStateBase {
+  /** Which strategy this state belongs to (checked on every decide). */
   strategy: "canary";
   /** Index of the current step; `steps.length` once all are done; -1 before the start. */
   stepIndex: number;
+  /** What the current step waits for; null before the start and after promotion. */
   step: CanaryStepProgress | null;
   /** Progress stops until `promote` after an inconclusive analysis. */
   hold: { reason: string; source: "step" | "background" } | null;

@@ -43,10 +43,15 @@ export const MAX_HISTORY = 500;
 
 /** One decide call in progress. */
 export interface Ctx<S extends RolloutStateBase> {
+  /** A private clone of the state, changed in place during the call. */
   state: S;
+  /** Actions so far, in the order the controller applies them. */
   actions: Action[];
+  /** The decision's time. */
   now: EpochMs;
+  /** What the controller saw since the previous call. */
   obs: Observations;
+  /** The safety settings with their defaults filled in. */
   safety: ResolvedSafety;
   /** The version serving before the rollout; null on a first deployment. */
   stable: string | null;

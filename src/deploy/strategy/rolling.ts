@@ -31,6 +31,7 @@ import { isTerminalPhase } from "./types";
 import { checkStateShape, resolveBudget, validateRollingSpec } from "./validate";
 
 export interface RollingSpec extends SafetySpec {
+  /** Selects this strategy. */
   strategy: "rolling";
   /** The version serving now; null on a first deployment. */
   stable: string | null;
@@ -45,6 +46,7 @@ export interface RollingSpec extends SafetySpec {
 }
 
 export interface RollingState extends RolloutStateBase {
+  /** Which strategy this state belongs to (checked on every decide). */
   strategy: "rolling";
   /** When the instances of the current batch must be ready. */
   batchDeadline: EpochMs | null;

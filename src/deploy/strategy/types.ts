@@ -104,7 +104,9 @@ export interface InstanceStatus {
 
 /** One health check result for one version. */
 export interface HealthObservation {
+  /** The version whose instance was checked. */
   version: string;
+  /** The check passed. */
   ok: boolean;
   /** Why it failed, for the timeline. */
   error?: string;
@@ -112,7 +114,9 @@ export interface HealthObservation {
 
 /** A verdict for the analysis run `runId`; verdicts for runs the state does not know are ignored. */
 export interface AnalysisObservation {
+  /** The run id from the `startAnalysis` action. */
   runId: string;
+  /** pass, fail, or inconclusive (which holds the rollout until promoted). */
   verdict: AnalysisVerdict;
   /** Why, for the timeline (which metric failed, by how much). */
   reason?: string;
@@ -120,14 +124,19 @@ export interface AnalysisObservation {
 
 /** The outcome of the smoke test run `runId`. */
 export interface SmokeTestObservation {
+  /** The run id from the `runSmokeTest` action. */
   runId: string;
+  /** The smoke test passed. */
   ok: boolean;
+  /** Why it failed, for the timeline. */
   reason?: string;
 }
 
 /** An answer to the approval request `requestId`. */
 export interface ApprovalObservation {
+  /** The request id from the `awaitApproval` action. */
   requestId: string;
+  /** true approves; false rejects (the rollout is aborted). */
   approved: boolean;
   /** Who answered (recorded in the timeline). */
   by: string;
@@ -183,8 +192,11 @@ export function isTerminalPhase(phase: RolloutPhase): boolean {
 
 /** An entry of the rollout timeline (also written to the audit trail through a `record` action). */
 export interface RolloutEvent {
+  /** When it happened (the decision's `now`). */
   at: EpochMs;
+  /** What kind of event, for filtering and icons. */
   type: RolloutEventType;
+  /** One human-readable line. */
   message: string;
 }
 
@@ -234,6 +246,7 @@ export interface SafetySpec {
 export interface RolloutStateBase {
   /** Version of this state shape, so a newer Sluice can refuse or migrate an older state. */
   schema: 1;
+  /** Where the rollout is; see RolloutPhase. */
   phase: RolloutPhase;
   /** Bumped at every controller restart (shown in the timeline). */
   epoch: number;
@@ -242,6 +255,7 @@ export interface RolloutStateBase {
    * an earlier controller, or that was stopped, can never be taken for the current run's.
    */
   runSeq: number;
+  /** When the rollout state was created. */
   startedAt: EpochMs;
   /** The `now` of the last decide call: a restart measures how long nobody watched from it. */
   lastSeenAt: EpochMs;
@@ -273,6 +287,7 @@ export interface RolloutStateBase {
   reason: string | null;
   /** The timeline, oldest first; capped, with `historyDropped` counting what fell off the front. */
   history: RolloutEvent[];
+  /** Events dropped from the front of `history` (the audit trail has them). */
   historyDropped: number;
 }
 

@@ -29,9 +29,11 @@ export interface DeploySpec {
 
 /** One running (or restarting) instance. */
 export interface InstanceInfo {
+  /** The version it runs. */
   version: string;
   /** Stable for the instance's life, across restarts: `<version>#<n>`. */
   id: string;
+  /** The address it listens on (loopback for the process target). */
   host: string;
   /** The port of the current process (a restart may get another one). */
   port: number;
@@ -45,6 +47,7 @@ export interface InstanceInfo {
 
 /** What `deploy` and `scale` found when they stopped waiting. */
 export interface DeployResult {
+  /** The version deployed or scaled. */
   version: string;
   /** Instances asked for. */
   wanted: number;
@@ -92,6 +95,7 @@ export interface TargetOptions {
   onOutput?: (instanceId: string, stream: "stdout" | "stderr", line: string) => void;
   /** Restart backoff: first delay and cap (default 200 ms and 10 s). */
   backoffBaseMs?: number;
+  /** Longest restart delay (default 10 s). */
   backoffMaxMs?: number;
 }
 

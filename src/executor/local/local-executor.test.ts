@@ -59,3 +59,32 @@ describe("LocalExecutor in auto mode", () => {
     expect(parents.size).toBe(2);
   });
 });
+
+describe("LocalExecutor when the helper dies", () => {
+  it("reports the processes in flight as failed to observe, and spawns directly afterwards", async () => {
+    const e = new LocalExecutor({ spawnHelper: "always" });
+    const env = { PATH: process.env.PATH ?? "" };
+    let out = "";
+    const h = e.start(
+      { command: "bash", args: ["-c", "echo $PPID; exec sleep 30"], cwd: process.cwd(), env },
+      { stdout: (c) => (out += c.toString()), stderr: () => {} },
+    );
+    try {
+      await expect.poll(() => out.trim(), { timeout: 10_000 }).not.toBe("");
+      process.kill(Number(out.trim()), "SIGKILL");
+      const exit = await h.exit;
+      expect(exit.exitCode).toBeNull();
+      expect(exit.error?.message).toMatch(/spawn helper exited/);
+      let again = "";
+      const next = e.start(
+        { command: "bash", args: ["-c", "echo $PPID"], cwd: process.cwd(), env },
+        { stdout: (c) => (again += c.toString()), stderr: () => {} },
+      );
+      expect((await next.exit).exitCode).toBe(0);
+      expect(again.trim()).toBe(String(process.pid));
+    } finally {
+      h.killGroup();
+      await e.close();
+    }
+  });
+});

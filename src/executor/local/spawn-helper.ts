@@ -44,15 +44,18 @@ export class SpawnHelper {
     });
     // Writes after the helper died fail with EPIPE; the exit handler below settles everything.
     this.child.stdin!.on("error", () => {});
-    this.child.once("error", (err) => this.die(`cannot start the spawn helper: ${err.message}`));
-    this.gone = new Promise((resolve) =>
+    this.gone = new Promise((resolve) => {
+      this.child.once("error", (err) => {
+        this.die(`cannot start the spawn helper: ${err.message}`);
+        resolve();
+      });
       this.child.once("close", (code, signal) => {
         this.die(
           `the spawn helper exited (${signal ?? `code ${code}`})${this.stderr ? `: ${this.stderr}` : ""}`,
         );
         resolve();
-      }),
-    );
+      });
+    });
     this.setRef(false);
   }
 

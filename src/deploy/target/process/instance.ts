@@ -12,17 +12,27 @@ import { spawnProcess, type RunningProcess } from "./spawn-instance";
 
 /** Everything an instance needs to (re)start its process. */
 export interface InstanceConfig {
+  /** `<version>#<n>`, stable across restarts. */
   id: string;
+  /** The version it runs (given to the process as VERSION). */
   version: string;
+  /** The loopback address it listens on. */
   host: string;
+  /** Executable and arguments. */
   argv: string[];
+  /** Working directory. */
   cwd: string;
   /** Environment without the per-instance variables (added at each start). */
   env: Record<string, string>;
+  /** The check that makes it ready. */
   readiness: HealthCheckSpec;
+  /** Output goes here when set (the process then outlives the controller), else to `onOutput`. */
   logFile: string | null;
+  /** First restart delay. */
   backoffBaseMs: number;
+  /** Longest restart delay. */
   backoffMaxMs: number;
+  /** Output lines, when output is piped. */
   onOutput: (id: string, stream: "stdout" | "stderr", line: string) => void;
   /** Called after every change worth persisting (start, exit, ready). */
   onChange: () => void;

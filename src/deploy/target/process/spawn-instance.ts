@@ -8,6 +8,7 @@ import path from "node:path";
 import { isRunning, processStartTime, sleep } from "./proc";
 
 export interface RunningProcess {
+  /** The process id, which is also its process group id. */
   pid: number;
   /** /proc start time, to recognise the process after a controller restart (null without /proc). */
   startTime: string | null;
@@ -16,11 +17,15 @@ export interface RunningProcess {
 }
 
 export interface SpawnSpec {
+  /** Executable and arguments. */
   argv: string[];
+  /** Working directory. */
   cwd: string;
+  /** The complete environment. */
   env: Record<string, string>;
   /** Append output here (instances then survive the controller: no pipe to break). */
   logFile: string | null;
+  /** Output lines, when output is piped (no `logFile`). */
   onLine: (stream: "stdout" | "stderr", line: string) => void;
 }
 

@@ -8,23 +8,33 @@ import path from "node:path";
 import type { DeploySpec } from "../types";
 
 export interface InstanceRecord {
+  /** The instance's number within its version (`v1#<index>`). */
   index: number;
+  /** Its process (leader of its process group). */
   pid: number;
+  /** The process's /proc start time, so a reused pid is not mistaken for it. */
   startTime: string | null;
+  /** The port it listens on. */
   port: number;
+  /** Restarts so far (carried over to the adopting controller). */
   restarts: number;
 }
 
 export interface VersionRecord {
+  /** How the version runs (to restart instances that died meanwhile). */
   spec: DeploySpec;
   /** Instances wanted (the spec's count after scaling). */
   desired: number;
+  /** The next instance number to hand out. */
   nextIndex: number;
+  /** Instances that had a process when the file was written. */
   instances: InstanceRecord[];
 }
 
 export interface TargetStateFile {
+  /** Shape version of this file. */
   schema: 1;
+  /** Every deployed version, by name. */
   versions: Record<string, VersionRecord>;
 }
 

@@ -13,7 +13,13 @@
  */
 
 /** Runs one DFA chain without recording, from the root: the state at `to`. */
-export function warmUp(bytes: Uint8Array, from: number, to: number, delta: Int32Array, classOf: Uint8Array): number {
+export function warmUp(
+  bytes: Uint8Array,
+  from: number,
+  to: number,
+  delta: Int32Array,
+  classOf: Uint8Array,
+): number {
   let state = 0;
   for (let i = from; i < to; i++) {
     state = delta[state + classOf[bytes[i]!]!]!;

@@ -74,4 +74,28 @@ describe("KeywordMatcher", () => {
       expect(sorted(m.scanString(text)), text).toEqual(naive(keywords, text));
     }
   });
+
+  it("walks large inputs in four interleaved chains without losing or doubling a keyword", () => {
+    const keywords = [["ghp_"], ["password", "pass"], ["begin rsa private key"], ["sk"]];
+    const m = new KeywordMatcher(keywords);
+    let seed = 11;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    for (const length of [700, 1500, 4099, 65536 + 77, 3 * 65536 + 5]) {
+      const chars = Array.from({ length }, () => "abcdefghijklmnopqrstuvwxyz _\n"[Math.floor(rnd() * 29)]);
+      // Plant keywords everywhere, including across the quarter and block boundaries.
+      const quarter = Math.ceil(Math.min(length, 65536) / 4);
+      const spots = [quarter - 2, 2 * quarter - 5, 3 * quarter - 1, 65536 - 3, length - 6];
+      for (let i = 0; i < 40; i++) spots.push(Math.floor(rnd() * (length - 30)));
+      for (const at of spots) {
+        const word = ["GHP_", "Password", "BEGIN RSA PRIVATE KEY", "sK"][Math.floor(rnd() * 4)]!;
+        if (at >= 0 && at + word.length <= length)
+          for (let j = 0; j < word.length; j++) chars[at + j] = word[j]!;
+      }
+      const text = chars.join("");
+      expect(sorted(m.scanBytes(Buffer.from(text, "latin1"))), `length ${length}`).toEqual(
+        naive(keywords, text),
+      );
+      expect(sorted(m.scanString(text)), `length ${length}`).toEqual(naive(keywords, text));
+    }
+  });
 });
