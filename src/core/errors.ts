@@ -94,8 +94,7 @@ export const errorCodes = {
   },
   SLUICE_E_SECRETS_CONFIG: {
     exit: 2,
-    summary:
-      "A secrets-scanning config (.gitleaks.toml) or baseline is malformed, or holds an invalid rule.",
+    summary: "A secrets-scanning config (.gitleaks.toml) or baseline is malformed, or holds an invalid rule.",
   },
   SLUICE_E_LICENSE_POLICY: {
     exit: 2,
@@ -103,11 +102,13 @@ export const errorCodes = {
   },
   SLUICE_E_ROLLOUT_SPEC: {
     exit: 2,
-    summary: "A rollout strategy is inconsistent (weights outside 0–100, the new version is the stable one…).",
+    summary:
+      "A rollout strategy is inconsistent (weights outside 0–100, the new version is the stable one…).",
   },
   SLUICE_E_ROLLOUT_STATE: {
     exit: 3,
-    summary: "A persisted rollout state belongs to another strategy or has a shape this Sluice cannot resume.",
+    summary:
+      "A persisted rollout state belongs to another strategy or has a shape this Sluice cannot resume.",
   },
   SLUICE_E_TARGET: {
     exit: 1,
