@@ -3,7 +3,8 @@
 // Generates a ≥ 100 MiB source tree (generate.mjs: TS, Python, Go, YAML, lockfiles, docs, fixtures,
 // with false-positive traps) and plants fake secrets of many kinds at recorded lines. Every scan runs
 // in a fresh Node process (child.mjs), as a CI job would run it, timed from the call to its result:
-//   - Sluice: scanSecrets over the tree (default options: worker threads for large trees), fastest
+//   - Sluice: scanSecrets over the tree (default options: worker threads for large trees when cores
+//     are idle), fastest
 //     of SLUICE_BENCH_REPEATS runs (default 3; the machine is shared, and other work only ever
 //     slows a run down); also with threads: 1.
 //   - secretlint 12 + @secretlint/secretlint-rule-preset-recommend through its Node API (what its
@@ -123,7 +124,10 @@ async function crossover(tmp, bundle, dir, files, sizes) {
     const bytes = part.reduce((n, f) => n + sizes.get(f), 0);
     const base = { bundle, root: dir, files: part };
     const one = await timed(tmp, "sluice", { ...base, options: { threads: 1 } });
-    const many = await timed(tmp, "sluice", { ...base, options: { parallelMinBytes: 0 } });
+    const many = await timed(tmp, "sluice", {
+      ...base,
+      options: { parallelMinBytes: 0, threads: os.availableParallelism() },
+    });
     points.push({
       mb: round(bytes / MB, 1),
       oneThreadMs: round(one.ms, 1),

@@ -4,7 +4,7 @@
  * tree is large enough to repay starting them — and applies the baseline.
  */
 import { statSync } from "node:fs";
-import { availableParallelism } from "node:os";
+import { availableParallelism, loadavg } from "node:os";
 import path from "node:path";
 import { createError } from "../../core/errors";
 import type { ScanFinding, ScanResult, ScanRule } from "../types";
@@ -39,7 +39,11 @@ export interface ScanSecretsOptions {
   baselinePath?: string;
   /** Write every current fingerprint to `baselinePath` (then report nothing they cover). */
   writeBaseline?: boolean;
-  /** Worker threads for tree scans; 1 scans in-process. Default: the machine's parallelism, at most 8. */
+  /**
+   * Threads for tree scans (the main thread plus workers); 1 scans in-process. Default: the cores
+   * that are idle now (cores minus the 1-minute load average, plus this one), at most 8 — a worker
+   * on a core other work already keeps busy only adds its start-up cost.
+   */
   threads?: number;
   /** History mode: revisions for `git log` (default `--all`), e.g. `["origin/main..HEAD"]`. */
   revisions?: string[];
@@ -53,10 +57,11 @@ export interface ScanSecretsOptions {
 export const DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024;
 
 /**
- * Below this much input a scan stays on the main thread: a worker needs ~100 ms of CPU to load the
- * bundle and warm up, which only pays on larger trees. bench/secrets prints the measured crossover.
+ * Below this much input a scan stays on the main thread: a worker needs ~30 ms to start and then
+ * warms up its JIT from scratch, which only pays on large trees. bench/secrets prints the measured
+ * crossover (on the shared 2-vCPU development machines workers rarely paid at all: see threads).
  */
-export const PARALLEL_MIN_BYTES = 8 * 1024 * 1024;
+export const PARALLEL_MIN_BYTES = 32 * 1024 * 1024;
 
 declare const __SLUICE_VERSION__: string | undefined;
 const VERSION = typeof __SLUICE_VERSION__ === "string" ? __SLUICE_VERSION__ : "0.0.0";
@@ -151,7 +156,7 @@ async function scanTree(
     if (skip) stats.skippedAllowlisted++;
     return !skip;
   });
-  const threads = Math.max(1, options.threads ?? Math.min(8, availableParallelism()));
+  const threads = Math.max(1, options.threads ?? defaultThreads());
   const minBytes = options.parallelMinBytes ?? PARALLEL_MIN_BYTES;
   if (threads > 1 && canUseWorkers() && reachesBytes(root, files, minBytes)) {
     const out = await scanInWorkers({ root, files, config, detector: d, maxFileBytes, threads });
@@ -165,6 +170,13 @@ async function scanTree(
     if (i % 256 === 255) await new Promise((r) => setImmediate(r));
   }
   return { findings, stats, threads: 1 };
+}
+
+/** One thread plus one per idle core (loadavg is all zeros where unsupported: then every core). */
+function defaultThreads(): number {
+  const cores = availableParallelism();
+  const idle = Math.floor(cores - loadavg()[0]!);
+  return Math.min(8, cores, 1 + Math.max(0, idle));
 }
 
 /** Whether the files add up to at least `min` bytes (stops stat-ing once they do). */
