@@ -82,8 +82,9 @@ export async function scanInWorkers(options: {
   done.catch(() => {});
   try {
     for (let batch = mainThreadScans ? take() : []; batch.length > 0; batch = take()) {
-      for (const file of batch)
+      for (const file of batch) {
         for (const f of scanFile(options.detector, root, file, maxFileBytes, stats)) findings.push(f);
+      }
       // Let worker messages in: they carry results and ask for more work.
       await new Promise((r) => setImmediate(r));
     }
