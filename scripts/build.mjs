@@ -12,7 +12,8 @@ rmSync(new URL("../dist", import.meta.url), { recursive: true, force: true });
 
 await build({
   absWorkingDir: root,
-  entryPoints: { cli: "src/cli/main.ts", index: "src/index.ts" },
+  // The secrets scanner's worker threads start from their own small entry, not the whole library.
+  entryPoints: { cli: "src/cli/main.ts", index: "src/index.ts", "secrets-worker": "src/scan/secrets/parallel/worker-entry.ts" },
   outdir: "dist",
   bundle: true,
   splitting: true,

@@ -38,3 +38,5 @@ export {
   medianSecond,
   createPrng,
 } from "./analysis/index";
+export { scanSecrets, loadSecretsConfig, defaultSecretsConfig } from "./scan/secrets/index";
+export type { ScanSecretsOptions, SecretsScanMode, SecretsConfig } from "./scan/secrets/index";
