@@ -22,10 +22,15 @@ const REFERENCE_NAME =
 const IDENTIFIER =
   /^[A-Za-z][a-z]*(?:[A-Z][a-z]+)*(?:[-_.][A-Za-z][a-z]*(?:[A-Z][a-z]+)*)*(?:[-_.]?[0-9]{1,4})?$/;
 
+const MEMBER_ACCESS = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/;
+
 const filters: Record<string, SecretFilter> = {
   "generic-secret": (secret, before) => {
     if (REFERENCE_NAME.test(before)) return false;
     if (IDENTIFIER.test(secret)) return false;
+    // An unquoted member access in code (`pass: result.mbPerSec`) is an expression, not a value; JWTs,
+    // which look alike, have their own rule.
+    if (MEMBER_ACCESS.test(secret) && !secret.startsWith("eyJ")) return false;
     const hasDigit = /[0-9]/.test(secret);
     const hasLetter = /[A-Za-z]/.test(secret);
     const mixedCase = /[a-z]/.test(secret) && /[A-Z]/.test(secret);
