@@ -189,7 +189,7 @@ async function main() {
       repo: makeRepo(path.join(tmp, w.key), w.yaml),
       sluice: [],
       floor: [],
-      library: [],
+      lib: [],
     }));
     const single = makeRepo(path.join(tmp, "single"), workflowYaml(1, false));
 
@@ -208,7 +208,7 @@ async function main() {
         if (!sluiceFirst) w.floor.push(await timeFloor(JOBS, w.floorPar));
         w.sluice.push(await timeSluice(w.repo, JOBS));
         if (sluiceFirst) w.floor.push(await timeFloor(JOBS, w.floorPar));
-        if (withLibrary) w.library.push(await timeLibrary(w.repo));
+        if (withLibrary) w.lib.push(await timeLibrary(w.repo));
         log(
           `${w.key} #${rep + 1}: sluice ${w.sluice.at(-1).ms.toFixed(0)} ms, floor ${w.floor.at(-1).ms.toFixed(0)} ms`,
         );
@@ -224,7 +224,7 @@ async function main() {
       const floorMs = med(w.floor, "ms");
       const sluiceCpuMs = med(w.sluice, "cpuMs");
       const floorCpuMs = med(w.floor, "cpuMs");
-      const libraryMs = withLibrary ? median(w.library) : null;
+      const libraryMs = withLibrary ? median(w.lib) : null;
       engine[w.key] = {
         sluiceMs: round(sluiceMs),
         floorMs: round(floorMs),
@@ -240,10 +240,10 @@ async function main() {
         cpuRatio: sluiceCpuMs === null ? null : round(sluiceCpuMs / floorCpuMs, 2),
         libraryMs: round(libraryMs),
         libraryRatio: libraryMs === null ? null : round(libraryMs / floorMs, 2),
-        libraryPairedRatios: w.library.map((ms, i) => round(ms / w.floor[i].ms, 2)),
+        libraryPairedRatios: w.lib.map((ms, i) => round(ms / w.floor[i].ms, 2)),
         sluiceSamplesMs: w.sluice.map((r) => round(r.ms)),
         floorSamplesMs: w.floor.map((r) => round(r.ms)),
-        librarySamplesMs: w.library.map((ms) => round(ms)),
+        librarySamplesMs: w.lib.map((ms) => round(ms)),
       };
     }
     engine.fixed = {
