@@ -13,7 +13,11 @@ rmSync(new URL("../dist", import.meta.url), { recursive: true, force: true });
 await build({
   absWorkingDir: root,
   // The secrets scanner's worker threads start from their own small entry, not the whole library.
-  entryPoints: { cli: "src/cli/main.ts", index: "src/index.ts", "secrets-worker": "src/scan/secrets/parallel/worker-entry.ts" },
+  entryPoints: {
+    cli: "src/cli/main.ts",
+    index: "src/index.ts",
+    "secrets-worker": "src/scan/secrets/parallel/worker-entry.ts",
+  },
   outdir: "dist",
   bundle: true,
   splitting: true,
