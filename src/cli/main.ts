@@ -11,7 +11,9 @@ export async function main(argv: string[], io: CliIO): Promise<ExitCode> {
   let exitCode: ExitCode = 0;
   const program = new Command()
     .name("sluice")
-    .description("Local-first CI/CD: run GitHub Actions workflows on the host, gate on reports, scan for security issues.")
+    .description(
+      "Local-first CI/CD: run GitHub Actions workflows on the host, gate on reports, scan for security issues.",
+    )
     .version(__SLUICE_VERSION__, "-V, --version")
     .showHelpAfterError()
     .exitOverride()
