@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { normalizePypiName } from "../lockfile/common";
-import type { DependencyGraph, PackageNode, ScanFinding, ScanRule, ScanSeverity } from "../types";
+import type { DependencyGraph, PackageNode, ScanFinding, ScanRule } from "../types";
 import type { AdvisoryDatabase } from "./database";
 import type { OsvRecord } from "./osv";
 import { isAffected, lowestFix } from "./osv-match";
@@ -214,11 +214,4 @@ export function assessDependencies(
 /** An affected entry names this package (PyPI names compare normalised). */
 function namesPackage(name: string, pkg: PackageNode): boolean {
   return pkg.ecosystem === "PyPI" ? normalizePypiName(name) === pkg.name : name === pkg.name;
-}
-
-/** Counts of findings by severity, for gate metrics (`vulnerabilities.critical`…). */
-export function countBySeverity(findings: ScanFinding[]): Record<ScanSeverity, number> {
-  const counts: Record<ScanSeverity, number> = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
-  for (const f of findings) counts[f.severity]++;
-  return counts;
 }

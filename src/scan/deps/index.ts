@@ -1,6 +1,6 @@
 /** The dependency (vulnerability) scanner: OSV advisories matched against lockfile graphs. */
 export { scanDependencies, DEPS_TOOL, type ScanDependenciesOptions } from "./scan";
-export { assessDependencies, countBySeverity, type DependencyAssessment } from "./assess";
+export { assessDependencies, type DependencyAssessment } from "./assess";
 export {
   loadOsvDatabase,
   importOsvArchive,

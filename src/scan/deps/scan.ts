@@ -6,7 +6,8 @@
 import { createError } from "../../core/errors";
 import { readDependencyGraphs } from "../lockfile/index";
 import type { DependencyGraph, ScanResult } from "../types";
-import { assessDependencies, countBySeverity } from "./assess";
+import { countBySeverity } from "../render";
+import { assessDependencies } from "./assess";
 import { createAdvisoryDatabase, loadOsvDatabase, packageKey, type AdvisoryDatabase } from "./database";
 import { queryOsvApi, type OsvApiOptions } from "./osv-api";
 
