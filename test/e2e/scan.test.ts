@@ -112,6 +112,38 @@ describe("sluice scan", () => {
     );
   });
 
+  it("runs as workflow steps: sluice/scan writes SARIF that sluice/gate fails on", async () => {
+    const workflow = `on: push
+jobs:
+  security:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: sluice/scan@v1
+        with:
+          scans: deps
+          sarif: reports/scan.sarif
+          fail-on: none
+      - uses: sluice/gate@v1
+        with:
+          reports: reports/scan.sarif
+          rules: vulnerabilities.critical == 0
+`;
+    const dir = makeTempDir("sluice-scan-step-");
+    cpSync(repo, dir, {
+      recursive: true,
+      filter: (src) => !src.includes(`${path.sep}.git`) && !src.includes(".sluice"),
+    });
+    mkdirSync(path.join(dir, ".github/workflows"), { recursive: true });
+    writeFileSync(path.join(dir, ".github/workflows/security.yml"), workflow);
+    initRepo(dir);
+    const result = await runSluice(["run", ".github/workflows/security.yml", "--json"], { cwd: dir });
+    expect(result.code, result.stderr).toBe(1);
+    const steps = JSON.parse(result.stdout).jobs[0].steps.map((s: { conclusion: string }) => s.conclusion);
+    expect(steps).toEqual(["success", "failure"]);
+    const logs = await runSluice(["logs", "1"], { cwd: dir });
+    expect(logs.stdout).toMatch(/vulnerabilities\.critical == 0\s+1\s+\(expected == 0\)/);
+  });
+
   it("rejects an unknown scan kind as a usage error", async () => {
     const result = await runSluice(["scan", "viruses"], { cwd: repo });
     expect(result.code).toBe(2);

@@ -4,9 +4,6 @@
  * report to GITHUB_STEP_SUMMARY, records the result with the run, and fails the step when the gate fails.
  */
 import { appendFile } from "node:fs/promises";
-import { loadConfig } from "../../config/index";
-import { renderGateMarkdown, renderGateText } from "../../gate/render";
-import { runGate } from "../../gate/run-gate";
 import type { BuiltinAction } from "../types";
 
 const lines = (s: string) =>
@@ -18,6 +15,13 @@ const lines = (s: string) =>
 export const sluiceGateAction: BuiltinAction = {
   name: "sluice/gate",
   async main(ctx) {
+    // Loaded on first use: `sluice run` should not pay for the gate code (CEL, report parsers) unless a
+    // workflow uses this step.
+    const [{ loadConfig }, { renderGateMarkdown, renderGateText }, { runGate }] = await Promise.all([
+      import("../../config/index"),
+      import("../../gate/render"),
+      import("../../gate/run-gate"),
+    ]);
     const { config } = await loadConfig(ctx.workspace);
     const outcome = await runGate({
       repoRoot: ctx.workspace,

@@ -6,11 +6,7 @@
  */
 import { appendFile, mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { loadConfig } from "../../config/index";
 import { createError } from "../../core/errors";
-import { renderScanMarkdown, renderScanText } from "../../scan/render";
-import { failsAt, parseKinds, runScans } from "../../scan/run-scan";
-import { toSarif } from "../../scan/sarif";
 import type { ScanSeverity } from "../../scan/types";
 import type { BuiltinAction } from "../types";
 
@@ -19,6 +15,18 @@ const SEVERITIES = ["critical", "high", "medium", "low", "info", "none"];
 export const sluiceScanAction: BuiltinAction = {
   name: "sluice/scan",
   async main(ctx) {
+    // Loaded on first use, like sluice/gate: plain `sluice run` does not load the scanners' entry points.
+    const [
+      { loadConfig },
+      { renderScanMarkdown, renderScanText },
+      { failsAt, parseKinds, runScans },
+      { toSarif },
+    ] = await Promise.all([
+      import("../../config/index"),
+      import("../../scan/render"),
+      import("../../scan/run-scan"),
+      import("../../scan/sarif"),
+    ]);
     const { config } = await loadConfig(ctx.workspace);
     const failOn = (ctx.input("fail-on") || "high") as ScanSeverity | "none";
     if (!SEVERITIES.includes(failOn))
