@@ -96,11 +96,7 @@ export interface BlueGreenState extends RolloutStateBase {
 export type BlueGreenCtx = Ctx<BlueGreenState>;
 
 export function initialBlueGreenState(now: EpochMs, spec: BlueGreenSpec): BlueGreenState {
-  const base = initialBase(now);
-  if (spec.stable !== null) {
-    base.weights = { [spec.stable]: 100 };
-    base.desired = { [spec.stable]: spec.instances };
-  }
+  const base = initialBase(now, spec);
   return {
     ...base,
     strategy: "blueGreen",

@@ -103,11 +103,7 @@ export interface CanaryState extends RolloutStateBase {
 export type CanaryCtx = Ctx<CanaryState>;
 
 export function initialCanaryState(now: EpochMs, spec: CanarySpec): CanaryState {
-  const base = initialBase(now);
-  if (spec.stable !== null) {
-    base.weights = { [spec.stable]: 100 };
-    base.desired = { [spec.stable]: spec.instances };
-  }
+  const base = initialBase(now, spec);
   return {
     ...base,
     strategy: "canary",

@@ -59,11 +59,7 @@ export interface RollingState extends RolloutStateBase {
 type RollingCtx = Ctx<RollingState>;
 
 export function initialRollingState(now: EpochMs, spec: RollingSpec): RollingState {
-  const base = initialBase(now);
-  if (spec.stable !== null) {
-    base.weights = { [spec.stable]: 100 };
-    base.desired = { [spec.stable]: spec.instances };
-  }
+  const base = initialBase(now, spec);
   return { ...base, strategy: "rolling", batchDeadline: null, batches: 0, scaleDownAt: null };
 }
 

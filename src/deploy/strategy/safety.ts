@@ -181,7 +181,12 @@ export function shift(deadline: EpochMs | null, gap: number): EpochMs | null {
 }
 
 /** Fresh counters and bookkeeping for a new rollout state. */
-export function initialBase(now: EpochMs): RolloutStateBase {
+export function initialBase(
+  now: EpochMs,
+  spec?: { stable: string | null; instances: number },
+): RolloutStateBase {
+  // A rollout starts with every request and the desired instances on the stable version, if any.
+  const onStable = spec && spec.stable !== null;
   return {
     schema: 1,
     phase: "pending",
@@ -189,8 +194,8 @@ export function initialBase(now: EpochMs): RolloutStateBase {
     runSeq: 0,
     startedAt: now,
     lastSeenAt: now,
-    weights: {},
-    desired: {},
+    weights: onStable ? { [spec.stable!]: 100 } : {},
+    desired: onStable ? { [spec.stable!]: spec.instances } : {},
     headerRoutes: {},
     analyses: {},
     counters: { consecutiveHealthFailures: 0, restartsSeen: 0, crashTimes: [] },
