@@ -3,9 +3,9 @@
  * so a failure replays from its seed). A parser may accept the damaged text or reject it, but only
  * with SLUICE_E_REPORT_PARSE located in the file: never another exception, and never slowly.
  */
+import { FIXTURE_ROOT, SHARED_SUITE_FORMATS } from "./fixture-formats";
 import { readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { isSluiceError } from "../../core/errors";
 import { reportParsers } from "../registry";
@@ -23,19 +23,8 @@ import {
   withinBudget,
 } from "../../../test/helpers/fuzz";
 
-const root = fileURLToPath(new URL("../../../test/fixtures/reports/", import.meta.url));
-
-const formats: ReportFormat[] = [
-  "lcov",
-  "istanbul-summary",
-  "istanbul-final",
-  "sarif",
-  "eslint",
-  "tsc",
-  "npm-audit",
-  "k6",
-  "autocannon",
-];
+const root = FIXTURE_ROOT;
+const formats = SHARED_SUITE_FORMATS;
 
 // Characters that change the structure of these formats, plus a few that make odd values.
 const alphabet = [

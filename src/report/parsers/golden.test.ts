@@ -5,26 +5,16 @@
  * npm 11) or written to the tools' documented shapes (CodeQL, Semgrep, k6, npm audit reports).
  * SLUICE_UPDATE_GOLDEN=1 rewrites the expected files; review the diff before keeping it.
  */
+import { FIXTURE_ROOT, SHARED_SUITE_FORMATS } from "./fixture-formats";
 import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { isSluiceError } from "../../core/errors";
 import { reportParsers } from "../registry";
 import type { ReportFormat } from "../types";
 
-const root = fileURLToPath(new URL("../../../test/fixtures/reports/", import.meta.url));
-const formats: ReportFormat[] = [
-  "lcov",
-  "istanbul-summary",
-  "istanbul-final",
-  "sarif",
-  "eslint",
-  "tsc",
-  "npm-audit",
-  "k6",
-  "autocannon",
-];
+const root = FIXTURE_ROOT;
+const formats = SHARED_SUITE_FORMATS;
 const update = process.env.SLUICE_UPDATE_GOLDEN === "1";
 
 /** The fixture inputs of a format: every file but the expected ones. */
