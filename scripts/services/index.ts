@@ -6,6 +6,8 @@ export { startNginx, proxyHttpBlock } from "./nginx";
 export type { NginxOptions } from "./nginx";
 export { startHaproxy, proxySection } from "./haproxy";
 export type { HaproxyOptions, RunningHaproxy } from "./haproxy";
+export { startPrometheus, scrapeConfig } from "./prometheus";
+export type { PrometheusOptions, RunningPrometheus } from "./prometheus";
 export { spawnNodeBackend } from "./backend-process";
 export type { BackendProcess } from "./backend-process";
 export { startNodeBackend, createBackendServer } from "./node-backend";

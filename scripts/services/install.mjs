@@ -3,7 +3,7 @@
 // Tests start each service on a free loopback port in a temp dir and stop it afterwards.
 import { execFileSync } from "node:child_process";
 
-const programs = { nginx: "nginx", haproxy: "haproxy", wrk: "wrk" };
+const programs = { nginx: "nginx", haproxy: "haproxy", wrk: "wrk", prometheus: "prometheus" };
 
 function has(program) {
   try {

@@ -1,7 +1,7 @@
 /**
  * Starts a real nginx as a reverse proxy in a temp dir on a free loopback port, for router tests and
- * the router benchmark. The nginx Router (generated weighted upstreams, reloads) is built on its own;
- * this only runs the program, from a config it is given or a plain keep-alive proxy config.
+ * the router benchmark. The nginx Router (src/deploy/router/nginx) runs nginx itself — it owns the
+ * config, reloads and stop — so its tests only take the binary from here (nginxProgram).
  */
 import { mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -19,6 +19,14 @@ export interface NginxOptions {
   /** worker_processes; default `auto` (one per core), what a production nginx runs. */
   workers?: number | "auto";
   port?: number;
+}
+
+/**
+ * The nginx binary for the nginx Router's tests (its `nginxPath` option): installed with apt when
+ * missing; null when that failed (throws instead under CI=true).
+ */
+export function nginxProgram(): string | null {
+  return ensureProgram("nginx");
 }
 
 /** Null when nginx is missing and could not be installed (throws instead under CI=true). */

@@ -29,6 +29,8 @@ describe("generateJsonSchema", () => {
       "env",
       "gates",
       "scan",
+      "environments",
+      "analyses",
     ]);
     expect(schema.required).toEqual(["version"]);
     expect(schema.additionalProperties).toBe(false);

@@ -59,6 +59,8 @@ describe("parseConfig", () => {
         license: { unknown: "warn" },
         policy: { rules: [], disable: [] },
       },
+      environments: {},
+      analyses: {},
     });
   });
 

@@ -9,6 +9,8 @@
 import { compileRule } from "../gate/rules";
 import { compilePolicyRule } from "../scan/policy/compile";
 import { z } from "zod";
+import { analysesSchema, environmentsSchema } from "./deploy-schema";
+import { checkAnalysisReferences } from "./deploy-references";
 
 /** Name of the configuration file, at the repository root. */
 export const CONFIG_FILE_NAME = "sluice.yml";
@@ -282,7 +284,10 @@ export const sluiceConfigSchema = z
       .default({})
       .describe("Quality gates, by name (`sluice gate NAME`, `uses: sluice/gate@v1`)."),
     scan: scanSchema.prefault({}),
+    environments: environmentsSchema,
+    analyses: analysesSchema,
   })
+  .superRefine(checkAnalysisReferences)
   .describe("Sluice configuration (sluice.yml at the repository root).");
 
 /** A validated configuration with every default filled in. */

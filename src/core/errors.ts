@@ -128,6 +128,23 @@ export const errorCodes = {
     summary:
       "An analysis setting is invalid: a judge spec (threshold condition, alpha, score thresholds) or a metric provider's options.",
   },
+  SLUICE_E_DEPLOY_BUSY: {
+    exit: 2,
+    summary: "The environment already has a rollout in progress (promote, abort or wait for it).",
+  },
+  SLUICE_E_DEPLOYMENT_NOT_FOUND: { exit: 2, summary: "No deployment or environment with that name or id." },
+  SLUICE_E_STORE_CONFLICT: {
+    exit: 3,
+    summary: "Another controller saved the rollout first (two agents for one environment).",
+  },
+  SLUICE_E_DEPLOY_REFUSED: {
+    exit: 2,
+    summary: "The environment does not accept this deployment (branch not allowed, no version given).",
+  },
+  SLUICE_E_AGENT: {
+    exit: 1,
+    summary: "The environment's agent could not start or stopped answering.",
+  },
   SLUICE_E_INTERNAL: { exit: 3, summary: "An unexpected internal error; please report it." },
 } as const satisfies Record<string, { exit: 0 | 1 | 2 | 3; summary: string }>;
 

@@ -1,9 +1,12 @@
 /**
  * The contract every Store implementation passes (DESIGN.md: one contract suite per plug-in point).
  * Call `describeStoreContract` from an implementation's test file with a factory returning a fresh,
- * empty, migrated store; the suite closes each store it makes.
+ * empty, migrated store; the suite closes each store it makes. `options.inProcesses` enables the
+ * races between processes of the deployment part.
  */
 import { describeGateResultsContract } from "./contract-gate-results";
+import { describeDeploymentsContract } from "./contract-deployments";
+import type { DeploymentContractOptions } from "./contract-deployments";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ErrorCode } from "../core/errors";
 import type { JobRecord, NewRun, RunRecord, StepRecord, Store } from "./types";
@@ -64,7 +67,11 @@ async function expectCode(promise: Promise<unknown>, code: ErrorCode): Promise<v
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const UNKNOWN_ID = "00000000-0000-4000-8000-000000000000";
 
-export function describeStoreContract(name: string, makeStore: () => Promise<Store>): void {
+export function describeStoreContract(
+  name: string,
+  makeStore: () => Promise<Store>,
+  options: DeploymentContractOptions = {},
+): void {
   describe(`Store contract: ${name}`, () => {
     let store: Store;
     beforeEach(async () => {
@@ -75,6 +82,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     });
 
     describeGateResultsContract(async (fn) => fn(store));
+    describeDeploymentsContract(async (fn) => fn(store), options);
 
     describe("runs", () => {
       it("creates queued runs with fresh ids and consecutive numbers", async () => {

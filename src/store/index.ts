@@ -1,4 +1,5 @@
 export type * from "./types";
+export type * from "./deployment-types";
 export { openStore, defaultStorePath, storeTypes } from "./registry";
 export type { OpenStoreOptions, StoreType } from "./registry";
 export { SqliteStore, SQLITE_STORE_TYPE } from "./sqlite/sqlite-store";

@@ -12,6 +12,14 @@ import { recoverOrphanedRuns } from "./recover-orphans";
 import { RUN_NUMBER_COUNTER } from "./schema";
 import type { JobsTable, RunsTable, StepsTable, StoreDatabase } from "./schema";
 import { insertGateResult, selectGateResults, selectLatestGateResult } from "./gate-results";
+import { appendAuditEntry, selectAudit, verifyAuditChain } from "./audit-log";
+import { insertDeployment, saveDeploymentState, selectActiveDeployment } from "./deployments";
+import { selectDeployment, selectDeployments } from "./deployments";
+import { ackDeployCommandRows, insertApproval, insertDeployCommand } from "./deploy-commands";
+import { selectApprovals, selectPendingDeployCommands } from "./deploy-commands";
+import { selectEnvironment, selectEnvironments, upsertEnvironmentRow } from "./environments";
+import { isForeignKeyViolation } from "./store-errors";
+import type * as D from "./deployment-types";
 import type {
   GateResultQuery,
   GateResultRecord,
@@ -255,6 +263,81 @@ export class KyselyStore implements Store {
     return this.guard("list gate results", () => selectGateResults(this.db, runId));
   }
 
+  // Deployments (deployments.ts, deploy-commands.ts, environments.ts, audit-log.ts).
+
+  createDeployment(deployment: D.NewDeployment): Promise<D.DeploymentRecord> {
+    const [id, now] = [this.newId(), this.now().toISOString()];
+    return this.guard("create a deployment", () => insertDeployment(this.db, deployment, id, now));
+  }
+
+  saveDeploymentState(id: string, patch: D.DeploymentStatePatch): Promise<number> {
+    const now = this.now().toISOString();
+    return this.guard("save a deployment", () => saveDeploymentState(this.db, id, patch, now));
+  }
+
+  getDeployment(idOrNumber: string): Promise<D.DeploymentRecord | null> {
+    return this.guard("read a deployment", () => selectDeployment(this.db, idOrNumber));
+  }
+
+  activeDeployment(environment: string): Promise<D.DeploymentRecord | null> {
+    return this.guard("read a deployment", () => selectActiveDeployment(this.db, environment));
+  }
+
+  listDeployments(filter?: D.DeploymentFilter): Promise<D.DeploymentRecord[]> {
+    return this.guard("list deployments", () => selectDeployments(this.db, filter));
+  }
+
+  enqueueDeployCommand(
+    command: Omit<D.DeployCommandRecord, "id" | "createdAt" | "ackedAt">,
+  ): Promise<D.DeployCommandRecord> {
+    const now = this.now().toISOString();
+    return this.guard("queue a deploy command", () => insertDeployCommand(this.db, command, now));
+  }
+
+  pendingDeployCommands(environment: string): Promise<D.DeployCommandRecord[]> {
+    return this.guard("read deploy commands", () => selectPendingDeployCommands(this.db, environment));
+  }
+
+  ackDeployCommands(ids: number[]): Promise<void> {
+    const now = this.now().toISOString();
+    return this.guard("acknowledge deploy commands", () => ackDeployCommandRows(this.db, ids, now));
+  }
+
+  recordApproval(approval: Omit<D.ApprovalRecord, "createdAt">): Promise<D.ApprovalRecord> {
+    const now = this.now().toISOString();
+    return this.guard("record an approval", () => insertApproval(this.db, approval, now));
+  }
+
+  listApprovals(deploymentId: string): Promise<D.ApprovalRecord[]> {
+    return this.guard("list approvals", () => selectApprovals(this.db, deploymentId));
+  }
+
+  getEnvironment(name: string): Promise<D.EnvironmentRecord | null> {
+    return this.guard("read an environment", () => selectEnvironment(this.db, name));
+  }
+
+  upsertEnvironment(name: string, patch: D.EnvironmentPatch): Promise<D.EnvironmentRecord> {
+    const now = this.now().toISOString();
+    return this.guard("save an environment", () => upsertEnvironmentRow(this.db, name, patch, now));
+  }
+
+  listEnvironments(): Promise<D.EnvironmentRecord[]> {
+    return this.guard("list environments", () => selectEnvironments(this.db));
+  }
+
+  appendAudit(entry: D.NewAuditEntry): Promise<D.AuditRecord> {
+    const now = this.now().toISOString();
+    return this.guard("append to the audit log", () => appendAuditEntry(this.db, entry, now));
+  }
+
+  listAudit(filter?: D.AuditFilter): Promise<D.AuditRecord[]> {
+    return this.guard("read the audit log", () => selectAudit(this.db, filter));
+  }
+
+  verifyAudit(): Promise<D.AuditVerification> {
+    return this.guard("verify the audit log", () => verifyAuditChain(this.db));
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -304,10 +387,4 @@ export class KyselyStore implements Store {
       throw createError("SLUICE_E_STORE", `Cannot ${action}: ${reason}`, { cause: err });
     }
   }
-}
-
-/** SQLite reports SQLITE_CONSTRAINT_FOREIGNKEY; PostgreSQL reports SQLSTATE 23503. */
-function isForeignKeyViolation(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return code === "SQLITE_CONSTRAINT_FOREIGNKEY" || code === "23503";
 }

@@ -67,7 +67,10 @@ export interface StepLogsTable {
   text: string;
 }
 
-/** `counters`: named monotonic counters (the run number), kept apart so deleting runs never reuses one. */
+/**
+ * `counters`: named monotonic counters (run and deployment numbers, command ids), kept apart so
+ * deleting rows never reuses one.
+ */
 export interface CountersTable {
   name: string;
   value: number;
@@ -90,6 +93,86 @@ export interface GateResultsTable {
   created_at: string;
 }
 
+/** `deployments`: one row per rollout; `state` is replaced by every compare-and-set save. */
+export interface DeploymentsTable {
+  id: string;
+  number: number;
+  environment: string;
+  version: string;
+  previous_version: string | null;
+  strategy: string;
+  /** `in_progress` rows are unique per environment (a partial unique index). */
+  status: string;
+  phase: string;
+  /** JSON. */
+  spec: string;
+  /** JSON. */
+  state: string;
+  revision: number;
+  actor: string;
+  run_id: string | null;
+  ref: string | null;
+  sha: string | null;
+  artifact: string | null;
+  reason: string | null;
+  created_at: string;
+  updated_at: string;
+  finished_at: string | null;
+}
+
+/** `deploy_commands`: commands queued for an environment's agent, delivered in `id` order. */
+export interface DeployCommandsTable {
+  /** From the `deploy_command_id` counter, allocated in the inserting transaction. */
+  id: number;
+  environment: string;
+  deployment_id: string | null;
+  /** JSON. */
+  command: string;
+  actor: string;
+  created_at: string;
+  acked_at: string | null;
+}
+
+/** `approvals`: at most one answer per (deployment_id, request_id); the first insert wins. */
+export interface ApprovalsTable {
+  deployment_id: string;
+  request_id: string;
+  name: string;
+  /** 1 approved, 0 rejected. */
+  approved: number;
+  /** Who answered (`by` is an SQL keyword). */
+  approved_by: string;
+  comment: string | null;
+  created_at: string;
+}
+
+/** `environments`: the live side of an environment (agent, router, stable version). */
+export interface EnvironmentsTable {
+  name: string;
+  stable_version: string | null;
+  stable_deployment_id: string | null;
+  agent_pid: number | null;
+  heartbeat_at: string | null;
+  router_url: string | null;
+  /** JSON or NULL. */
+  live: string | null;
+  updated_at: string;
+}
+
+/** `audit_log`: the append-only, hash-chained audit trail. */
+export interface AuditLogTable {
+  /** 1, 2, … with no gaps; the primary key, so two writers can never both append the same seq. */
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  subject: string;
+  /** JSON. */
+  data: string;
+  /** sha256 hex of the previous hash and this entry's canonical JSON. */
+  hash: string;
+}
+
 export interface StoreDatabase {
   runs: RunsTable;
   jobs: JobsTable;
@@ -97,7 +180,16 @@ export interface StoreDatabase {
   step_logs: StepLogsTable;
   counters: CountersTable;
   gate_results: GateResultsTable;
+  deployments: DeploymentsTable;
+  deploy_commands: DeployCommandsTable;
+  approvals: ApprovalsTable;
+  environments: EnvironmentsTable;
+  audit_log: AuditLogTable;
 }
 
 /** The `counters.name` of the run-number counter. */
 export const RUN_NUMBER_COUNTER = "run_number";
+/** The `counters.name` of the deployment-number counter. */
+export const DEPLOYMENT_NUMBER_COUNTER = "deployment_number";
+/** The `counters.name` of the deploy-command id counter. */
+export const DEPLOY_COMMAND_ID_COUNTER = "deploy_command_id";

@@ -5,6 +5,8 @@
  * SLUICE_E_STORE when the database itself fails (disk full, locked beyond the busy timeout, closed).
  */
 
+import type { DeploymentStore } from "./deployment-types";
+
 export type RunStatus = "queued" | "in_progress" | "completed";
 export type Conclusion = "success" | "failure" | "cancelled" | "skipped";
 
@@ -114,7 +116,7 @@ export interface GateResultQuery {
   excludeRunId?: string;
 }
 
-export interface Store {
+export interface Store extends DeploymentStore {
   /**
    * Creates a run in status `queued`, assigning a random id and the next run number (1, 2, …; unique
    * and increasing even across processes, never reused, with a gap only if a process dies mid-call).

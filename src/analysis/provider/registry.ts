@@ -1,16 +1,18 @@
 /**
  * The metric provider registry: `type` in an analysis' `provider:` block → factory. An unknown type is
- * a configuration error (SLUICE_E_CONFIG), never a silent fallback. The built-in `router` provider
- * registers here once it exists (it reads the builtin router's per-version counters).
+ * a configuration error (SLUICE_E_CONFIG), never a silent fallback. `router` (the default) reads the
+ * deployment's Router, which comes through the context: `createMetricProvider(config, { router })`.
  */
 import { createError } from "../../core/errors";
 import { createHttpProvider, HTTP_PROVIDER_TYPE } from "./http";
 import { createPrometheusProvider, PROMETHEUS_PROVIDER_TYPE } from "./prometheus";
+import { createRouterProvider, ROUTER_PROVIDER_TYPE } from "./router";
 import type { MetricProvider, MetricProviderContext, MetricProviderFactory } from "./types";
 
 export const metricProviderFactories: Readonly<Record<string, MetricProviderFactory>> = Object.freeze({
   [HTTP_PROVIDER_TYPE]: createHttpProvider,
   [PROMETHEUS_PROVIDER_TYPE]: createPrometheusProvider,
+  [ROUTER_PROVIDER_TYPE]: createRouterProvider,
 });
 
 /** Provider types known to this build. */

@@ -4,6 +4,7 @@
  * times out, is refused or returns nothing usable comes back as a measurement with `phase: "error"`,
  * which counts toward the analysis' `consecutiveErrorLimit` — `query` never rejects.
  */
+import type { Router } from "../../deploy/router/types";
 
 /** One cumulative bucket of a latency histogram, Prometheus style. */
 export interface HistogramBucket {
@@ -70,8 +71,10 @@ export interface MetricProvider {
   readonly type: string;
   /**
    * Measures `metric` over `window`. Resolves, never rejects: every failure (network, timeout, HTTP
-   * status, unparsable or empty answer, NaN) is a measurement with `phase: "error"`. Stateless and
-   * safe to call concurrently; `at` is always `window.end`, so results are reproducible.
+   * status, unparsable or empty answer, NaN) is a measurement with `phase: "error"`. Safe to call
+   * concurrently; `at` is always `window.end`, so results are reproducible. Stateless, except the
+   * `router` provider, which keeps readings of cumulative counters to turn them into window figures
+   * (see router.ts): give each analysis its own instance.
    */
   query(metric: MetricQuery, window: MeasurementWindow): Promise<Measurement>;
 }
@@ -80,6 +83,14 @@ export interface MetricProvider {
 export interface MetricProviderContext {
   /** The fetch implementation HTTP-based providers call; default `globalThis.fetch`. */
   fetch?: typeof fetch;
+  /**
+   * What the `router` provider reads: the Router splitting the deployment's traffic, or anything with
+   * its `metrics(version)` (null for a version it never knew). Without it, `router` queries are error
+   * measurements.
+   */
+  router?: Pick<Router, "metrics">;
+  /** Epoch milliseconds, for providers that stamp readings (router); default `Date.now`. */
+  now?: () => number;
 }
 
 /**

@@ -1,9 +1,15 @@
 /** The Router registry: `router.type` in sluice.yml → factory. An unknown type is a config error. */
 import { createError } from "../../core/errors";
 import { BUILTIN_ROUTER_TYPE, createBuiltinRouter } from "./builtin/builtin-router";
+import { createHaproxyRouter, HAPROXY_ROUTER_TYPE } from "./haproxy/haproxy-router";
+import { createNginxRouter, NGINX_ROUTER_TYPE } from "./nginx/nginx-router";
 import type { Router, RouterConfig, RouterDeps, RouterFactory } from "./types";
 
-const factories = new Map<string, RouterFactory>([[BUILTIN_ROUTER_TYPE, createBuiltinRouter]]);
+const factories = new Map<string, RouterFactory>([
+  [BUILTIN_ROUTER_TYPE, createBuiltinRouter],
+  [HAPROXY_ROUTER_TYPE, createHaproxyRouter],
+  [NGINX_ROUTER_TYPE, createNginxRouter],
+]);
 
 /** Router types known to this build. */
 export function routerTypes(): string[] {

@@ -3,6 +3,7 @@ import type { Kysely, Migration, MigrationProvider } from "kysely";
 import { createError } from "../../core/errors";
 import { initialMigration } from "./001-initial";
 import { gateResultsMigration } from "./002-gate-results";
+import { deploymentsMigration } from "./003-deployments";
 
 /**
  * Every migration, keyed by name; Kysely applies them in name order, so names start with a
@@ -13,6 +14,7 @@ import { gateResultsMigration } from "./002-gate-results";
 export const migrations: Readonly<Record<string, Migration>> = {
   "001-initial": initialMigration,
   "002-gate-results": gateResultsMigration,
+  "003-deployments": deploymentsMigration,
 };
 
 /** A MigrationProvider over an in-memory record (Kysely only ships a filesystem provider). */

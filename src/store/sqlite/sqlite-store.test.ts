@@ -8,9 +8,11 @@ import { build } from "esbuild";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { describeStoreContract, newJob, newRun, newStep } from "../contract";
+import { newDeployment } from "../contract-deployments";
 import { migrations } from "../migrations/index";
 import { isPidAlive } from "../pid";
 import { defaultStorePath, openStore } from "../registry";
+import type { Store } from "../types";
 import { SqliteStore } from "./sqlite-store";
 
 const root = mkdtempSync(join(tmpdir(), "sluice-store-"));
@@ -20,7 +22,68 @@ const freshPath = (): string => join(root, `db-${++counter}`, "nested", "sluice.
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-describeStoreContract("sqlite (temp file)", () => SqliteStore.open(freshPath()));
+let bundling: Promise<string> | undefined;
+/**
+ * The real store bundled so plain node can run it in other processes (they cannot import our
+ * TypeScript); node_modules is linked beside it for better-sqlite3. Built once per test file.
+ */
+function bundledStoreDir(): Promise<string> {
+  bundling ??= (async () => {
+    const dir = join(root, "multi-process");
+    mkdirSync(dir);
+    symlinkSync(resolve("node_modules"), join(dir, "node_modules"));
+    await build({
+      entryPoints: [fileURLToPath(new URL("./sqlite-store.ts", import.meta.url))],
+      outfile: join(dir, "store.mjs"),
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      external: ["better-sqlite3"],
+      logLevel: "silent",
+    });
+    return dir;
+  })();
+  return bundling;
+}
+
+/** Runs a node script to its exit; rejects with its output when it fails. */
+function runNode(script: string, args: string[]): Promise<string> {
+  const child = spawn(process.execPath, [script, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve, reject) =>
+    child.on("exit", (code) =>
+      code === 0 ? resolve(stdout) : reject(new Error(`${script} exited with ${code}: ${stderr}${stdout}`)),
+    ),
+  );
+}
+
+/** The contract's hook for races between processes: `body` runs in `count` node processes at once. */
+async function inProcesses(store: Store, count: number, body: string, arg: unknown): Promise<unknown[]> {
+  const dir = await bundledStoreDir();
+  const script = join(dir, `task-${++counter}.mjs`);
+  writeFileSync(
+    script,
+    `import { SqliteStore } from "./store.mjs";
+    const arg = JSON.parse(process.argv[3]);
+    const store = await SqliteStore.open(process.argv[2]);
+    try {
+      const result = await (async () => {\n${body}\n})();
+      process.stdout.write(JSON.stringify(result));
+    } finally {
+      await store.close();
+    }`,
+  );
+  const path = (store as SqliteStore).path;
+  const outputs = await Promise.all(
+    Array.from({ length: count }, () => runNode(script, [path, JSON.stringify(arg)])),
+  );
+  return outputs.map((out) => JSON.parse(out) as unknown);
+}
+
+describeStoreContract("sqlite (temp file)", () => SqliteStore.open(freshPath()), { inProcesses });
 
 describe("SqliteStore", () => {
   it("creates the file and its directories, in WAL mode, migrated once", async () => {
@@ -188,19 +251,7 @@ for (let j = 0; ; j++) {
 
 describe("several processes", () => {
   it("migrate a fresh file and number their runs without clashes", async () => {
-    // The real store, bundled so plain node can run it; node_modules is linked for better-sqlite3.
-    const dir = join(root, "multi-process");
-    mkdirSync(dir);
-    symlinkSync(resolve("node_modules"), join(dir, "node_modules"));
-    await build({
-      entryPoints: [fileURLToPath(new URL("./sqlite-store.ts", import.meta.url))],
-      outfile: join(dir, "store.mjs"),
-      bundle: true,
-      platform: "node",
-      format: "esm",
-      external: ["better-sqlite3"],
-      logLevel: "silent",
-    });
+    const dir = await bundledStoreDir();
     writeFileSync(
       join(dir, "writer.mjs"),
       `import { SqliteStore } from "./store.mjs";
@@ -284,6 +335,65 @@ describe("crash consistency", () => {
       const expected = j < jobs.length - 1 ? "success" : job.conclusion;
       expect(job.conclusion).toBe(expected);
     }
+    await store.close();
+  });
+});
+
+describe("SqliteStore deployments", () => {
+  const entry = (i: number) => ({ actor: "a", action: "x.y", subject: "s", data: { i } });
+
+  it("detects a tampered, deleted or reordered audit entry", async () => {
+    const path = freshPath();
+    const store = await SqliteStore.open(path);
+    for (let i = 0; i < 5; i++) await store.appendAudit(entry(i));
+    expect(await store.verifyAudit()).toEqual({ ok: true, checked: 5, brokenAt: null });
+    const raw = new Database(path);
+    const tamper = (statement: string): void => void raw.prepare(statement).run();
+
+    tamper(`update audit_log set data = '{"i":99}' where seq = 3`);
+    expect(await store.verifyAudit()).toEqual({ ok: false, checked: 3, brokenAt: 3 });
+    tamper(`update audit_log set data = '{ "i" : 2 }' where seq = 3`); // same JSON, other spacing
+    expect(await store.verifyAudit()).toMatchObject({ ok: true });
+    tamper(`update audit_log set data = 'not json' where seq = 4`);
+    expect(await store.verifyAudit()).toMatchObject({ ok: false, brokenAt: 4 });
+    tamper(`update audit_log set data = '{"i":3}' where seq = 4`);
+    tamper(`update audit_log set actor = 'mallory' where seq = 1`);
+    expect(await store.verifyAudit()).toMatchObject({ ok: false, brokenAt: 1 });
+    tamper(`update audit_log set actor = 'a' where seq = 1`);
+    tamper(`delete from audit_log where seq = 2`);
+    expect(await store.verifyAudit()).toMatchObject({ ok: false, brokenAt: 3 });
+    raw.close();
+    await store.close();
+  });
+
+  it("appends from two stores of one file in one process without stalling", async () => {
+    const path = freshPath();
+    const a = await SqliteStore.open(path);
+    const b = await SqliteStore.open(path);
+    const started = performance.now();
+    // Transactions of one store interleaved with plain writes of the other: without the shared
+    // per-file lock, b would busy-wait synchronously on a's open transaction for the whole timeout.
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        i % 2 ? a.appendAudit(entry(i)) : Promise.all([b.createRun(newRun()), b.appendAudit(entry(i))]),
+      ),
+    );
+    expect(performance.now() - started).toBeLessThan(2000); // far below the 5 s busy timeout
+    expect(await a.verifyAudit()).toEqual({ ok: true, checked: 40, brokenAt: null });
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  it("returns null for an ambiguous deployment id prefix and uses no number on a refused rollout", async () => {
+    const ids = ["abcd1111-0000-4000-8000-000000000000", "", "abcd2222-0000-4000-8000-000000000000"];
+    const store = await SqliteStore.open(freshPath(), { newId: () => ids.shift() || crypto.randomUUID() });
+    const a = await store.createDeployment(newDeployment());
+    await expect(store.createDeployment(newDeployment())).rejects.toMatchObject({
+      code: "SLUICE_E_DEPLOY_BUSY",
+    });
+    const b = await store.createDeployment(newDeployment({ environment: "staging" }));
+    expect([a.number, b.number]).toEqual([1, 2]);
+    expect(await store.getDeployment("abcd")).toBeNull();
+    expect((await store.getDeployment("ABCD2"))?.id).toBe(b.id);
     await store.close();
   });
 });

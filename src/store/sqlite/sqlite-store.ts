@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { Kysely, SqliteDialect } from "kysely";
+import { Kysely } from "kysely";
 import type Database from "better-sqlite3";
 import { createError } from "../../core/errors";
 import { migrateToLatest } from "../migrations";
@@ -7,6 +7,7 @@ import { KyselyStore } from "../kysely-store";
 import type { KyselyStoreOptions } from "../kysely-store";
 import type { StoreDatabase } from "../schema";
 import { CachedStatementDatabase, openSqliteDatabase } from "./sqlite-database";
+import { SharedFileSqliteDialect } from "./sqlite-dialect";
 
 /**
  * Opens in progress in this process, by resolved path. Migrating holds SQLite's write lock across
@@ -20,9 +21,10 @@ export const SQLITE_STORE_TYPE = "sqlite";
 
 /**
  * The default Store: one SQLite file (better-sqlite3 through Kysely), shared safely by several
- * processes thanks to WAL and a busy timeout. Every method is one prepared statement (createRun and
- * recoverOrphans a few), none holds a transaction open across awaits, and each commits before it
- * resolves, so the engine can persist each state change before acting on it.
+ * processes thanks to WAL and a busy timeout. Run methods are one prepared statement each (createRun
+ * and recoverOrphans a few); deployment writes that must be atomic use short IMMEDIATE transactions,
+ * which SharedFileSqliteDialect keeps from stalling other stores of the same file in this process.
+ * Each method commits before it resolves, so the engine can persist each state change before acting.
  */
 export class SqliteStore extends KyselyStore {
   /** The path the store was opened on (`":memory:"` for an in-memory store). */
@@ -61,7 +63,10 @@ export class SqliteStore extends KyselyStore {
       });
     }
     const db = new Kysely<StoreDatabase>({
-      dialect: new SqliteDialect({ database: new CachedStatementDatabase(connection) }),
+      dialect: new SharedFileSqliteDialect(
+        { database: new CachedStatementDatabase(connection) },
+        path === ":memory:" ? null : resolve(path),
+      ),
     });
     try {
       await migrateToLatest(db as Kysely<unknown>);

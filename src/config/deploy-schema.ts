@@ -1,0 +1,291 @@
+/**
+ * The deployment part of `sluice.yml`: `environments` (where versions run, how traffic reaches them,
+ * which strategy moves it and what rolls it back) and `analyses` (named metric analyses that canary
+ * steps and blue-green verification refer to). Steps read like Argo Rollouts' (`setWeight: 10`,
+ * `pause: 30s`, `analysis: errors`), durations like Flagger's (`30s`, `5m`).
+ */
+import { z } from "zod";
+import { isSluiceError } from "../core/errors";
+import { getJudge, judgeTypes } from "../analysis/judge/registry";
+import { durationSchema } from "./duration";
+
+const name = z.string().regex(/^[A-Za-z0-9][\w-]*$/, { error: "names use letters, digits, - and _" });
+const stringMap = z.record(
+  z.string(),
+  z.union([z.string(), z.number(), z.boolean()]).transform((v) => String(v)),
+);
+
+const healthCheckSchema = z
+  .discriminatedUnion("type", [
+    z.strictObject({
+      type: z.literal("http"),
+      path: z.string().optional().describe("Path on the instance (default `/`)."),
+      url: z.string().optional().describe("An absolute URL to check instead of the instance."),
+      method: z.string().optional(),
+      headers: z.record(z.string(), z.string()).optional(),
+      expectStatus: z.array(z.union([z.int(), z.string()])).optional(),
+      bodyContains: z.string().optional(),
+      bodyRegex: z.string().optional(),
+      timeout: durationSchema().optional(),
+    }),
+    z.strictObject({
+      type: z.literal("tcp"),
+      host: z.string().optional(),
+      port: z.int().optional(),
+      timeout: durationSchema().optional(),
+    }),
+    z.strictObject({
+      type: z.literal("command"),
+      command: z.string().min(1),
+      args: z.array(z.string()).optional(),
+      cwd: z.string().optional(),
+      env: z.record(z.string(), z.string()).optional(),
+      timeout: durationSchema().optional(),
+    }),
+  ])
+  .describe("A health check: `http` (status and body), `tcp` (connect) or `command` (exit 0).");
+
+const targetSchema = z
+  .strictObject({
+    type: z
+      .literal("process")
+      .default("process")
+      .describe("Where versions run (`process`: local processes)."),
+    command: z
+      .union([z.string().min(1), z.array(z.string()).min(1)])
+      .describe(
+        "The program of one instance; `{{version}}` is replaced. PORT, HOST, VERSION and SLUICE_INSTANCE are set.",
+      ),
+    cwd: z
+      .string()
+      .optional()
+      .describe("Working directory (`{{version}}` is replaced); default the repository."),
+    env: stringMap
+      .default({})
+      .describe("Environment of every instance (`{{version}}` is replaced in values)."),
+    instances: z.int().positive().default(2).describe("Instances of the serving version."),
+    readiness: healthCheckSchema
+      .optional()
+      .describe("When an instance is ready (default: its port accepts)."),
+    readyTimeout: durationSchema().default(60_000).describe("How long instances may take to become ready."),
+  })
+  .describe("How a version runs.");
+
+const routerSchema = z
+  .looseObject({
+    type: z.string().default("builtin").describe("`builtin` (Sluice's own proxy), `haproxy` or `nginx`."),
+    host: z.string().default("127.0.0.1").describe("Address clients connect to."),
+    port: z.int().min(0).max(65535).default(8080).describe("Port clients connect to (0: any free port)."),
+  })
+  .describe("How traffic reaches the versions; options beyond type/host/port go to the router.");
+
+const matchSchema = z.strictObject({
+  header: z.string().min(1).describe("Header name (case-insensitive)."),
+  value: z.string().describe("Exact value."),
+});
+
+// Shorthands are expanded before validation (`analysis: errors` → `{ name: errors }`, `pause: 30s` →
+// `{ duration: 30s }`), so a mistake is reported against the one shape it was meant for rather than
+// as "matches none of the alternatives".
+const named = z.preprocess(
+  (v) => (typeof v === "string" ? { name: v } : v),
+  z.strictObject({ name, timeout: durationSchema().optional() }),
+);
+const pauseSchema = z.preprocess(
+  (v) => (v === true || v === null ? {} : typeof v === "object" ? v : { duration: v }),
+  z.strictObject({ duration: durationSchema().optional() }),
+);
+
+const canaryStepSchema = z
+  .strictObject({
+    setWeight: z.number().min(0).max(100).optional().describe("Percent of traffic to the canary."),
+    pause: pauseSchema.optional().describe("Wait this long (`30s`), or until `sluice promote` (`{}`)."),
+    analysis: named.optional().describe("Run this analysis and wait for its verdict."),
+    approval: named
+      .optional()
+      .describe("Wait for `sluice approve` (or `sluice promote`); a rejection aborts."),
+    setHeaderRoute: z
+      .strictObject({ name, match: matchSchema.nullable() })
+      .optional()
+      .describe("Send requests with this header to the canary (match null removes the route)."),
+  })
+  .superRefine((step, ctx) => {
+    const keys = Object.keys(step);
+    if (keys.length !== 1) {
+      ctx.addIssue({
+        code: "custom",
+        message: `a step has exactly one of setWeight, pause, analysis, approval, setHeaderRoute (found ${keys.length === 0 ? "none" : keys.join(", ")})`,
+      });
+    }
+  })
+  .describe(
+    "One step: `setWeight: 10`, `pause: 30s`, `analysis: NAME`, `approval: NAME` or `setHeaderRoute`.",
+  );
+
+const canarySchema = z.strictObject({
+  type: z.literal("canary"),
+  steps: z
+    .array(canaryStepSchema)
+    .default([
+      { setWeight: 10 },
+      { pause: { duration: 30_000 } },
+      { setWeight: 50 },
+      { pause: { duration: 30_000 } },
+    ])
+    .describe("Steps in order; after the last the canary takes all traffic."),
+  backgroundAnalysis: z
+    .preprocess(
+      (v) => (typeof v === "string" ? { name: v } : v),
+      z.strictObject({ name, startingStep: z.int().nonnegative().optional() }),
+    )
+    .optional()
+    .describe("An analysis that watches the canary from `startingStep` until promotion."),
+  scaleDownDelay: durationSchema().optional().describe("How long the old version stays warm (default 30s)."),
+});
+
+const blueGreenSchema = z.strictObject({
+  type: z.literal("blueGreen"),
+  previewInstances: z.int().positive().optional().describe("Green's size before the switch."),
+  previewRoute: matchSchema.optional().describe("Requests with this header reach green before the switch."),
+  smokeTest: z
+    .preprocess(
+      (v) => (typeof v === "string" ? { run: v } : v),
+      z.strictObject({ run: z.string().min(1), timeout: durationSchema().optional() }),
+    )
+    .optional()
+    .describe("A shell command run against green (URL, VERSION set); exit 0 passes."),
+  prePromotionAnalysis: name.optional(),
+  postPromotionAnalysis: name.optional(),
+  healthyChecksBeforeSwitch: z.int().nonnegative().optional(),
+  autoPromotion: z
+    .boolean()
+    .default(true)
+    .describe("Switch as soon as verified; false waits for `sluice promote`."),
+  autoPromotionDelay: durationSchema().optional(),
+  scaleDownDelay: durationSchema()
+    .optional()
+    .describe("How long blue stays warm after the switch (default 30s)."),
+});
+
+const rollingSchema = z.strictObject({
+  type: z.literal("rolling"),
+  maxSurge: z.union([z.int().nonnegative(), z.string().regex(/^\d+%$/)]).optional(),
+  maxUnavailable: z.union([z.int().nonnegative(), z.string().regex(/^\d+%$/)]).optional(),
+});
+
+const rollbackSchema = z
+  .strictObject({
+    healthFailures: z
+      .int()
+      .nonnegative()
+      .optional()
+      .describe("Consecutive failed health checks (default 3; 0 off)."),
+    crashLoop: z
+      .strictObject({ restarts: z.int().nonnegative(), window: durationSchema() })
+      .optional()
+      .describe("Restarts within the window that roll back (default 3 in 5m)."),
+    readyTimeout: durationSchema().optional().describe("Instances not ready in time roll back (default 2m)."),
+    analysisTimeout: durationSchema()
+      .optional()
+      .describe("An analysis without verdict in time fails (default 15m)."),
+    drain: durationSchema().optional().describe("Stopped instances drain this long (default 10s)."),
+    onResume: z
+      .enum(["resume", "rollback"])
+      .optional()
+      .describe("After an agent restart: carry on (default) or return all traffic to stable."),
+  })
+  .describe("What rolls a rollout back, besides analyses.");
+
+const environmentSchema = z
+  .strictObject({
+    branches: z
+      .array(z.string().min(1))
+      .optional()
+      .describe("Branches that may deploy here (GitHub filter patterns); any when unset."),
+    target: targetSchema,
+    router: routerSchema.prefault({}),
+    strategy: z
+      .discriminatedUnion("type", [canarySchema, blueGreenSchema, rollingSchema])
+      .prefault({ type: "canary" })
+      .describe("How a new version takes over: `canary`, `blueGreen` or `rolling`."),
+    healthCheck: z
+      .strictObject({ check: healthCheckSchema, interval: durationSchema().default(2000) })
+      .optional()
+      .describe("Checked on every instance of the new version during a rollout; failures roll back."),
+    rollback: rollbackSchema.prefault({}),
+    approvals: z
+      .array(name)
+      .default([])
+      .describe("Approvals required before the new version gets traffic (recorded with who gave them)."),
+  })
+  .describe("A deployment environment.");
+
+const analysisSchema = z
+  .strictObject({
+    provider: z
+      .looseObject({ type: z.string().default("router") })
+      .prefault({})
+      .describe("Where measurements come from: `router` (default), `prometheus`, `http`."),
+    metrics: z
+      .array(
+        z.strictObject({
+          name: z.string().min(1).describe("The name judges refer to (`errorRate`, `latency`)."),
+          query: z.string().min(1).describe("Provider query (`{{version}}`, `{{window}}` are replaced)."),
+          options: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+        }),
+      )
+      .default([
+        { name: "errorRate", query: "errorRate" },
+        { name: "latency", query: "latency" },
+      ])
+      .describe("Metrics measured for the candidate and its baseline."),
+    judge: z
+      .looseObject({ type: z.string().default("sequential") })
+      .prefault({})
+      .superRefine((raw, ctx) => {
+        const { type, ...spec } = raw;
+        if (!judgeTypes.includes(type)) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["type"],
+            message: `unknown judge; expected one of ${judgeTypes.join(", ")}`,
+          });
+          return;
+        }
+        try {
+          getJudge(type).parseSpec(spec);
+        } catch (err) {
+          const problems = isSluiceError(err) ? err.problems.map((p) => p.message) : [String(err)];
+          for (const message of problems) ctx.addIssue({ code: "custom", message });
+        }
+      })
+      .describe("How canary and baseline are compared: `sequential` (default), `threshold`, `mann-whitney`."),
+    interval: durationSchema().default(1000).describe("Time between measurements."),
+    baselineHistory: durationSchema()
+      .default(300_000)
+      .describe("Stable's history before the candidate's first request included in the baseline."),
+    failureLimit: z.int().nonnegative().optional(),
+    inconclusiveLimit: z.int().nonnegative().optional(),
+    consecutiveErrorLimit: z.int().nonnegative().optional(),
+    count: z
+      .int()
+      .positive()
+      .optional()
+      .describe("Measurements to take; unset: until the judge is sure or the step ends."),
+  })
+  .describe("A named analysis of a candidate version against its baseline.");
+
+export const environmentsSchema = z
+  .record(name, environmentSchema)
+  .default({})
+  .describe("Deployment environments, by name (`sluice deploy NAME`).");
+
+export const analysesSchema = z
+  .record(name, analysisSchema)
+  .default({})
+  .describe("Analyses, by name, that strategies run (`analysis: NAME` steps).");
+
+export type EnvironmentConfig = z.output<typeof environmentSchema>;
+export type AnalysisConfig = z.output<typeof analysisSchema>;
+export type HealthCheckConfig = z.output<typeof healthCheckSchema>;
+export type CanaryStepConfig = z.output<typeof canaryStepSchema>;

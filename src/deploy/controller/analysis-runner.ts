@@ -1,0 +1,233 @@
+/**
+ * Runs the analyses a rollout starts (`startAnalysis` actions): every `interval` it measures the
+ * candidate and its baseline through the analysis' metric provider, asks the judge, folds the outcome
+ * into the analysis state (limits, early decisions) and, once the analysis is decided, hands the
+ * verdict back to the controller as an observation. In memory only: a restarted controller starts
+ * fresh runs (the strategies rename them), so nothing here needs persisting.
+ */
+import type { AnalysisConfig } from "../../config/deploy-schema";
+import { assessAnalysis, initialAnalysisState, judgeOutcome } from "../../analysis/assess";
+import type { AnalysisLimits, AnalysisState } from "../../analysis/assess";
+import { getJudge } from "../../analysis/judge/registry";
+import type { Judge, JudgeResult, Sample } from "../../analysis/judge/types";
+import { createMetricProvider } from "../../analysis/provider/registry";
+import type { Measurement, MetricProvider, MetricProviderContext } from "../../analysis/provider/types";
+import type { AnalysisObservation, AnalysisScope } from "../strategy/types";
+
+/** Blocking analyses with a judge that never decides early take this many measurements by default. */
+export const DEFAULT_BLOCKING_COUNT = 5;
+
+export interface AnalysisRunRequest {
+  runId: string;
+  analysis: string;
+  scope: AnalysisScope;
+  candidate: string;
+  baseline: string | null;
+}
+
+/** What the status view shows of a running analysis. */
+export interface AnalysisRunView {
+  runId: string;
+  analysis: string;
+  scope: AnalysisScope;
+  candidate: string;
+  baseline: string | null;
+  measurements: number;
+  phase: AnalysisState["phase"];
+  lastVerdict: JudgeResult["verdict"] | "error" | null;
+  lastReason: string;
+}
+
+interface Run {
+  request: AnalysisRunRequest;
+  config: AnalysisConfig;
+  judge: Judge<unknown>;
+  spec: unknown;
+  limits: AnalysisLimits;
+  provider: MetricProvider;
+  startedAt: number;
+  state: AnalysisState;
+  timer: NodeJS.Timeout | null;
+  busy: boolean;
+  view: AnalysisRunView;
+}
+
+export interface AnalysisRunnerOptions {
+  analyses: Record<string, AnalysisConfig>;
+  /** Passed to metric providers (the router, for the `router` provider). */
+  providerContext: MetricProviderContext;
+  now?: () => number;
+  /** Called when a run is decided (also when it fails to start). */
+  onVerdict: (verdict: AnalysisObservation) => void;
+}
+
+export class AnalysisRunner {
+  readonly #runs = new Map<string, Run>();
+  readonly #providers = new Map<string, MetricProvider>();
+  readonly #now: () => number;
+
+  constructor(private readonly options: AnalysisRunnerOptions) {
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** Starts a run; idempotent for a run id already running. Configuration problems fail the run. */
+  start(request: AnalysisRunRequest): void {
+    if (this.#runs.has(request.runId)) return;
+    const config = this.options.analyses[request.analysis];
+    if (config === undefined) {
+      this.options.onVerdict({
+        runId: request.runId,
+        verdict: "fail",
+        reason: `analysis "${request.analysis}" is not configured`,
+      });
+      return;
+    }
+    let run: Run;
+    try {
+      run = this.#newRun(request, config);
+    } catch (err) {
+      this.options.onVerdict({
+        runId: request.runId,
+        verdict: "fail",
+        reason: `analysis "${request.analysis}" cannot start: ${err instanceof Error ? err.message : String(err)}`,
+      });
+      return;
+    }
+    this.#runs.set(request.runId, run);
+    run.timer = setInterval(() => void this.#measure(run), config.interval);
+    run.timer.unref?.();
+  }
+
+  /** Stops a run; a verdict it had not delivered is dropped. Idempotent. */
+  stop(runId: string): void {
+    const run = this.#runs.get(runId);
+    if (run === undefined) return;
+    if (run.timer) clearInterval(run.timer);
+    this.#runs.delete(runId);
+  }
+
+  stopAll(): void {
+    for (const id of [...this.#runs.keys()]) this.stop(id);
+  }
+
+  /** Running analyses, for the status view. */
+  views(): AnalysisRunView[] {
+    return [...this.#runs.values()].map((r) => ({ ...r.view }));
+  }
+
+  #newRun(request: AnalysisRunRequest, config: AnalysisConfig): Run {
+    const { type, ...rawSpec } = config.judge;
+    const judge = getJudge(type);
+    const spec = judge.parseSpec(rawSpec);
+    const blocking = request.scope !== "background";
+    const limits: AnalysisLimits = {
+      ...(config.failureLimit === undefined ? {} : { failureLimit: config.failureLimit }),
+      // A look without enough traffic is inconclusive for every judge; counting those would pause
+      // a canary that simply has not been sent requests yet (flagger#1035). Unset: they never pause.
+      inconclusiveLimit: config.inconclusiveLimit ?? Number.MAX_SAFE_INTEGER,
+      ...(config.consecutiveErrorLimit === undefined
+        ? {}
+        : { consecutiveErrorLimit: config.consecutiveErrorLimit }),
+      ...(config.count !== undefined
+        ? { count: config.count }
+        : blocking && type !== "sequential"
+          ? { count: DEFAULT_BLOCKING_COUNT }
+          : {}),
+    };
+    const state = initialAnalysisState();
+    return {
+      request,
+      config,
+      judge,
+      spec,
+      limits,
+      provider: this.#provider(request.analysis, config),
+      startedAt: this.#now(),
+      state,
+      timer: null,
+      busy: false,
+      view: {
+        ...request,
+        measurements: 0,
+        phase: state.phase,
+        lastVerdict: null,
+        lastReason: "",
+      },
+    };
+  }
+
+  /** One provider per analysis for the agent's life: the router provider keeps counter readings. */
+  #provider(name: string, config: AnalysisConfig): MetricProvider {
+    let provider = this.#providers.get(name);
+    if (provider === undefined) {
+      provider = createMetricProvider(config.provider, this.options.providerContext);
+      this.#providers.set(name, provider);
+    }
+    return provider;
+  }
+
+  async #measure(run: Run): Promise<void> {
+    if (run.busy) return; // a slow provider: skip a tick rather than pile queries up
+    run.busy = true;
+    try {
+      const end = this.#now();
+      const { request, config } = run;
+      const canary = await this.#sample(run, request.candidate, run.startedAt, end);
+      const history = config.baselineHistory;
+      const baseline: Sample =
+        request.baseline === null
+          ? { version: "baseline", metrics: {} }
+          : {
+              ...(await this.#sample(run, request.baseline, run.startedAt - history, end)),
+              prior: (
+                await this.#sample(
+                  run,
+                  request.baseline,
+                  run.startedAt - 2 * history,
+                  run.startedAt - history,
+                )
+              ).metrics,
+            };
+      if (!this.#runs.has(request.runId)) return; // stopped while measuring
+      const outcome = judgeOutcome(run.judge, run.spec, baseline, canary, new Date(end));
+      const assessment = assessAnalysis(run.state, [outcome], run.limits);
+      run.state = assessment.state;
+      run.view = {
+        ...run.view,
+        measurements: run.state.measurements,
+        phase: run.state.phase,
+        lastVerdict: outcome.kind === "error" ? "error" : outcome.result.verdict,
+        lastReason: assessment.reason,
+      };
+      if (assessment.decision === "continue") return;
+      this.stop(request.runId);
+      const verdict =
+        assessment.decision === "promote"
+          ? "pass"
+          : assessment.decision === "pause"
+            ? "inconclusive"
+            : "fail";
+      this.options.onVerdict({
+        runId: request.runId,
+        verdict,
+        reason: `${request.analysis}: ${assessment.reason}`,
+      });
+    } finally {
+      run.busy = false;
+    }
+  }
+
+  async #sample(run: Run, version: string, start: number, end: number): Promise<Sample> {
+    const window = { start: new Date(start), end: new Date(end) };
+    const entries = await Promise.all(
+      run.config.metrics.map(async (m): Promise<[string, Measurement]> => [
+        m.name,
+        await run.provider.query(
+          { name: m.name, query: m.query, version, ...(m.options ? { options: m.options } : {}) },
+          window,
+        ),
+      ]),
+    );
+    return { version, metrics: Object.fromEntries(entries) };
+  }
+}

@@ -1,0 +1,210 @@
+/**
+ * The controller of one environment's rollouts: load → decide → persist → apply (DESIGN.md). Each
+ * `tick` loads the active deployment, gathers what was observed since the previous tick, asks the
+ * strategy for a decision, saves the new state together with its audit entries (compare-and-set, so a
+ * second controller for the same environment fails instead of acting twice), acknowledges the user
+ * commands the decision saw, and only then touches the target and the router.
+ */
+import type {
+  DeployCommandRecord,
+  DeploymentRecord,
+  DeploymentStatus,
+  NewAuditEntry,
+} from "../../store/deployment-types";
+import type { Store } from "../../store/types";
+import type { Router } from "../router/types";
+import { decideRollout, initialRolloutState, isTerminalPhase } from "../strategy/index";
+import type { Observations, RolloutEvent, RolloutPhase, RolloutState, UserCommand } from "../strategy/index";
+import type { Target } from "../target/types";
+import { applyActions } from "./apply-actions";
+import type { AnalysisRunner } from "./analysis-runner";
+import type { DeploymentSpec } from "./deployment-spec";
+import { checkEnvironmentApprovals } from "./environment-approvals";
+import type { Inbox } from "./inbox";
+import { syncBackends } from "./sync-backends";
+
+export interface ControllerDeps {
+  environment: string;
+  store: Store;
+  target: Target;
+  router: Router;
+  analyses: AnalysisRunner;
+  inbox: Inbox;
+  now: () => number;
+  runSmokeTest: (deployment: DeploymentRecord, runId: string, test: string, version: string) => void;
+  /** Called with the version under rollout (null when none) so health checks follow it. */
+  watchVersion: (version: string | null) => void;
+  log: (line: string) => void;
+}
+
+/** What a tick did, for the agent's scheduling. */
+export interface TickResult {
+  /** The deployment the tick worked on, null when the environment has none in progress. */
+  deployment: DeploymentRecord | null;
+  /** When the strategy wants to be asked again even if nothing happens; null: no timer. */
+  wakeAt: number | null;
+}
+
+const USER_COMMANDS = new Set(["promote", "abort", "rollback"]);
+
+export class RolloutController {
+  /** Deployments this controller has decided for: the first decision after loading one is a resume. */
+  readonly #seen = new Set<string>();
+  /** Open approval requests of the current deployment, for the status view. */
+  readonly approvalRequests = new Map<string, string>();
+
+  constructor(private readonly deps: ControllerDeps) {}
+
+  async tick(): Promise<TickResult> {
+    const { store, environment } = this.deps;
+    const deployment = await store.activeDeployment(environment);
+    if (deployment === null) {
+      this.deps.watchVersion(null);
+      return { deployment: null, wakeAt: null };
+    }
+    const spec = deployment.spec as DeploymentSpec;
+    const now = this.deps.now();
+    const state = (deployment.state ?? initialRolloutState(spec.rollout, now)) as RolloutState;
+    let commands = (await store.pendingDeployCommands(environment)).filter(
+      (c) =>
+        (c.deploymentId === null || c.deploymentId === deployment.id) && USER_COMMANDS.has(commandType(c)),
+    );
+    const firstLook = !this.#seen.has(deployment.id);
+    this.#seen.add(deployment.id);
+
+    if (state.phase === "pending" && spec.approvals.length > 0) {
+      const gate = await checkEnvironmentApprovals(store, deployment, spec.approvals, commands, now);
+      if (gate.outcome === "waiting") {
+        await store.ackDeployCommands(gate.consumed);
+        return { deployment, wakeAt: null };
+      }
+      if (gate.outcome === "refused") {
+        await this.#finish(deployment, state, "aborted", gate.reason, commands, now);
+        return { deployment: null, wakeAt: null };
+      }
+      await store.ackDeployCommands(gate.consumed);
+      commands = commands.filter((c) => !gate.consumed.includes(c.id));
+    }
+    const resumed = firstLook && state.phase !== "pending";
+    if (resumed) await this.#restoreTraffic(state);
+    const obs = await this.#observe(deployment, commands, resumed);
+    const decision = decideRollout(spec.rollout, state, obs, now);
+    const next = decision.state;
+    const status = statusOf(next.phase);
+    await store.saveDeploymentState(deployment.id, {
+      revision: deployment.revision,
+      state: next,
+      phase: next.phase,
+      status,
+      reason: next.reason,
+      audit: auditEntries(deployment, decision.actions),
+    });
+    await store.ackDeployCommands(commands.map((c) => c.id));
+    const candidate = deployment.version;
+    this.deps.watchVersion(status === "in_progress" ? candidate : null);
+    await applyActions(
+      {
+        environment,
+        deploymentId: deployment.id,
+        spec,
+        store,
+        target: this.deps.target,
+        router: this.deps.router,
+        analyses: this.deps.analyses,
+        runSmokeTest: (runId, test, version) => this.deps.runSmokeTest(deployment, runId, test, version),
+        onApprovalRequested: (requestId, name) => this.approvalRequests.set(requestId, name),
+        log: this.deps.log,
+      },
+      candidate,
+      decision.actions,
+    );
+    await syncBackends(this.deps.target, this.deps.router);
+    if (status !== "in_progress") {
+      this.deps.analyses.stopAll();
+      this.approvalRequests.clear();
+      this.deps.log(
+        `deployment #${deployment.number} of ${candidate} ended: ${next.phase}${next.reason ? ` (${next.reason})` : ""}`,
+      );
+      return { deployment: null, wakeAt: null };
+    }
+    return {
+      deployment: { ...deployment, state: next, revision: deployment.revision + 1 },
+      wakeAt: decision.wakeAt,
+    };
+  }
+
+  /** After a restart the router may have lost its weights (the builtin one lives in this process). */
+  async #restoreTraffic(state: RolloutState): Promise<void> {
+    await syncBackends(this.deps.target, this.deps.router);
+    if (Object.keys(state.weights).length > 0) await this.deps.router.setWeights(state.weights);
+  }
+
+  async #observe(
+    deployment: DeploymentRecord,
+    commands: DeployCommandRecord[],
+    resumed: boolean,
+  ): Promise<Observations> {
+    const inbox = this.deps.inbox.drain();
+    const approvals = await this.deps.store.listApprovals(deployment.id);
+    return {
+      ...(resumed ? { resumed: true } : {}),
+      instances: this.deps.target.status(),
+      health: inbox.health,
+      analyses: inbox.analyses,
+      smokeTests: inbox.smokeTests,
+      approvals: approvals.map((a) => ({ requestId: a.requestId, approved: a.approved, by: a.by })),
+      commands: commands.map((c) => ({ ...(c.command as UserCommand), by: c.actor })),
+    };
+  }
+
+  async #finish(
+    deployment: DeploymentRecord,
+    state: RolloutState,
+    status: DeploymentStatus,
+    reason: string,
+    commands: DeployCommandRecord[],
+    now: number,
+  ): Promise<void> {
+    const event: RolloutEvent = { at: now, type: "aborted", message: reason };
+    await this.deps.store.saveDeploymentState(deployment.id, {
+      revision: deployment.revision,
+      state: { ...state, phase: "aborted", reason, history: [...state.history, event] },
+      phase: "aborted",
+      status,
+      reason,
+      audit: [auditEntry(deployment, event)],
+    });
+    await this.deps.store.ackDeployCommands(commands.map((c) => c.id));
+  }
+}
+
+function commandType(c: DeployCommandRecord): string {
+  return (c.command as { type?: string } | null)?.type ?? "";
+}
+
+export function statusOf(phase: RolloutPhase): DeploymentStatus {
+  if (!isTerminalPhase(phase)) return "in_progress";
+  return phase as Exclude<DeploymentStatus, "in_progress">;
+}
+
+function auditEntries(
+  deployment: DeploymentRecord,
+  actions: { type: string; event?: RolloutEvent }[],
+): NewAuditEntry[] {
+  return actions.flatMap((a) => (a.type === "record" && a.event ? [auditEntry(deployment, a.event)] : []));
+}
+
+export function auditEntry(deployment: DeploymentRecord, event: RolloutEvent): NewAuditEntry {
+  return {
+    actor: "sluice-agent",
+    action: `deployment.${event.type}`,
+    subject: `deployment:${deployment.id}`,
+    data: {
+      environment: deployment.environment,
+      number: deployment.number,
+      version: deployment.version,
+      at: new Date(event.at).toISOString(),
+      message: event.message,
+    },
+  };
+}
