@@ -4,26 +4,26 @@
 // with false-positive traps) and plants fake secrets of many kinds at recorded lines. Every scan runs
 // in a fresh Node process (child.mjs), as a CI job would run it, timed from the call to its result:
 //   - Sluice: scanSecrets over the tree (default options: worker threads for large trees when cores
-//     are idle), fastest
-//     of SLUICE_BENCH_REPEATS runs (default 3; the machine is shared, and other work only ever
-//     slows a run down); also with threads: 1.
+//     are idle), fastest of SLUICE_BENCH_REPEATS runs (default 3; the machine is shared, and other
+//     work only ever slows a run down); also with threads: 1.
 //   - secretlint 12 + @secretlint/secretlint-rule-preset-recommend through its Node API (what its
 //     CLI runs), with `secretLintProfiler.mark` replaced by a no-op: as shipped, the profiler makes a
 //     run O(n²) (secretlint#1653; DESIGN.md measured 0.11 MB/s). The output says so. It scans the
 //     whole tree (SLUICE_BENCH_SECRETLINT_MB=N: every k-th file, about N MiB, if it ever gets slow),
-//     fastest of the same number of runs.
+//     fastest of the same number of runs. The tools' runs are interleaved (headToHead).
 //   - recall: planted secrets reported at their line; false positives: every other finding.
-//   - parallel: threads 1 vs worker threads on growing subsets, where workers start to pay.
+//   - parallel: threads 1 vs worker threads on growing subsets, where workers start to pay
+//     (SLUICE_BENCH_SECRETS_CROSSOVER=0 skips it).
 // MB = 2^20 bytes. Prints { "secrets": { … } }; progress goes to stderr.
 //
-// Uses scanSecrets from dist/index.js (npm run bench builds it); while src/index.ts does not export
-// it, src/scan/secrets is bundled on the spot with esbuild, shaped as dist/ would be (said on stderr).
+// Sluice's scanner is bundled from src/ into the temp directory (see sluiceBundle), so the bench
+// needs no build first and is immune to dist/ being rebuilt meanwhile.
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { generateTree } from "./generate.mjs";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -40,19 +40,17 @@ function log(msg) {
 
 const round = (x, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 
+/**
+ * src/scan/secrets bundled into the temp directory with scripts/build.mjs's esbuild options (ESM,
+ * shared chunks, the small worker entry), not dist/: on a shared machine other sessions' test runs
+ * rebuild dist/ (deleting it first) at any moment, which broke runs midway. The scanner's code is the
+ * same; only the rest of the library is not loaded (module loading happens before the clock starts).
+ */
 async function sluiceBundle(tmp) {
-  try {
-    const lib = await import(pathToFileURL(path.join(root, "dist", "index.js")).href);
-    if (lib.scanSecrets) return path.join(root, "dist", "index.js");
-  } catch {
-    // dist/ not built: fall through to bundling the source.
-  }
-  log("dist/index.js does not export scanSecrets; bundling src/scan/secrets with esbuild as dist/ would be");
   const { build } = await import("esbuild");
   const outdir = path.join(tmp, "bundle");
   await build({
     absWorkingDir: root,
-    // scripts/build.mjs's shape plus the worker entry: shared chunks, a small worker file.
     entryPoints: {
       index: "src/scan/secrets/index.ts",
       "secrets-worker": "src/scan/secrets/parallel/worker-entry.ts",
@@ -94,8 +92,35 @@ function runChild(tmp, tool, job) {
 async function timed(tmp, tool, job, repeats = REPEATS) {
   const runs = [];
   for (let i = 0; i < repeats; i++) runs.push(await runChild(tmp, tool, job));
+  return fastest(runs);
+}
+
+function fastest(runs) {
   const best = runs.reduce((a, b) => (b.ms < a.ms ? b : a));
   return { ...best, cpuMs: Math.min(...runs.map((r) => r.cpuMs)) };
+}
+
+/**
+ * The head-to-head runs, interleaved: each repetition runs Sluice (default options), Sluice on one
+ * thread and secretlint back to back, alternating which tool goes first, so a burst of load from
+ * other work on the machine falls on both tools alike rather than on whichever ran in that minute.
+ */
+async function headToHead(tmp, sluiceJob, oneThreadJob, secretlintJob) {
+  const runs = { sluice: [], oneThread: [], secretlint: [] };
+  for (let i = 0; i < REPEATS; i++) {
+    const order = i % 2 === 0 ? ["sluice", "secretlint"] : ["secretlint", "sluice"];
+    for (const tool of order) {
+      if (tool === "secretlint") runs.secretlint.push(await runChild(tmp, "secretlint", secretlintJob));
+      else {
+        runs.sluice.push(await runChild(tmp, "sluice", sluiceJob));
+        runs.oneThread.push(await runChild(tmp, "sluice", oneThreadJob));
+      }
+    }
+    log(
+      `repetition ${i + 1}: sluice ${round(runs.sluice[i].ms)} ms (${runs.sluice[i].stats.threads} threads), one thread ${round(runs.oneThread[i].ms)} ms, secretlint ${round(runs.secretlint[i].ms)} ms`,
+    );
+  }
+  return runs;
 }
 
 /** Planted secrets found (a finding in the file at the planted line) and findings that match none. */
@@ -154,8 +179,20 @@ async function main() {
     // Every timed run reads from the page cache, whichever tool runs first.
     for (const f of tree.files) readFileSync(path.join(dir, f));
 
-    const sluice = await timed(tmp, "sluice", { bundle, root: dir, options: {} });
-    const oneThread = await timed(tmp, "sluice", { bundle, root: dir, options: { threads: 1 } });
+    const slFiles = SECRETLINT_MB > 0 ? subset(tree.files, sizes, SECRETLINT_MB * MB) : tree.files;
+    const slBytes = slFiles.reduce((n, f) => n + sizes.get(f), 0);
+    log(
+      `sluice, sluice --threads 1 and secretlint (secretLintProfiler.mark replaced by a no-op, on ${slFiles.length} files, ${round(slBytes / MB, 1)} MiB), ${REPEATS} times interleaved…`,
+    );
+    const runs = await headToHead(
+      tmp,
+      { bundle, root: dir, options: {} },
+      { bundle, root: dir, options: { threads: 1 } },
+      { cwd: root, root: dir, files: slFiles },
+    );
+    const sluice = fastest(runs.sluice);
+    const oneThread = fastest(runs.oneThread);
+    const sl = fastest(runs.secretlint);
     const bytes = sluice.stats.bytes;
     const s = score(sluice.findings, tree.planted, tree.files);
     for (const m of s.missed) log(`missed ${m.kind} in ${m.file}:${m.line}`);
@@ -165,22 +202,22 @@ async function main() {
       `sluice: ${round(sluice.ms)} ms (${sluice.stats.threads} threads), ${round(oneThread.ms)} ms on one thread`,
     );
 
-    const slFiles = SECRETLINT_MB > 0 ? subset(tree.files, sizes, SECRETLINT_MB * MB) : tree.files;
-    const slBytes = slFiles.reduce((n, f) => n + sizes.get(f), 0);
-    log(
-      `secretlint (secretLintProfiler.mark replaced by a no-op) on ${slFiles.length} files, ${round(slBytes / MB, 1)} MiB…`,
-    );
-    const sl = await timed(tmp, "secretlint", { cwd: root, root: dir, files: slFiles });
     const slScore = score(sl.findings, tree.planted, slFiles);
     log(`secretlint: ${round(sl.ms)} ms`);
 
-    const cross = await crossover(tmp, bundle, dir, tree.files, sizes);
+    const cross =
+      process.env.SLUICE_BENCH_SECRETS_CROSSOVER === "0"
+        ? "skipped"
+        : await crossover(tmp, bundle, dir, tree.files, sizes);
     const sluiceMbPerSec = bytes / MB / (sluice.ms / 1000);
     const secretlintMbPerSec = slBytes / MB / (sl.ms / 1000);
     const figures = {
       sluiceMbPerSec: round(sluiceMbPerSec, 1),
       secretlintMbPerSec: round(secretlintMbPerSec, 2),
       ratio: round(sluiceMbPerSec / secretlintMbPerSec, 1),
+      // Each repetition's own ratio (Sluice default options vs secretlint, run back to back).
+      pairedRatios: runs.sluice.map((r, i) => round(bytes / r.ms / (slBytes / runs.secretlint[i].ms), 1)),
+      oneThreadRatio: round(bytes / oneThread.ms / (slBytes / sl.ms), 1),
       recall: round(s.found / s.planted, 3),
       falsePositivesPer10Mb: round(s.falsePositives.length / (bytes / (10 * MB)), 3),
       target: TARGET,
@@ -188,13 +225,15 @@ async function main() {
       // Per CPU-second (all threads): comparable even when other work shares the machine.
       sluiceMbPerCpuSec: round(bytes / MB / (sluice.cpuMs / 1000), 1),
       secretlintMbPerCpuSec: round(slBytes / MB / (sl.cpuMs / 1000), 2),
+      cpuRatio: round(bytes / sluice.cpuMs / (slBytes / sl.cpuMs), 1),
       treeMb: round(bytes / MB, 1),
       files: tree.files.length,
       planted: s.planted,
       plantedKinds: kinds,
       threads: sluice.stats.threads,
       rules: sluice.stats.rules,
-      timing: `each run a fresh Node process, clock from the scan call to its result; fastest of ${REPEATS}`,
+      timing: `each run a fresh Node process, clock from the scan call to its result; fastest of ${REPEATS}, the tools interleaved`,
+      loadAverage: os.loadavg().map((x) => round(x, 1)),
       secretlint: {
         note: "secretlint 12 with secretLintProfiler.mark replaced by a no-op (secretlint#1653: as shipped it is O(n²))",
         scannedMb: round(slBytes / MB, 1),

@@ -50,7 +50,10 @@ export interface RuleSpec {
   keywords: string[];
   /** Sluice's rules only: the keywords are written in the one case they match in (`SK`, `AKIA`). */
   exactKeywords?: boolean;
-  /** Sluice's rules only: a keyword counts only when `=` or `:` follows it within a short identifier tail. */
+  /**
+   * Sluice's rules only: a keyword counts only when `=` or `:` follows it within a short identifier
+   * tail, then a value of at least 8 non-blank characters.
+   */
   assignmentAfterKeyword?: boolean;
   /** The rule applies only to files whose path matches. */
   path?: JsPattern;

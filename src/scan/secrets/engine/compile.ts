@@ -40,6 +40,8 @@ export interface Detector {
   matcher: KeywordMatcher;
   /** Rules without (foldable) keywords: they run on every file. */
   alwaysRun: number[];
+  /** `matcher.readBuffer`, bound: where a file is read so that the keyword scan needs no copy. */
+  readBuffer: (size: number) => Buffer;
 }
 
 function regex(p: JsPattern, extra = ""): RegExp {
@@ -78,17 +80,19 @@ export function compileConfig(config: SecretsConfig): Detector {
   const foldable = config.rules.map(
     (r) => r.keywords.length > 0 && r.keywords.every((k) => k.length > 0 && isAscii(k)),
   );
+  const matcher = new KeywordMatcher(
+    config.rules.map((r, i) =>
+      foldable[i]
+        ? { keywords: r.keywords, exact: r.exactKeywords, assignment: r.assignmentAfterKeyword }
+        : { keywords: [] },
+    ),
+  );
   return {
     config,
     rules,
     global: config.allowlists.map(compileAllowlist),
-    matcher: new KeywordMatcher(
-      config.rules.map((r, i) =>
-        foldable[i]
-          ? { keywords: r.keywords, exact: r.exactKeywords, assignment: r.assignmentAfterKeyword }
-          : { keywords: [] },
-      ),
-    ),
+    matcher,
     alwaysRun: rules.filter((_, i) => !foldable[i]).map((r) => r.index),
+    readBuffer: (size) => matcher.readBuffer(size),
   };
 }

@@ -54,11 +54,13 @@ describe("KeywordMatcher", () => {
       { keywords: ["SK"], exact: true },
       { keywords: ["token"], assignment: true },
     ]);
-    const text = "task SK1 sk2 tokenCount = 1; token(x); api_token: y; token";
+    // An assignment keyword also needs a value of 8 or more non-blank characters after it.
+    const text =
+      "task SK1 sk2 tokenCount = 12345678; token(x); api_token: y; token:=\n  'abcdefgh' token ==abcdefg token";
     expect(m.scanString(text)).toEqual(
       new Map([
         [0, [5]],
-        [1, [13, 43]],
+        [1, [13, 60, 81]],
       ]),
     );
     expect(m.scanBytes(Buffer.from(text))).toEqual(m.scanString(text));
@@ -76,16 +78,18 @@ describe("KeywordMatcher", () => {
   });
 
   it("walks large inputs in four interleaved chains without losing or doubling a keyword", () => {
+    // Quarters and blocks of every stride (256 … 16384 bytes per chain) meet at multiples of 256.
     const keywords = [["ghp_"], ["password", "pass"], ["begin rsa private key"], ["sk"]];
     const m = new KeywordMatcher(keywords);
     let seed = 11;
     const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
-    for (const length of [700, 1500, 4099, 65536 + 77, 3 * 65536 + 5]) {
+    for (const length of [700, 1023, 1500, 4099, 5 * 1024 + 300, 65536 + 77, 3 * 65536 + 5]) {
       const chars = Array.from({ length }, () => "abcdefghijklmnopqrstuvwxyz _\n"[Math.floor(rnd() * 29)]);
       // Plant keywords everywhere, including across the quarter and block boundaries.
       const quarter = Math.ceil(Math.min(length, 65536) / 4);
       const spots = [quarter - 2, 2 * quarter - 5, 3 * quarter - 1, 65536 - 3, length - 6];
       for (let i = 0; i < 40; i++) spots.push(Math.floor(rnd() * (length - 30)));
+      for (let b = 256; b < length; b += 256) spots.push(b - 1 - Math.floor(rnd() * 20));
       for (const at of spots) {
         const word = ["GHP_", "Password", "BEGIN RSA PRIVATE KEY", "sK"][Math.floor(rnd() * 4)]!;
         if (at >= 0 && at + word.length <= length)
@@ -97,5 +101,22 @@ describe("KeywordMatcher", () => {
       );
       expect(sorted(m.scanString(text)), `length ${length}`).toEqual(naive(keywords, text));
     }
+  });
+
+  it("scans in place what was read into its buffer, and copies other bytes", () => {
+    const m = new KeywordMatcher([["token"]]);
+    const text = "x".repeat(3000) + "TOKEN=1";
+    const buffer = m.readBuffer(text.length);
+    buffer.write(text, "latin1");
+    expect(m.scanBytes(buffer)).toEqual(new Map([[0, [3000]]]));
+    expect(m.scanBytes(Buffer.from("a token"))).toEqual(new Map([[0, [2]]]));
+  });
+
+  it("handles keyword sets with more than 64 character classes", () => {
+    const printable = Array.from({ length: 94 }, (_, i) => String.fromCharCode(33 + i)).join("");
+    const keywords = [[printable.toLowerCase().slice(0, 40)], [printable.slice(40).toLowerCase()], ["ok"]];
+    const m = new KeywordMatcher(keywords);
+    const text = `${"z".repeat(2000)}${printable}${"y".repeat(5000)} ok ${printable.slice(40)}`;
+    expect(sorted(m.scanBytes(Buffer.from(text, "latin1")))).toEqual(naive(keywords, text));
   });
 });

@@ -3,9 +3,14 @@
  * dense DFA over ASCII case-folded character classes, so the prefilter runs near memory speed
  * however many keywords the rules declare, and rule regexes then run only where keywords occur.
  *
- * It runs on the file's bytes (`scanBytes`) when it can: measured on Node 20, a typed-array loop over
- * a Buffer is ~3× faster than `charCodeAt` over the decoded string, and files without a single
+ * It runs on the file's bytes (`scanBytes`) when it can, in WebAssembly (dfa-wasm.ts: ~2–4× the
+ * JavaScript typed-array loop it replaced, which was itself ~3× `charCodeAt` over the decoded
+ * string), on bytes read straight into the module's memory (`readBuffer`); files without a single
  * keyword are then never decoded at all. For pure-ASCII bytes, byte offsets are string offsets.
+ * Each block is walked as four chains `stride` bytes apart: a DFA step depends on the previous
+ * state, so one chain is bound by load latency; four independent chains overlap (~2× on Node 20).
+ * Every chain but the block's first starts `warm` bytes early (the longest keyword), so a keyword
+ * straddling two chains is reported once, by the chain it ends in.
  *
  * The scan loop only records (position, state) pairs; hits are grouped per rule afterwards, where
  * two cheap confirmations drop most of the noise of short, common keywords before any regex runs:
@@ -13,7 +18,9 @@
  * and `assignment` rules need `=` or `:` within a few identifier characters after it.
  */
 
-import { lastState, runBytes, runBytes4, runString, warmUp } from "./dfa-loops";
+import { lastState, runString } from "./dfa-loops";
+import { CLASS_AT, DELTA_AT, ENDS_AT, STRIDES, instantiateDfa } from "./dfa-wasm";
+import type { DfaExports } from "./dfa-wasm";
 
 /** Keyword hits of one text: for each rule that fired, the offset where each keyword starts. */
 export type KeywordHits = Map<number, number[]>;
@@ -31,13 +38,15 @@ type CodeAt = (i: number) => number;
 
 /** How far past a keyword an assignment operator may sit: identifier tail, a quote, blanks. */
 const ASSIGNMENT_REACH = 48;
-/** A block of bytes is walked as four quarters of SEGMENT characters (see dfa-loops.ts). */
+/** The generic rule's shortest value (`{8,256}`), quotes not counted. */
+const VALUE_MIN = 8;
+/** The longest stretch one chain walks per call (the largest of STRIDES). */
 const SEGMENT = 1 << 14;
-const BLOCK = 4 * SEGMENT;
-/** Pair slots per chain: at most one (offset, state) pair per character. */
+/** Pair slots (i32) per chain: at most one (offset, state) pair per character. */
 const CAP = 2 * SEGMENT;
-/** Below this, a block is walked as one chain: four warm-ups would cost more than they save. */
-const SMALL_BLOCK = 1024;
+const CAP_BYTES = 4 * CAP;
+/** WebAssembly's memory page. */
+const PAGE = 1 << 16;
 /** Strings (non-ASCII files, diff fragments) are walked in chunks of this many characters. */
 const CHUNK = CAP / 2;
 
@@ -56,9 +65,13 @@ export class KeywordMatcher {
   private readonly outRule: Int32Array;
   private readonly outWord: string[];
   private readonly rules: readonly KeywordRule[];
-  /** Scratch for the (end offset, state) pairs of one block's four chains. */
-  private readonly raw = new Int32Array(4 * CAP);
-  private readonly ends = new Int32Array(4);
+  /** Scratch for the (end offset, state) pairs of one string chunk. */
+  private readonly raw = new Int32Array(CAP);
+  /** The byte loops' WebAssembly instance (own memory), made on the first byte scan. */
+  private dfa: DfaExports | undefined;
+  /** In its memory: where the four chains' pairs go, then where the scanned bytes go. */
+  private readonly outAt: number;
+  private readonly dataAt: number;
   /** How far before a segment its chain starts: the longest keyword. */
   private readonly warm: number;
 
@@ -103,24 +116,84 @@ export class KeywordMatcher {
     this.outRule = Int32Array.from(flat, ([r]) => r);
     this.outWord = flat.map(([, w]) => w);
     this.delta = delta.map((t) => (outputs[t]!.length > 0 ? ~(t * classes) : t * classes));
+    this.outAt = DELTA_AT + Math.ceil(this.delta.length / 4) * 16;
+    this.dataAt = this.outAt + 4 * CAP_BYTES;
+  }
+
+  /**
+   * A buffer of `size` bytes inside the automaton's memory, for a caller to read a file into: then
+   * `scanBytes` of (a prefix of) it walks the bytes where they are, without copying them. Valid
+   * until the next call of `readBuffer` (growing the memory moves it).
+   */
+  readBuffer(size: number): Buffer {
+    const w = this.wasm();
+    this.reserve(w, size);
+    return Buffer.from(w.memory.buffer, this.dataAt, size);
   }
 
   /** Keywords in UTF-8 bytes; offsets are byte offsets. */
   scanBytes(bytes: Uint8Array): KeywordHits {
     const hits: KeywordHits = new Map();
     const code: CodeAt = (i) => bytes[i]!;
-    const { delta, classOf, raw, ends, warm } = this;
-    for (let from = 0; from < bytes.length; from += BLOCK) {
-      const to = Math.min(bytes.length, from + BLOCK);
-      if (to - from >= SMALL_BLOCK) {
-        runBytes4(bytes, from, to, delta, classOf, raw, CAP, ends, warm);
-        for (let k = 0; k < 4; k++) this.collect(k * CAP, ends[k]!, code, bytes.length, hits);
-      } else {
-        const state = warmUp(bytes, Math.max(0, from - warm), from, delta, classOf);
-        this.collect(0, runBytes(bytes, from, to, state, delta, classOf, raw, 0), code, bytes.length, hits);
+    const w = this.wasm();
+    const base = this.dataAt;
+    if (bytes.buffer !== w.memory.buffer || bytes.byteOffset !== base) {
+      this.reserve(w, bytes.length);
+      new Uint8Array(w.memory.buffer, base, bytes.length).set(bytes);
+    }
+    const raw = new Int32Array(w.memory.buffer);
+    const out = this.outAt;
+    const { warm } = this;
+    const end = base + bytes.length;
+    const collect = (from: number, to: number) => this.collect(raw, from, to, base, code, bytes.length, hits);
+    // Blocks of four chains, the largest stride that fits first; each block's first chain carries on
+    // from the previous block's last, the others warm up on the bytes before them.
+    let p = base;
+    let state = 0;
+    for (const stride of STRIDES) {
+      const run4 = w.run4.get(stride)!;
+      const o = [out, out + CAP_BYTES, out + 2 * CAP_BYTES, out + 3 * CAP_BYTES] as const;
+      for (; end - p >= 4 * stride; p += 4 * stride) {
+        const s1 = w.warm(Math.max(base, p + stride - warm), p + stride);
+        const s2 = w.warm(Math.max(base, p + 2 * stride - warm), p + 2 * stride);
+        const s3 = w.warm(Math.max(base, p + 3 * stride - warm), p + 3 * stride);
+        run4(p, state, s1, s2, s3, o[0], o[1], o[2], o[3]);
+        const e = ENDS_AT >> 2;
+        state = raw[e + 3]!;
+        for (let k = 0; k < 4; k++) collect(o[k]!, raw[e + 4 + k]!);
       }
     }
+    collect(out, w.run1(p, end, state, out));
     return hits;
+  }
+
+  /** The WebAssembly automaton with this matcher's tables, made on first use. */
+  private wasm(): DfaExports {
+    if (this.dfa) return this.dfa;
+    // Class × 4 fits a byte below 64 classes: the loops then skip a shift per byte.
+    const narrow = this.classCount <= 64;
+    const w = instantiateDfa(narrow);
+    this.reserve(w, 0);
+    const mem = new Int32Array(w.memory.buffer);
+    const bytes = new Uint8Array(w.memory.buffer);
+    for (let c = 0; c < 256; c++) {
+      if (narrow) bytes[CLASS_AT + c] = this.classOf[c]! * 4;
+      else mem[(CLASS_AT >> 2) + c] = this.classOf[c]! * 4;
+    }
+    // States become byte offsets into the table; a reporting state stays negated.
+    for (let i = 0; i < this.delta.length; i++) {
+      const t = this.delta[i]!;
+      mem[(DELTA_AT >> 2) + i] = t < 0 ? ~(~t * 4) : t * 4;
+    }
+    this.dfa = w;
+    return w;
+  }
+
+  /** Grow the memory to hold the tables, the pairs and `size` bytes of input. */
+  private reserve(w: DfaExports, size: number): void {
+    const need = this.dataAt + size;
+    const have = w.memory.buffer.byteLength;
+    if (need > have) w.memory.grow(Math.ceil((need - have) / PAGE));
   }
 
   /** Keywords in a string; offsets are string (UTF-16) offsets. */
@@ -132,27 +205,49 @@ export class KeywordMatcher {
       const to = Math.min(text.length, from + CHUNK);
       const n = runString(text, from, to, state, this.delta, this.classOf, this.raw);
       state = lastState;
-      this.collect(0, n, code, text.length, hits);
+      this.collectJs(n, code, text.length, hits);
     }
     return hits;
   }
 
-  /** Group the recorded pairs per rule, confirming exact-case and assignment keywords. */
-  private collect(from: number, to: number, code: CodeAt, length: number, hits: KeywordHits): void {
-    for (let p = from; p < to; p += 2) {
-      const end = this.raw[p]!;
-      const s = this.raw[p + 1]! / this.classCount;
-      for (let o = this.outStart[s]!, to = this.outStart[s + 1]!; o < to; o++) {
-        const r = this.outRule[o]!;
-        const word = this.outWord[o]!;
-        const start = end - word.length;
-        const rule = this.rules[r]!;
-        if (rule.exact && !sameCase(code, start, word)) continue;
-        if (rule.assignment && !assignmentFollows(code, end, length)) continue;
-        const list = hits.get(r);
-        if (list === undefined) hits.set(r, [start]);
-        else if (!list.includes(start, list.length - 4)) list.push(start);
-      }
+  /** The pairs runString left in `raw` (offsets, states as table indexes). */
+  private collectJs(n: number, code: CodeAt, length: number, hits: KeywordHits): void {
+    for (let p = 0; p < n; p += 2) {
+      this.report(this.raw[p]!, this.raw[p + 1]! / this.classCount, code, length, hits);
+    }
+  }
+
+  /**
+   * The pairs the WebAssembly loops wrote between byte addresses `from` and `to` (end addresses
+   * relative to `base`, states as table byte offsets).
+   */
+  private collect(
+    raw: Int32Array,
+    from: number,
+    to: number,
+    base: number,
+    code: CodeAt,
+    length: number,
+    hits: KeywordHits,
+  ): void {
+    const unit = this.classCount * 4;
+    for (let p = from >> 2, end = to >> 2; p < end; p += 2) {
+      this.report(raw[p]! - base, raw[p + 1]! / unit, code, length, hits);
+    }
+  }
+
+  /** Record state `s`'s keywords ending at `end`, confirming exact-case and assignment keywords. */
+  private report(end: number, s: number, code: CodeAt, length: number, hits: KeywordHits): void {
+    for (let o = this.outStart[s]!, to = this.outStart[s + 1]!; o < to; o++) {
+      const r = this.outRule[o]!;
+      const word = this.outWord[o]!;
+      const start = end - word.length;
+      const rule = this.rules[r]!;
+      if (rule.exact && !sameCase(code, start, word)) continue;
+      if (rule.assignment && !assignmentFollows(code, end, length)) continue;
+      const list = hits.get(r);
+      if (list === undefined) hits.set(r, [start]);
+      else if (!list.includes(start, list.length - 4)) list.push(start);
     }
   }
 }
@@ -164,7 +259,9 @@ function sameCase(code: CodeAt, start: number, word: string): boolean {
 
 /**
  * Whether `=`, `:`, `|` (of `||=`) or `?` (of `?=`) follows within an identifier tail, a closing
- * quote or bracket and blanks: a superset of what the generic rule's regex accepts after its name.
+ * quote or bracket and blanks, and then a value of at least VALUE_MIN non-blank characters: a
+ * superset of what the generic rule's regex accepts after its name (`token: string` and
+ * `password = x` are common in code and need no regex run).
  */
 function assignmentFollows(code: CodeAt, from: number, length: number): boolean {
   const limit = Math.min(length, from + ASSIGNMENT_REACH);
@@ -174,7 +271,26 @@ function assignmentFollows(code: CodeAt, from: number, length: number): boolean 
   while (i < limit && isBlank(code(i))) i++;
   if (i >= limit) return false;
   const c = code(i);
-  return c === 0x3d || c === 0x3a || c === 0x7c || c === 0x3f;
+  if (c !== 0x3d && c !== 0x3a && c !== 0x7c && c !== 0x3f) return false;
+  return valueFollows(code, i, length);
+}
+
+/**
+ * From an assignment operator: skip operator characters and blanks (the regex's `\s*` may span
+ * lines), then count the non-blank run that holds the value. Operator characters after the last
+ * blank count too, since a value may start with one (`==` then `abc…`): never fewer than the regex's.
+ */
+function valueFollows(code: CodeAt, at: number, length: number): boolean {
+  let i = at;
+  let run = 0;
+  for (; i < length; i++) {
+    const c = code(i);
+    if (isBlank(c)) run = 0;
+    else if (c === 0x3d || c === 0x3a || c === 0x7c || c === 0x3f || c === 0x3e) run++;
+    else break;
+  }
+  for (; i < length && run < VALUE_MIN && !isBlank(code(i)); i++) run++;
+  return run >= VALUE_MIN;
 }
 
 function isIdentifier(c: number): boolean {

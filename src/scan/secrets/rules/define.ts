@@ -26,7 +26,10 @@ export interface RuleDef {
   keywords: string[];
   /** Keywords match only in the case written: for token prefixes of fixed case (`SK`, `AKIA`). */
   exactKeywords?: boolean;
-  /** A keyword counts only when `=` or `:` follows within a short identifier tail. */
+  /**
+   * A keyword counts only when `=` or `:` follows within a short identifier tail, then a value of at
+   * least 8 non-blank characters (the generic rule's shortest).
+   */
   assignmentAfterKeyword?: boolean;
   secretGroup?: number;
   entropy?: number;

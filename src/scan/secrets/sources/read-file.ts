@@ -56,13 +56,20 @@ let scratch = Buffer.allocUnsafe(1 << 20);
  */
 const OPEN_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
 
+/** The shared scratch buffer, grown to at least `size` bytes. */
+function scratchOf(size: number): Buffer {
+  if (scratch.length < size) scratch = Buffer.allocUnsafe(Math.max(size, scratch.length * 2));
+  return scratch;
+}
+
 /**
- * The file's bytes, or why it is skipped. The returned Buffer is a view of a shared scratch buffer:
- * it is valid until the next call.
+ * The file's bytes, or why it is skipped. The returned Buffer is a view of a buffer from `bufferOf`
+ * (default: a shared scratch buffer): it is valid until the next call.
  */
 export function readBytes(
   absPath: string,
   maxBytes: number,
+  bufferOf: (size: number) => Buffer = scratchOf,
 ): Buffer | "binary" | "large" | "symlink" | "unreadable" {
   let fd: number;
   try {
@@ -74,14 +81,14 @@ export function readBytes(
     const st = fstatSync(fd);
     if (!st.isFile()) return "unreadable";
     if (st.size > maxBytes) return "large";
-    if (scratch.length < st.size) scratch = Buffer.allocUnsafe(Math.max(st.size, scratch.length * 2));
+    const buffer = bufferOf(st.size);
     let read = 0;
     while (read < st.size) {
-      const n = readSync(fd, scratch, read, st.size - read, read);
+      const n = readSync(fd, buffer, read, st.size - read, read);
       if (n === 0) break;
       read += n;
     }
-    const data = scratch.subarray(0, read);
+    const data = buffer.subarray(0, read);
     if (isBinary(data)) return "binary";
     return data;
   } catch {
@@ -103,7 +110,8 @@ export function scanFile(
     stats.skippedAllowlisted++;
     return [];
   }
-  return scanOutcome(d, rel, readBytes(`${root}/${rel}`, maxBytes), stats);
+  // Read straight into the keyword automaton's memory: the byte scan then copies nothing.
+  return scanOutcome(d, rel, readBytes(`${root}/${rel}`, maxBytes, d.readBuffer), stats);
 }
 
 /** What reading a file gave: its bytes, or why it is skipped. */
