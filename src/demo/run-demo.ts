@@ -14,6 +14,7 @@ import { inspectLatestRun, type RecordedGate, type RunRecordSummary } from "./in
 import { findSharedDependencies, locateExample, type SharedDependencies } from "./locate";
 import { commitAll, copyExample, initRepo, linkDependencies } from "./prepare-repo";
 import { applyRegression, REGRESSION_COMMIT_MESSAGE } from "./regression";
+import { runDelivery, useFreePorts, type DeliveryResult, type RunSluice } from "./delivery";
 
 /** What the user asked for on the command line. */
 export interface DemoOptions {
@@ -33,12 +34,16 @@ export interface DemoDeps {
   exampleDir?: string;
   /** Where the temporary directory is created; the OS temp directory when omitted. */
   tmpRoot?: string;
+  /** Runs any `sluice` command; when given, the demo goes on to deliver the service (staging, canaries). */
+  runSluice?: RunSluice;
 }
 
 /** The `--json` output: each run's `sluice run --json` report, and whether the story ended as intended. */
 export interface DemoJson {
   runs: unknown[];
   gateStoppedRegression: boolean;
+  /** The delivery act, when it ran. */
+  delivery?: DeliveryResult;
 }
 
 /** Name of the repository directory inside the temp dir; runs and logs show it, so it should say what it is. */
@@ -83,9 +88,10 @@ export async function runDemo(io: CliIO, options: DemoOptions, deps: DemoDeps): 
   const root = await mkdtemp(join(deps.tmpRoot ?? tmpdir(), "sluice-demo-"));
   const repo = join(root, REPO_NAME);
   const reports: unknown[] = [];
+  let delivery: DeliveryResult | undefined;
   const finish = (code: ExitCode, gateStoppedRegression = false): ExitCode => {
     if (options.json) {
-      const result: DemoJson = { runs: reports, gateStoppedRegression };
+      const result: DemoJson = { runs: reports, gateStoppedRegression, ...(delivery ? { delivery } : {}) };
       io.stdout.write(JSON.stringify(result, null, 2) + "\n");
     }
     return code;
@@ -105,8 +111,9 @@ export async function runDemo(io: CliIO, options: DemoOptions, deps: DemoDeps): 
 
   try {
     const shared = findSharedDependencies(exampleDir);
-    say(introText(repo, shared));
+    say(introText(repo, shared, deps.runSluice !== undefined));
     await copyExample(exampleDir, repo);
+    if (deps.runSluice) await useFreePorts(repo);
     const sha = await initRepo(repo, env, io.signal);
     if (shared.usable) await linkDependencies(repo, shared.nodeModules);
     say(`Committed the example as ${sha.slice(0, 7)} on main.\n`);
@@ -139,8 +146,21 @@ export async function runDemo(io: CliIO, options: DemoOptions, deps: DemoDeps): 
     if (io.signal.aborted) return cancelled();
     const verdict = judgeRun2(second, await inspect(repo));
     say(`\n${verdict.stopped ? stoppedText(baseline, verdict.gate) : notStoppedText(verdict.reason)}`);
+    if (verdict.stopped && deps.runSluice) {
+      say("");
+      // With --json the commands' own output joins the narration on stderr: stdout is the report's.
+      const deliveryIO = { ...io, cwd: repo, env, ...(options.json ? { stdout: io.stderr } : {}) };
+      delivery = await runDelivery(deliveryIO, say, deps.runSluice);
+      if (io.signal.aborted) return cancelled();
+      say(
+        delivery.ok
+          ? DELIVERED_TEXT
+          : "The delivery did not go as the demo expected: the output above shows where.",
+      );
+    }
     say(nextText(repo, options.keep));
-    return finish(verdict.stopped ? 0 : 1, verdict.stopped);
+    const ok = verdict.stopped && (delivery === undefined || delivery.ok);
+    return finish(ok ? 0 : 1, verdict.stopped);
   } catch (err) {
     if (io.signal.aborted) return cancelled();
     throw err;
@@ -208,11 +228,16 @@ export function judgeRun2(code: ExitCode, run: RunRecordSummary | null): Verdict
   return { stopped: true, gate };
 }
 
+const DELIVERED_TEXT = [
+  "Delivered: staging took 1.0.0 blue-green after its smoke test; production took 1.1.0 through a canary",
+  "under load, and rolled 1.2.0 back by itself when its error rate rose above stable's.",
+].join("\n");
+
 function heading(title: string, command: string): string {
   return `── ${title}\n   $ ${command}\n`;
 }
 
-function introText(repo: string, shared: SharedDependencies): string {
+function introText(repo: string, shared: SharedDependencies, deliver: boolean): string {
   const deps = shared.usable
     ? `The example's dependencies come from Sluice's own node_modules (${shared.nodeModules}), linked in,\n` +
       "so the workflow's install step skips `npm ci` and nothing is downloaded."
@@ -228,6 +253,13 @@ function introText(repo: string, shared: SharedDependencies): string {
     "   and the gate records its result as the baseline for main.",
     "3. Commit a new feature that has no tests, and run the pipeline again up to the gate.",
     "   Run 2 is expected to FAIL: line coverage drops, and the gate stops the change before it is built.",
+    ...(deliver
+      ? [
+          "4. Deliver the built service with `sluice deploy`: to staging blue-green, to production, then two",
+          "   releases to production by canary under synthetic load. The second fails 20 % of its requests and",
+          "   is expected to be ROLLED BACK by the canary analysis, by itself.",
+        ]
+      : []),
     "",
     deps,
     "",

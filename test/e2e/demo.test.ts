@@ -47,6 +47,11 @@ interface RunReport {
 interface DemoReport {
   runs: RunReport[];
   gateStoppedRegression: boolean;
+  delivery?: {
+    ok: boolean;
+    steps: Array<{ command: string; exitCode: number; expected: number }>;
+    load: { sent: number; ok: number; serverErrors: number; failed: number } | null;
+  };
 }
 
 interface GateRow {
@@ -82,6 +87,18 @@ describe("sluice demo", () => {
       expect(stderr).toContain("Expected to FAIL at the quality gate");
       expect(report.gateStoppedRegression).toBe(true);
       expect(report.runs).toHaveLength(2);
+      // The delivery act: staging and production deployed, 1.1.0 promoted, 1.2.0 rolled back by itself,
+      // and no request of the synthetic load went unanswered through all of it.
+      expect(report.delivery?.ok, stderr).toBe(true);
+      expect(report.delivery?.steps.map((s) => [s.command, s.exitCode])).toEqual([
+        ["sluice deploy staging --version 1.0.0", 0],
+        ["sluice deploy production --version 1.0.0", 0],
+        ["sluice deploy production --version 1.1.0", 0],
+        ["sluice deploy production --version 1.2.0 --env ERROR_RATE=0.2", 1],
+        ["sluice history production", 0],
+      ]);
+      expect(report.delivery?.load?.failed).toBe(0);
+      expect(stderr).toMatch(/rolledBack: background analysis failed/);
       const [run1, run2] = report.runs;
 
       expect(run1?.conclusion).toBe("success");

@@ -37,6 +37,6 @@ describe("findBuiltinAction", () => {
   it("registers every action under its own name", () => {
     for (const [name, action] of builtinActions) expect(action.name).toBe(name);
     expect([...builtinActions.keys()]).toContain("actions/setup-python");
-    expect(builtinActions.size).toBe(10);
+    expect(builtinActions.size).toBe(11);
   });
 });

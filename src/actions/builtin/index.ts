@@ -7,6 +7,7 @@ import { checkoutAction } from "./checkout";
 import { downloadArtifactAction } from "./download-artifact";
 import { setupNodeAction } from "./setup-node";
 import { setupPythonAction } from "./setup-python";
+import { sluiceDeployAction } from "./sluice-deploy";
 import { sluiceGateAction } from "./sluice-gate";
 import { sluiceScanAction } from "./sluice-scan";
 import { uploadArtifactAction } from "./upload-artifact";
@@ -19,6 +20,7 @@ export const builtinActions: Map<string, BuiltinAction> = new Map(
     setupPythonAction,
     sluiceGateAction,
     sluiceScanAction,
+    sluiceDeployAction,
     cacheAction,
     cacheRestoreAction,
     cacheSaveAction,

@@ -2,7 +2,6 @@
  * `sluice demo [--keep] [--json]`: runs the CI pipeline of the bundled example service twice in a temporary
  * repository, the second time on a change its quality gate is meant to stop.
  */
-import { runDemo } from "../../demo/run-demo";
 import type { RegisterCommand } from "./index";
 import { runCli } from "./run";
 
@@ -20,11 +19,17 @@ export const registerDemo: RegisterCommand = (program, io, done) => {
         "`sluice run --json` prints it; the demo's own messages go to stderr",
     )
     .action(async (options: { keep?: boolean; json?: boolean }) => {
+      const { runDemo } = await import("../../demo/run-demo");
       done(
         await runDemo(
           io,
           { keep: options.keep === true, json: options.json === true },
-          { runPipeline: runCli },
+          {
+            runPipeline: runCli,
+            // Any sluice command, for the delivery act; loaded here rather than imported at the top
+            // because program.ts imports this file (through the command list).
+            runSluice: async (runIO, argv) => (await import("../program")).main(argv, runIO),
+          },
         ),
       );
     });
