@@ -3,7 +3,7 @@
  * deterministic (no randomness) so tests and benchmarks see the same sequence on every run.
  */
 import { createError } from "../../core/errors";
-import type { HeaderRoute, Weights } from "./types";
+import type { Backend, FaultSpec, HeaderRoute, Weights } from "./types";
 
 /** How far from 100 a sum may be, for weights computed as fractions (33.3 + 33.3 + 33.4). */
 const SUM_TOLERANCE = 1e-6;
@@ -121,4 +121,37 @@ export function hashToUnit(key: string): number {
   h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
   return (h >>> 0) / 0x1_0000_0000;
+}
+
+/**
+ * Checks a version's instances: a non-empty host and a port 1–65535 each. Throws
+ * SLUICE_E_ROUTER_CONFIG naming the first bad one. Routers with stricter needs (nginx writes hosts
+ * into its config) check more on top.
+ */
+export function validateBackends(version: string, backends: readonly Backend[]): void {
+  for (const b of backends) {
+    const ok =
+      typeof b.host === "string" &&
+      b.host !== "" &&
+      Number.isInteger(b.port) &&
+      b.port >= 1 &&
+      b.port <= 65535;
+    if (!ok)
+      throw createError("SLUICE_E_ROUTER_CONFIG", `Invalid backend ${JSON.stringify(b)} for "${version}".`);
+  }
+}
+
+/** Checks a fault (rate 0–1, latency ≥ 0, finite end, status 100–599); returns its status (default 503). */
+export function validateFault(fault: FaultSpec): number {
+  const { errorRate, latencyMs, until, status = 503 } = fault;
+  if (!(errorRate >= 0 && errorRate <= 1) || !(latencyMs >= 0) || !Number.isFinite(until)) {
+    throw createError(
+      "SLUICE_E_ROUTER_CONFIG",
+      "A fault needs errorRate in 0–1, latencyMs ≥ 0 and a finite until.",
+    );
+  }
+  if (!Number.isInteger(status) || status < 100 || status > 599) {
+    throw createError("SLUICE_E_ROUTER_CONFIG", `A fault status must be 100–599, got ${status}.`);
+  }
+  return status;
 }

@@ -16,7 +16,7 @@ import type {
   VersionMetrics,
   Weights,
 } from "../types";
-import { hashToUnit, validateHeaderRoute, WeightedSplit } from "../weights";
+import { WeightedSplit, hashToUnit, validateBackends, validateFault, validateHeaderRoute } from "../weights";
 import type { BackendPool, PoolOptions } from "./backend-pool";
 import { parseBuiltinOptions } from "./options";
 import type { BuiltinRouterOptions } from "./options";
@@ -141,17 +141,7 @@ export class BuiltinRouter implements Router, ProxyHost {
   }
 
   async setBackends(version: string, backends: Backend[]): Promise<void> {
-    for (const b of backends) {
-      if (
-        typeof b.host !== "string" ||
-        b.host === "" ||
-        !Number.isInteger(b.port) ||
-        b.port < 1 ||
-        b.port > 65535
-      ) {
-        throw createError("SLUICE_E_ROUTER_CONFIG", `Invalid backend ${JSON.stringify(b)} for "${version}".`);
-      }
-    }
+    validateBackends(version, backends);
     const removed = this.ensureVersion(version).setBackends(backends, this.poolOptions);
     await Promise.all(removed.map((pool) => this.drainPool(pool)));
   }
@@ -167,16 +157,8 @@ export class BuiltinRouter implements Router, ProxyHost {
   }
 
   async injectFault(fault: FaultSpec): Promise<void> {
-    const { errorRate, latencyMs, until, status = 503 } = fault;
-    if (!(errorRate >= 0 && errorRate <= 1) || !(latencyMs >= 0) || !Number.isFinite(until)) {
-      throw createError(
-        "SLUICE_E_ROUTER_CONFIG",
-        "A fault needs errorRate in 0–1, latencyMs ≥ 0 and a finite until.",
-      );
-    }
-    if (!Number.isInteger(status) || status < 100 || status > 599) {
-      throw createError("SLUICE_E_ROUTER_CONFIG", `A fault status must be 100–599, got ${status}.`);
-    }
+    const { errorRate, latencyMs, until } = fault;
+    const status = validateFault(fault);
     const scope = fault.version ?? "*";
     if (fault.version !== undefined) this.ensureVersion(fault.version);
     if (until <= this.now()) this.faults.delete(scope);

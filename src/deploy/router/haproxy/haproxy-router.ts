@@ -23,7 +23,7 @@ import type {
   VersionMetrics,
   Weights,
 } from "../types";
-import { validateHeaderRoute, validateWeights } from "../weights";
+import { validateBackends, validateFault, validateHeaderRoute, validateWeights } from "../weights";
 import { LUA_DELAY, renderConfig, renderMap, splitEntries } from "./config";
 import type { ActiveFault, ConfigModel, VersionBackend } from "./config";
 import { LogCollector } from "./log-collector";
@@ -155,17 +155,7 @@ export class HaproxyRouter implements Router {
   }
 
   async setBackends(version: string, backends: Backend[]): Promise<void> {
-    for (const b of backends) {
-      if (
-        typeof b.host !== "string" ||
-        b.host === "" ||
-        !Number.isInteger(b.port) ||
-        b.port < 1 ||
-        b.port > 65535
-      ) {
-        throw createError("SLUICE_E_ROUTER_CONFIG", `Invalid backend ${JSON.stringify(b)} for "${version}".`);
-      }
-    }
+    validateBackends(version, backends);
     // The runtime API takes addresses only; resolve names once, here.
     const wanted = await Promise.all(
       backends.map(async (b) => ({
@@ -208,16 +198,8 @@ export class HaproxyRouter implements Router {
   }
 
   async injectFault(fault: FaultSpec): Promise<void> {
-    const { errorRate, latencyMs, until, status = 503 } = fault;
-    if (!(errorRate >= 0 && errorRate <= 1) || !(latencyMs >= 0) || !Number.isFinite(until)) {
-      throw createError(
-        "SLUICE_E_ROUTER_CONFIG",
-        "A fault needs errorRate in 0–1, latencyMs ≥ 0 and a finite until.",
-      );
-    }
-    if (!Number.isInteger(status) || status < 100 || status > 599) {
-      throw createError("SLUICE_E_ROUTER_CONFIG", `A fault status must be 100–599, got ${status}.`);
-    }
+    const { errorRate, latencyMs, until } = fault;
+    const status = validateFault(fault);
     return this.serial(async () => {
       const scope = fault.version === undefined ? null : this.ensureVersion(fault.version).name;
       if (until > this.now()) this.faults.set(scope, { backend: scope, errorRate, latencyMs, status, until });

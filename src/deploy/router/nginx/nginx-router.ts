@@ -20,7 +20,7 @@ import type {
   VersionMetrics,
   Weights,
 } from "../types";
-import { validateWeights } from "../weights";
+import { validateFault, validateWeights } from "../weights";
 import { AccessLogTail } from "./access-log";
 import type { AccessEntry } from "./access-log";
 import { ACCESS_LOG, renderNginxConfig } from "./nginx-config";
@@ -40,7 +40,7 @@ import {
   EMPTY_STATE,
   probeHost,
   removesInstances,
-  validateBackends,
+  validateNginxBackends,
   validateNginxRoute,
   VersionTokens,
 } from "./router-state";
@@ -117,7 +117,7 @@ export class NginxRouter implements Router {
     if (typeof version !== "string" || version === "") {
       throw createError("SLUICE_E_ROUTER_CONFIG", "A version name is empty.");
     }
-    const valid = validateBackends(version, backends);
+    const valid = validateNginxBackends(version, backends);
     await this.change((s) => {
       const next = new Map(s.backends);
       next.set(version, valid);
@@ -131,16 +131,8 @@ export class NginxRouter implements Router {
   }
 
   async injectFault(fault: FaultSpec): Promise<void> {
-    const { errorRate, latencyMs, until, status = 503 } = fault;
-    if (!(errorRate >= 0 && errorRate <= 1) || !(latencyMs >= 0) || !Number.isFinite(until)) {
-      throw createError(
-        "SLUICE_E_ROUTER_CONFIG",
-        "A fault needs errorRate in 0–1, latencyMs ≥ 0 and a finite until.",
-      );
-    }
-    if (!Number.isInteger(status) || status < 100 || status > 599) {
-      throw createError("SLUICE_E_ROUTER_CONFIG", `A fault status must be 100–599, got ${status}.`);
-    }
+    const { errorRate, latencyMs, until } = fault;
+    const status = validateFault(fault);
     if (latencyMs > 0) {
       throw createError(
         "SLUICE_E_ROUTER_CONFIG",

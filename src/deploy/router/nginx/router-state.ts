@@ -5,7 +5,7 @@
  */
 import { createError } from "../../../core/errors";
 import type { Backend, HeaderRoute, Weights } from "../types";
-import { validateHeaderRoute } from "../weights";
+import { validateBackends, validateHeaderRoute } from "../weights";
 import type { ConfigFault, ConfigRoute, ConfigVersion, NginxConfigInput } from "./nginx-config";
 
 export interface ActiveFault {
@@ -85,17 +85,12 @@ export function configFromState(
 
 const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[?[0-9A-Fa-f:.]+\]?)$/;
 
-/** Checks instances for what nginx can take; throws SLUICE_E_ROUTER_CONFIG. */
-export function validateBackends(version: string, backends: readonly Backend[]): Backend[] {
+/** Checks instances for what nginx can take (a host it can write into its config); throws SLUICE_E_ROUTER_CONFIG. */
+export function validateNginxBackends(version: string, backends: readonly Backend[]): Backend[] {
+  validateBackends(version, backends);
   const out: Backend[] = [];
   for (const b of backends) {
-    const ok =
-      typeof b.host === "string" &&
-      HOST.test(b.host) &&
-      Number.isInteger(b.port) &&
-      b.port >= 1 &&
-      b.port <= 65535;
-    if (!ok) {
+    if (!HOST.test(b.host)) {
       throw createError("SLUICE_E_ROUTER_CONFIG", `Invalid backend ${JSON.stringify(b)} for "${version}".`);
     }
     if (!out.some((o) => o.host === b.host && o.port === b.port)) out.push({ host: b.host, port: b.port });
