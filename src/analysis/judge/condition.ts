@@ -9,8 +9,10 @@
  * (a quantile of the samples or histogram). Units: `5%` is 0.05, `2s` is 2000 (latencies are ms),
  * `ms` is 1.
  */
-import { histogramQuantile, quantile } from "../stats/quantile";
-import type { Measurement } from "../provider/types";
+import { STAT_PATTERN } from "./measurement-stats";
+
+// Statistics live in measurement-stats.ts, shared with CEL conditions; re-exported for callers of this module.
+export { statOf } from "./measurement-stats";
 
 export type Comparator = "<" | "<=" | ">" | ">=" | "==" | "!=";
 
@@ -37,7 +39,6 @@ export interface Condition {
   refs: MetricRef[];
 }
 
-const STAT = /^(?:value|count|events|rate|mean|min|max|median|p\d{1,2})$/;
 const TOKEN =
   /\s*(?:(\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)(%|ms|s)?|([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)|(<=|>=|==|!=|<|>|[-+*/()]))/y;
 
@@ -128,36 +129,9 @@ function toRef(path: string): MetricRef | { error: string } {
   if (parts.length > 2)
     return { error: `"${path}" has too many parts; expected [canary.|baseline.]metric[.stat]` };
   const stat = parts[1] ?? "value";
-  if (!STAT.test(stat)) return { error: `unknown statistic "${stat}" in "${path}"` };
+  if (!STAT_PATTERN.test(stat)) return { error: `unknown statistic "${stat}" in "${path}"` };
   if (stat === "p0") return { error: `"${path}": use min for the 0th percentile` };
   return { version, metric: parts[0]!, stat, text: path };
-}
-
-/** A statistic of a measurement; NaN when the measurement lacks what it needs. */
-export function statOf(m: Measurement, stat: string): number {
-  const samples = m.samples;
-  const total = m.count ?? samples?.length ?? m.histogram?.at(-1)?.count;
-  switch (stat) {
-    case "value":
-      return m.value ?? NaN;
-    case "count":
-      return total ?? NaN;
-    case "events":
-      return m.events ?? NaN;
-    case "rate":
-      return m.events !== undefined && total ? m.events / total : (m.value ?? NaN);
-    case "mean":
-      return samples && samples.length > 0 ? samples.reduce((s, v) => s + v, 0) / samples.length : NaN;
-    case "min":
-      return samples && samples.length > 0 ? Math.min(...samples) : NaN;
-    case "max":
-      return samples && samples.length > 0 ? Math.max(...samples) : NaN;
-    default: {
-      const q = stat === "median" ? 0.5 : Number(stat.slice(1)) / 100;
-      if (samples && samples.length > 0) return quantile(samples, q);
-      return m.histogram ? histogramQuantile(m.histogram, q) : NaN;
-    }
-  }
 }
 
 /** Evaluates an expression node given each reference's value. */
