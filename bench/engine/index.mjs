@@ -15,7 +15,9 @@
 // children included, from GNU time) are steadier than wall time on a busy machine.
 //
 // Env: SLUICE_BENCH_JOBS (300), SLUICE_BENCH_REPEATS (3), SLUICE_BENCH_CONCURRENCY (cores),
-//      SLUICE_BENCH_TMPDIR (os.tmpdir(); e.g. /dev/shm to take the disk out), SLUICE_BENCH_KEEP=1.
+//      SLUICE_BENCH_TMPDIR (os.tmpdir(); e.g. /dev/shm to take the disk out), SLUICE_BENCH_KEEP=1,
+//      SLUICE_BENCH_DIST (a build made with `node scripts/build.mjs --outdir <dir>`: its cli.js and
+//      index.js are measured instead of bin/sluice.js and dist/, which tests rebuild concurrently).
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -24,8 +26,9 @@ import { performance } from "node:perf_hooks";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
-const sluiceBin = path.join(root, "bin", "sluice.js");
-const libraryEntry = path.join(root, "dist", "index.js");
+const distDir = process.env.SLUICE_BENCH_DIST ? path.resolve(process.env.SLUICE_BENCH_DIST) : null;
+const sluiceBin = distDir ? path.join(distDir, "cli.js") : path.join(root, "bin", "sluice.js");
+const libraryEntry = path.join(distDir ?? path.join(root, "dist"), "index.js");
 const rssHook = fileURLToPath(new URL("./max-rss.mjs", import.meta.url));
 const libraryRunner = fileURLToPath(new URL("./library-run.mjs", import.meta.url));
 const floorScript = fileURLToPath(new URL("./floor.mjs", import.meta.url));
@@ -175,8 +178,8 @@ const round = (x, d = 1) => (x === null ? null : Math.round(x * 10 ** d) / 10 **
 // ---- main --------------------------------------------------------------------------------------
 
 async function main() {
-  if (!existsSync(path.join(root, "dist", "cli.js")))
-    throw new Error("dist/cli.js is missing: run `npm run build`");
+  if (!existsSync(path.join(distDir ?? path.join(root, "dist"), "cli.js")))
+    throw new Error(`${distDir ?? "dist"}/cli.js is missing: run \`npm run build\``);
   const tmp = mkdtempSync(path.join(process.env.SLUICE_BENCH_TMPDIR ?? os.tmpdir(), "sluice-bench-"));
   tmpDir = tmp;
   const withLibrary = await libraryAvailable();
@@ -262,6 +265,7 @@ async function main() {
       cores: os.availableParallelism(),
       node: process.version,
       tmpdir: path.dirname(tmp),
+      build: distDir ?? "dist",
       measuredWith: haveGnuTime ? "/usr/bin/time -f '%M %U %S'" : "process.resourceUsage().maxRSS",
       // How the local executor spawns steps (src/executor/local/local-executor.ts); auto unless set.
       spawnHelper: process.env.SLUICE_SPAWN_HELPER ?? "auto",

@@ -136,4 +136,22 @@ describe("environments and analyses in sluice.yml", () => {
     );
     expect(err.problems.map((p) => p.location?.line)).toEqual([3, 5]);
   });
+
+  it("reads resource limits with Kubernetes' memory units and reports a bad size", () => {
+    const base = ["version: 1", "environments:", "  prod:", "    target: { command: x }", "    rollback:"];
+    const config = parseConfig(
+      [...base, "      resources: { memory: 512Mi, cpu: 0.5, for: 30s }"].join("\n"),
+      "sluice.yml",
+    );
+    expect(config.environments.prod!.rollback.resources).toEqual({
+      memory: 536_870_912,
+      cpu: 0.5,
+      above: 0.9,
+      for: 30_000,
+    });
+    const err = problemsOf([...base, "      resources: { memory: lots }"].join("\n"));
+    expect(err.problems.map((p) => [p.location?.line, p.message])).toEqual([
+      [6, expect.stringContaining('"lots" is not a memory size')],
+    ]);
+  });
 });

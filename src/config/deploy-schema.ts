@@ -7,7 +7,29 @@
 import { z } from "zod";
 import { isSluiceError } from "../core/errors";
 import { getJudge, judgeTypes } from "../analysis/judge/registry";
+import { kubernetesTargetSettingsSchema } from "../deploy/target/kubernetes/options";
 import { durationSchema } from "./duration";
+
+const MEMORY_UNITS: Record<string, number> = {
+  "": 1,
+  K: 1e3,
+  M: 1e6,
+  G: 1e9,
+  Ki: 1024,
+  Mi: 1024 ** 2,
+  Gi: 1024 ** 3,
+};
+
+// Kubernetes' quantity suffixes, so a limit reads the same here as in a manifest.
+const memorySchema = z.union([z.number().positive(), z.string()]).transform((v, ctx) => {
+  if (typeof v === "number") return v;
+  const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|K|M|G)?$/.exec(v.trim());
+  if (m === null) {
+    ctx.addIssue({ code: "custom", message: `"${v}" is not a memory size (use e.g. 512Mi, 1Gi, 500M)` });
+    return z.NEVER;
+  }
+  return Math.round(Number(m[1]) * MEMORY_UNITS[m[2] ?? ""]!);
+});
 
 const name = z.string().regex(/^[A-Za-z0-9][\w-]*$/, { error: "names use letters, digits, - and _" });
 const stringMap = z.record(
@@ -45,12 +67,19 @@ const healthCheckSchema = z
   ])
   .describe("A health check: `http` (status and body), `tcp` (connect) or `command` (exit 0).");
 
-const targetSchema = z
+const runFields = {
+  env: stringMap.default({}).describe("Environment of every instance (`{{version}}` is replaced in values)."),
+  instances: z.int().positive().default(2).describe("Instances of the serving version."),
+  readiness: healthCheckSchema.optional().describe("When an instance is ready (default: its port accepts)."),
+  readyTimeout: durationSchema().default(60_000).describe("How long instances may take to become ready."),
+};
+
+const processTargetSchema = z
   .strictObject({
     type: z
       .literal("process")
       .default("process")
-      .describe("Where versions run (`process`: local processes)."),
+      .describe("Where versions run (`process`: local processes; `kubernetes`: a Deployment per version)."),
     command: z
       .union([z.string().min(1), z.array(z.string()).min(1)])
       .describe(
@@ -60,20 +89,42 @@ const targetSchema = z
       .string()
       .optional()
       .describe("Working directory (`{{version}}` is replaced); default the repository."),
-    env: stringMap
-      .default({})
-      .describe("Environment of every instance (`{{version}}` is replaced in values)."),
-    instances: z.int().positive().default(2).describe("Instances of the serving version."),
-    readiness: healthCheckSchema
-      .optional()
-      .describe("When an instance is ready (default: its port accepts)."),
-    readyTimeout: durationSchema().default(60_000).describe("How long instances may take to become ready."),
+    ...runFields,
   })
-  .describe("How a version runs.");
+  .describe("Versions run as local processes.");
+
+// The kubernetes target's own settings come from its options schema (one source for both).
+const kubernetesTargetSchema = kubernetesTargetSettingsSchema
+  .extend({
+    type: z.literal("kubernetes"),
+    image: z
+      .string()
+      .min(1)
+      .describe(
+        "The container image of a version; `{{version}}` is replaced (`ghcr.io/acme/shop:{{version}}`).",
+      ),
+    command: z
+      .union([z.string().min(1), z.array(z.string()).min(1)])
+      .optional()
+      .describe("Overrides the image's entrypoint; `{{version}}` is replaced. Default: the image's own."),
+    pollInterval: durationSchema().default(1000).describe("How often Pods are listed for instance status."),
+    ...runFields,
+  })
+  .strict()
+  .describe("Versions run as Kubernetes Deployments (one per version).");
+
+const targetSchema = z
+  .discriminatedUnion("type", [processTargetSchema, kubernetesTargetSchema])
+  .describe("How a version runs: `process` (default) or `kubernetes`.");
 
 const routerSchema = z
   .looseObject({
-    type: z.string().default("builtin").describe("`builtin` (Sluice's own proxy), `haproxy` or `nginx`."),
+    type: z
+      .string()
+      .default("builtin")
+      .describe(
+        "`builtin` (Sluice's own proxy), `haproxy`, `nginx` or `kubernetes` (Gateway API HTTPRoute).",
+      ),
     host: z.string().default("127.0.0.1").describe("Address clients connect to."),
     port: z.int().min(0).max(65535).default(8080).describe("Port clients connect to (0: any free port)."),
   })
@@ -189,6 +240,22 @@ const rollbackSchema = z
       .optional()
       .describe("An analysis without verdict in time fails (default 15m)."),
     drain: durationSchema().optional().describe("Stopped instances drain this long (default 10s)."),
+    resources: z
+      .strictObject({
+        memory: memorySchema
+          .optional()
+          .describe("Memory limit of one instance: `512Mi`, `1Gi`, `500M` or bytes."),
+        cpu: z.number().positive().optional().describe("CPU limit of one instance, in cores (0.5, 2)."),
+        above: z
+          .number()
+          .gt(0)
+          .max(1)
+          .default(0.9)
+          .describe("Share of a limit that counts as too much (default 0.9)."),
+        for: durationSchema().default(60_000).describe("How long use must stay above it (default 1m)."),
+      })
+      .optional()
+      .describe("Roll back when the new version's busiest instance stays above a share of a limit."),
     onResume: z
       .enum(["resume", "rollback"])
       .optional()
@@ -287,5 +354,6 @@ export const analysesSchema = z
 
 export type EnvironmentConfig = z.output<typeof environmentSchema>;
 export type AnalysisConfig = z.output<typeof analysisSchema>;
+export type TargetConfig = z.output<typeof targetSchema>;
 export type HealthCheckConfig = z.output<typeof healthCheckSchema>;
 export type CanaryStepConfig = z.output<typeof canaryStepSchema>;

@@ -43,7 +43,11 @@ function issueMessage(issue: z.core.$ZodIssue, value: unknown): string {
     return "the file is empty; it needs at least `version: 1`";
   }
   if (issue.code === "invalid_union" && issue.discriminator !== undefined && "options" in issue) {
-    const options = (issue.options ?? []).map((o) => JSON.stringify(o)).join(", ");
+    // A variant whose discriminator has a default (target `type: process`) lists undefined too.
+    const options = (issue.options ?? [])
+      .filter((o) => o !== undefined)
+      .map((o) => JSON.stringify(o))
+      .join(", ");
     return `${where}: ${missing ? "is required; " : ""}must be one of ${options}`;
   }
   if (missing && (issue.code === "invalid_type" || issue.code === "invalid_value")) {

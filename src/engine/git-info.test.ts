@@ -2,7 +2,7 @@ import { mkdirSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { git, initRepo, makeTempDir } from "../../test/helpers/git-repo";
-import { readGitInfo } from "./git-info";
+import { readGitInfo, readRepositoryRoot } from "./git-info";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -61,5 +61,29 @@ describe("readGitInfo", () => {
     const info = readGitInfo(d, { USER: "someone" });
     expect(info.root).toBe(d);
     expect(info.ref).toBeNull();
+  });
+});
+
+describe("readRepositoryRoot", () => {
+  it("finds the root git reports, from the root and from a subdirectory", () => {
+    const d = repo();
+    mkdirSync(path.join(d, "sub", "deeper"), { recursive: true });
+    expect(readRepositoryRoot(d, {})).toBe(readGitInfo(d, {}).root);
+    expect(readRepositoryRoot(path.join(d, "sub", "deeper"), {})).toBe(d);
+  });
+
+  it("finds the root of a repository without commits, and of a worktree whose .git is a file", () => {
+    const d = tempDir();
+    git(d, ["init", "-q", "-b", "trunk"]);
+    expect(readRepositoryRoot(d, {})).toBe(d);
+    const main = repo();
+    const worktree = path.join(tempDir(), "wt");
+    git(main, ["worktree", "add", "-q", worktree]);
+    expect(readRepositoryRoot(worktree, {})).toBe(readGitInfo(worktree, {}).root);
+  });
+
+  it("falls back to the directory outside a repository", () => {
+    const d = tempDir();
+    expect(readRepositoryRoot(d, {})).toBe(d);
   });
 });

@@ -1,5 +1,6 @@
 /** What the repository's git knows: commit, branch, repository name, actor, changed files. */
 import { execFileSync } from "node:child_process";
+import { existsSync, realpathSync } from "node:fs";
 import path from "node:path";
 
 function git(cwd: string, args: string[]): string | null {
@@ -30,6 +31,23 @@ export function readGitInfo(cwd: string, env: NodeJS.ProcessEnv): GitInfo {
   const fromRemote = remote ? /[:/]([^/:]+\/[^/]+?)(?:\.git)?$/.exec(remote)?.[1] : undefined;
   const actor = config.get("user.name") ?? env.USER ?? "sluice";
   return { root, sha, ref, repository: fromRemote ?? `local/${path.basename(root)}`, actor };
+}
+
+/**
+ * The work tree root alone, without starting git (commands that need nothing else, such as
+ * `scan sbom`, start in ≈ 100 ms, and each git process is several of them): the nearest directory
+ * at or above `cwd` holding `.git` (a directory, or the file of a worktree or submodule), else
+ * `cwd`, as `readGitInfo` falls back. Asks git when GIT_DIR or GIT_WORK_TREE redirect it.
+ */
+export function readRepositoryRoot(cwd: string, env: NodeJS.ProcessEnv): string {
+  if (env.GIT_DIR || env.GIT_WORK_TREE) return readHead(cwd).root;
+  for (let dir = path.resolve(cwd); ;) {
+    // git reports the root with symbolic links resolved; so does this.
+    if (existsSync(path.join(dir, ".git"))) return realpathSync(dir);
+    const parent = path.dirname(dir);
+    if (parent === dir) return cwd;
+    dir = parent;
+  }
 }
 
 /** Work tree root, HEAD commit and checked-out branch, in one `git rev-parse` when there is a commit. */

@@ -4,13 +4,7 @@
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import {
-  convertWorkflowTemplate,
-  isBasicExpression,
-  isLiteral,
-  NoOperationTraceWriter,
-  parseWorkflow,
-} from "@actions/workflow-parser";
+import { convertWorkflowTemplate, isBasicExpression, isLiteral } from "@actions/workflow-parser";
 import type { WorkflowTemplate } from "@actions/workflow-parser";
 import type { MappingToken, TemplateToken } from "@actions/workflow-parser/templates/tokens/index";
 import type { TemplateValidationError } from "@actions/workflow-parser/templates/template-validation-error";
@@ -18,8 +12,9 @@ import { createError } from "../core/errors";
 import type { ErrorCode, Problem } from "../core/errors";
 import type { JobDef, RunDefaults, StepDef, WorkflowDef } from "./model";
 import { literalString, mappingEntries, tokenLocation } from "./tokens";
+import { parseWorkflowDocument } from "./document-reader";
 import { findNeedsCycle } from "./needs-graph";
-import { checkYamlShape } from "./yaml-guard";
+import { checkYamlShape, parseWorkflowYaml } from "./yaml-guard";
 
 /** ErrorPolicy.TryConversion: convert even after parse errors so one pass reports every problem. */
 const TRY_CONVERSION = 1;
@@ -38,9 +33,11 @@ export async function parseWorkflowText(
   displayPath: string,
   absPath: string,
 ): Promise<ParsedWorkflow> {
-  const shape = checkYamlShape(content, displayPath);
+  // One YAML parse serves both the shape check and GitHub's parser.
+  const yaml = parseWorkflowYaml(content);
+  const shape = checkYamlShape(yaml, displayPath);
   if (shape.length > 0) return { workflow: null, problems: shape };
-  const parsed = parseWorkflow({ name: displayPath, content }, new NoOperationTraceWriter());
+  const parsed = parseWorkflowDocument(displayPath, yaml.doc, yaml.lineCounter);
   const parseErrors = parsed.context.errors.getErrors().length;
   let template: WorkflowTemplate | undefined;
   if (parsed.value) {

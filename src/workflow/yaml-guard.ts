@@ -5,15 +5,27 @@
  * location on mapping keys that YAML reads as numbers, booleans or null, and on `!!binary` values.
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
-import type { Alias, Node } from "yaml";
+import type { Alias, Document, Node } from "yaml";
 import type { ErrorCode, Problem } from "../core/errors";
 
 /** Nodes after alias expansion. Real workflows have a few thousand; 100k parse in well under a second. */
 export const MAX_EXPANDED_NODES = 100_000;
 
-export function checkYamlShape(content: string, file: string): Problem[] {
+/** A workflow's YAML document, parsed once with the options @actions/workflow-parser uses. */
+export interface WorkflowYaml {
+  doc: Document.Parsed;
+  lineCounter: LineCounter;
+}
+
+export function parseWorkflowYaml(content: string): WorkflowYaml {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(content, { lineCounter, uniqueKeys: false });
+  // keepSourceTokens: the parser keeps each string's source text; uniqueKeys: its template reader
+  // reports duplicate keys itself.
+  const doc = parseDocument(content, { lineCounter, keepSourceTokens: true, uniqueKeys: false });
+  return { doc, lineCounter };
+}
+
+export function checkYamlShape({ doc, lineCounter }: WorkflowYaml, file: string): Problem[] {
   // Syntax errors are the parser's to report, with its own messages.
   if (doc.errors.length > 0) return [];
   if (doc.contents === null) {

@@ -1,7 +1,6 @@
 /** `sluice db import`: install an OSV advisory database (an OSV `all.zip` or a folder of records). */
 import path from "node:path";
 import { readGitInfo } from "../../engine/git-info";
-import { defaultOsvDir } from "../../scan/run-scan";
 import type { RegisterCommand } from "./index";
 
 export const registerDb: RegisterCommand = (program, io, done) => {
@@ -13,7 +12,10 @@ export const registerDb: RegisterCommand = (program, io, done) => {
     .argument("<source>", "all.zip file or folder")
     .option("--dest <dir>", "where to store them (default .sluice/osv)")
     .action(async (source: string, flags: { dest?: string }) => {
-      const { importOsvArchive } = await import("../../scan/deps/index");
+      const [{ importOsvArchive }, { defaultOsvDir }] = await Promise.all([
+        import("../../scan/deps/index"),
+        import("../../scan/run-scan"),
+      ]);
       const root = readGitInfo(io.cwd, io.env).root;
       const dest = flags.dest ? path.resolve(io.cwd, flags.dest) : defaultOsvDir(root);
       const result = await importOsvArchive(path.resolve(io.cwd, source), dest);

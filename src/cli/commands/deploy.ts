@@ -1,10 +1,10 @@
 /**
  * Deployment commands: `deploy`, `status`, `promote`, `abort`, `rollback`, `approve`, `history`,
- * `chaos`, `stop`, and the hidden `agent` the others start. Definitions only: each action loads its
+ * `chaos`, `stop`, and `agent` (which the others start when they need one). Definitions only: each action loads its
  * code on first use (src/cli/deploy/), so other commands do not pay for it at startup.
  */
 import { InvalidArgumentError } from "commander";
-import { parseDuration } from "../../config/duration";
+import { parseDuration } from "../../core/duration";
 import { collectPairs, positiveInt } from "../options";
 import type { RegisterCommand } from "./index";
 
@@ -140,10 +140,18 @@ export const registerDeploy: RegisterCommand = (program, io, done) => {
     });
 
   program
-    .command("agent", { hidden: true })
-    .description("Run an environment's agent in the foreground (sluice deploy starts it detached)")
+    .command("agent")
+    .description(
+      "Run an environment's agent: router, instances and rollouts (sluice deploy starts one; this resumes after a crash or reboot)",
+    )
     .argument("<environment>")
-    .action(async (environment: string) => {
+    .option("--detach", "start it in the background (log in .sluice/deploy/<environment>/agent.log)")
+    .action(async (environment: string, flags: { detach?: boolean }) => {
+      if (flags.detach) {
+        const { agentAction } = await import("../deploy/control-action");
+        done(await agentAction(io, environment));
+        return;
+      }
       const [{ runAgent }, { readGitInfo }] = await Promise.all([
         import("../../deploy/client/run-agent"),
         import("../../engine/git-info"),

@@ -1,11 +1,7 @@
 /** `sluice gate`: evaluate a quality gate on report files, locally or in CI, and record the result. */
 import { appendFile } from "node:fs/promises";
 import path from "node:path";
-import { loadConfig } from "../../config/index";
 import { readGitInfo } from "../../engine/git-info";
-import { runGate } from "../../gate/run-gate";
-import { renderGateMarkdown, renderGateText } from "../../gate/render";
-import { openStore } from "../../store/registry";
 import { collectList } from "../options";
 import type { RegisterCommand } from "./index";
 
@@ -45,6 +41,13 @@ export const registerGate: RegisterCommand = (program, io, done) => {
     .option("--no-record", "do not record the result in the store")
     .option("--json", "print the result as JSON")
     .action(async (name: string | undefined, flags: GateFlags) => {
+      const [{ loadConfig }, { runGate }, { renderGateMarkdown, renderGateText }, { openStore }] =
+        await Promise.all([
+          import("../../config/index"),
+          import("../../gate/run-gate"),
+          import("../../gate/render"),
+          import("../../store/registry"),
+        ]);
       const git = readGitInfo(io.cwd, io.env);
       const { config } = await loadConfig(git.root);
       const store = await openStore({

@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import type { CliIO, ExitCode } from "../io";
 import { registerDb } from "./db";
 import { registerDemo } from "./demo";
+import { registerDeploy } from "./deploy";
 import { registerGate } from "./gate";
 import { registerInit } from "./init";
 import { registerLogs } from "./logs";
@@ -20,6 +21,7 @@ export const commands: RegisterCommand[] = [
   registerGate,
   registerScan,
   registerDb,
+  registerDeploy,
   registerRuns,
   registerLogs,
   registerInit,

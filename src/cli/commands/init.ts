@@ -1,5 +1,4 @@
 /** `sluice init [--force] [--json]`: writes a CI workflow and sluice.yml for the project in the cwd. */
-import { runInit } from "../../init/index";
 import type { InitResult } from "../../init/index";
 import type { RegisterCommand } from "./index";
 
@@ -13,6 +12,7 @@ export const registerInit: RegisterCommand = (program, io, done) => {
     .option("--force", "overwrite existing files")
     .option("--json", "print the result as JSON")
     .action(async (options: { force?: boolean; json?: boolean }) => {
+      const { runInit } = await import("../../init/index");
       const result = await runInit({ root: io.cwd, force: options.force === true });
       io.stdout.write(options.json ? `${JSON.stringify(toJson(result), null, 2)}\n` : toText(result));
       done(0);

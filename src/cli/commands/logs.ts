@@ -1,6 +1,5 @@
 /** `sluice logs RUN [JOB]`: the stored (masked) logs of a run's steps. */
 import { createError } from "../../core/errors";
-import { openRepositoryStore } from "../repository-store";
 import type { RegisterCommand } from "./index";
 
 export const registerLogs: RegisterCommand = (program, io, done) => {
@@ -11,6 +10,7 @@ export const registerLogs: RegisterCommand = (program, io, done) => {
     .argument("[job]", "job id or name (matrix instances: all of them, or the full name)")
     .option("--json", "print JSON: jobs with steps and their logs")
     .action(async (runRef: string, jobRef: string | undefined, flags: { json?: boolean }) => {
+      const { openRepositoryStore } = await import("../repository-store");
       const store = await openRepositoryStore(io);
       try {
         const run = await store.getRun(runRef);

@@ -1,7 +1,9 @@
-/** `sluice run`: run the workflows whose triggers match an event, on the host. */
+/**
+ * `sluice run`: run the workflows whose triggers match an event, on the host. The engine is imported
+ * when the command runs, so that other commands (and `--help`) do not load it.
+ */
 import { Command } from "commander";
 import type { RepositoryRun } from "../../engine/run-repository";
-import { runRepository } from "../../engine/run-repository";
 import { silentReporter } from "../../engine/types";
 import type { RunReporter } from "../../engine/types";
 import type { CliIO, ExitCode } from "../io";
@@ -61,6 +63,7 @@ export async function runCli(io: CliIO, args: string[]): Promise<ExitCode> {
 
 async function executeRun(io: CliIO, workflows: string[], flags: RunFlags): Promise<ExitCode> {
   const live = !flags.json && io.stdout.isTTY === true && !io.env.CI;
+  const { runRepository } = await import("../../engine/run-repository");
   const reporter: RunReporter & { stop?(): void } = flags.json
     ? silentReporter
     : live

@@ -1,6 +1,4 @@
 /** `sluice runs`: the run history recorded in the store. */
-import { isPidAlive } from "../../store/pid";
-import { openRepositoryStore } from "../repository-store";
 import { formatDuration, conclusionSymbol } from "../render/format";
 import { positiveInt } from "../options";
 import type { RegisterCommand } from "./index";
@@ -14,6 +12,10 @@ export const registerRuns: RegisterCommand = (program, io, done) => {
     .option("--limit <n>", "how many runs", positiveInt, 20)
     .option("--json", "print JSON")
     .action(async (flags: { workflow?: string; ref?: string; limit: number; json?: boolean }) => {
+      const [{ isPidAlive }, { openRepositoryStore }] = await Promise.all([
+        import("../../store/pid"),
+        import("../repository-store"),
+      ]);
       const store = await openRepositoryStore(io);
       try {
         await store.recoverOrphans(isPidAlive);

@@ -1,11 +1,12 @@
-/** `sluice scan`: secrets, vulnerable dependencies, licences and policy, offline; SARIF, JSON, tables; SBOMs. */
+/**
+ * `sluice scan`: secrets, vulnerable dependencies, licences and policy, offline; SARIF, JSON, tables;
+ * SBOMs. Scanners are imported when the command runs: `scan sbom` loads only the SBOM code.
+ */
 import { appendFile, mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { loadConfig } from "../../config/index";
 import { createError } from "../../core/errors";
-import { readGitInfo } from "../../engine/git-info";
+import { readRepositoryRoot } from "../../engine/git-info";
 import { renderScanMarkdown, renderScanText } from "../../scan/render";
-import { failsAt, parseKinds, runScans } from "../../scan/run-scan";
 import { toSarif } from "../../scan/sarif";
 import type { ScanSeverity } from "../../scan/types";
 import type { CliIO } from "../io";
@@ -56,18 +57,22 @@ export const registerScan: RegisterCommand = (program, io, done) => {
     .option("--format <format>", "sbom: cyclonedx (1.6 JSON) or spdx (2.3 JSON)", "cyclonedx")
     .option("--output <file>", "sbom: write to this file instead of stdout")
     .action(async (words: string[], flags: ScanFlags) => {
-      const root = readGitInfo(io.cwd, io.env).root;
-      const { config } = await loadConfig(root);
+      const root = readRepositoryRoot(io.cwd, io.env);
+      // An SBOM depends on the lockfiles alone: sluice.yml (and the schema code that checks it) is
+      // not loaded for it.
       if (words.includes("sbom")) {
         done(await writeSbom(io, root, flags));
         return;
       }
+      const { loadConfig } = await import("../../config/index");
+      const { config } = await loadConfig(root);
       if (!["critical", "high", "medium", "low", "info", "none"].includes(flags.failOn)) {
         throw createError(
           "SLUICE_E_USAGE",
           `--fail-on must be critical, high, medium, low, info or none, not "${flags.failOn}"`,
         );
       }
+      const { failsAt, parseKinds, runScans } = await import("../../scan/run-scan");
       const results = await runScans({
         root,
         config,

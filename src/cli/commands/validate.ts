@@ -1,6 +1,5 @@
 /** `sluice validate`: check sluice.yml and every workflow without running anything. */
 import { formatProblem } from "../../core/errors";
-import { validateRepository } from "../../engine/validate";
 import type { RegisterCommand } from "./index";
 
 export const registerValidate: RegisterCommand = (program, io, done) => {
@@ -10,6 +9,7 @@ export const registerValidate: RegisterCommand = (program, io, done) => {
     .argument("[workflow...]", "workflow files (default: all)")
     .option("--json", "print the report as JSON")
     .action(async (named: string[], flags: { json?: boolean }) => {
+      const { validateRepository } = await import("../../engine/validate");
       const report = await validateRepository(io.cwd, io.env, named);
       if (flags.json) {
         io.stdout.write(JSON.stringify(report, null, 2) + "\n");

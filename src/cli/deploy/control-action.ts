@@ -1,9 +1,14 @@
 /**
  * `sluice promote | abort | approve | chaos | stop`: commands for an environment's agent, queued in
- * the store (the agent acknowledges them once a persisted decision has seen them).
+ * the store (the agent acknowledges them once a persisted decision has seen them). A command for a
+ * rollout whose agent is gone (killed, machine restarted) starts a new one, which resumes the rollout
+ * and then acts on the command; `sluice status` only reads and never starts one.
  */
+import path from "node:path";
 import { createError } from "../../core/errors";
-import { agentAlive } from "../../deploy/client/agent-process";
+import { agentAlive, agentDir, ensureAgent } from "../../deploy/client/agent-process";
+import { createTarget } from "../../deploy/target/registry";
+import { isPidAlive } from "../../store/pid";
 import { environmentConfig } from "../../deploy/client/start-deployment";
 import { environmentApprovalId } from "../../deploy/controller/environment-approvals";
 import type { DeploymentSpec } from "../../deploy/controller/deployment-spec";
@@ -33,7 +38,7 @@ export function rolloutCommandAction(
     io.stdout.write(
       `${command.type} sent to deployment #${record.number} (${record.version}) of ${environment}\n`,
     );
-    warnIfNoAgent(io, environment, await agentAlive(await ctx.store.getEnvironment(environment)));
+    await resumeAgent(io, ctx, environment);
     return 0;
   });
 }
@@ -72,6 +77,7 @@ export function approveAction(
       });
       io.stdout.write(`${a.name}: ${stored.approved ? "approved" : "rejected"} by ${stored.by}\n`);
     }
+    await resumeAgent(io, ctx, environment);
     return 0;
   });
 }
@@ -121,7 +127,14 @@ export function stopAction(io: CliIO, environment: string): Promise<ExitCode> {
     environmentConfig(ctx.config, environment);
     const env = await ctx.store.getEnvironment(environment);
     if (!agentAlive(env)) {
-      io.stdout.write(`no agent runs ${environment}\n`);
+      if (env?.agentPid && isPidAlive(env.agentPid)) {
+        throw createError(
+          "SLUICE_E_AGENT",
+          `The agent of ${environment} (pid ${env.agentPid}) runs but stopped answering; end it (kill ${env.agentPid}), then run sluice stop ${environment} again.`,
+        );
+      }
+      await stopLeftovers(ctx, environment);
+      io.stdout.write(`no agent runs ${environment}; any instance a killed agent left is stopped\n`);
       return 0;
     }
     await ctx.store.enqueueDeployCommand({
@@ -142,6 +155,39 @@ export function stopAction(io: CliIO, environment: string): Promise<ExitCode> {
   });
 }
 
-function warnIfNoAgent(io: CliIO, environment: string, alive: boolean): void {
-  if (!alive) io.stderr.write(`warning: no agent runs ${environment}; the command waits until one starts\n`);
+/** `sluice agent ENV --detach`: makes sure the environment's agent runs (it resumes any rollout). */
+export function agentAction(io: CliIO, environment: string): Promise<ExitCode> {
+  return withDeployContext(io, async (ctx): Promise<ExitCode> => {
+    environmentConfig(ctx.config, environment);
+    const before = await ctx.store.getEnvironment(environment);
+    const env = await ensureAgent({ store: ctx.store, repoRoot: ctx.root, environment, env: io.env });
+    const active = await ctx.store.activeDeployment(environment);
+    io.stdout.write(
+      `${agentAlive(before) ? "agent already runs" : "agent started"}: pid ${env.agentPid}, routing ${env.routerUrl ?? "?"}` +
+        (active ? `; deployment #${active.number} (${active.version}) in progress` : "") +
+        "\n",
+    );
+    return 0;
+  });
+}
+
+/**
+ * Instances a killed agent left running (they outlive it on purpose, so a new agent can adopt them):
+ * found through the target's state file and killed.
+ */
+async function stopLeftovers(ctx: DeployContext, environment: string): Promise<void> {
+  const config = environmentConfig(ctx.config, environment);
+  const target = createTarget(config.target.type, {
+    cwd: ctx.root,
+    stateFile: path.join(agentDir(ctx.root, environment), "instances.json"),
+  });
+  await target.recover({ adopt: false });
+  await target.close();
+}
+
+/** Starts the environment's agent when none runs, so the command just queued is acted on. */
+async function resumeAgent(io: CliIO, ctx: DeployContext, environment: string): Promise<void> {
+  if (agentAlive(await ctx.store.getEnvironment(environment))) return;
+  io.stderr.write(`no agent ran ${environment}; starting one (it resumes the rollout)\n`);
+  await ensureAgent({ store: ctx.store, repoRoot: ctx.root, environment, env: io.env });
 }

@@ -1,6 +1,7 @@
 /** `sluice deploy` and `sluice rollback`: record the deployment, make sure the agent runs, follow it. */
 import { createError } from "../../core/errors";
-import { agentAlive, ensureAgent } from "../../deploy/client/agent-process";
+import { agentAlive } from "../../deploy/client/agent-process";
+import { launchDeployment } from "../../deploy/client/launch-deployment";
 import { startDeployment } from "../../deploy/client/start-deployment";
 import type { DeploymentRecord } from "../../store/deployment-types";
 import type { CliIO, ExitCode } from "../io";
@@ -101,23 +102,8 @@ async function runDeployment(
   flags: { detach?: boolean; json?: boolean; quietStart?: boolean },
 ): Promise<ExitCode> {
   const { environment } = record;
-  let env;
-  try {
-    env = await ensureAgent({ store: ctx.store, repoRoot: ctx.root, environment, env: io.env });
-  } catch (err) {
-    // Nothing acted on a deployment no agent picked up: end it, so the environment is not left busy.
-    const fresh = await ctx.store.getDeployment(record.id);
-    if (fresh?.state === null && fresh.status === "in_progress") {
-      await ctx.store.saveDeploymentState(record.id, {
-        revision: fresh.revision,
-        state: null,
-        phase: "failed",
-        status: "failed",
-        reason: "the environment's agent could not start",
-      });
-    }
-    throw err;
-  }
+  // When no agent can start, the deployment nothing acted on is ended, so the environment is not busy.
+  const env = await launchDeployment({ store: ctx.store, repoRoot: ctx.root, record, env: io.env });
   if (!flags.quietStart) {
     io.stderr.write(
       `deployment #${record.number}: ${record.version} → ${environment} (${record.strategy}${record.previousVersion ? `, replacing ${record.previousVersion}` : ", first deployment"}) via ${env.routerUrl ?? "the router"}\n`,

@@ -80,6 +80,12 @@ export function renderStatus(s: StatusSnapshot, color: boolean): string {
     : "no agent running (sluice deploy starts one)";
   lines.push(`${bold(s.environment)}  stable ${s.stableVersion ?? "none"}  ·  ${agent}`);
   const d = s.deployment;
+  if (d?.status === "in_progress" && !s.agent.alive) {
+    // Nothing decides for this rollout now; traffic stays where the last decision put it.
+    lines.push(
+      `rollout #${d.number} is not watched: its agent is gone. sluice agent ${s.environment} --detach resumes it (sluice abort ${s.environment} returns traffic to stable).`,
+    );
+  }
   if (d) {
     const state = d.state as RolloutState | null;
     const took = formatDuration(

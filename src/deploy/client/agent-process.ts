@@ -21,7 +21,22 @@ export function agentDir(repoRoot: string, environment: string): string {
 
 export function agentAlive(env: EnvironmentRecord | null, now = Date.now()): boolean {
   if (!env?.agentPid || !env.heartbeatAt) return false;
-  return isPidAlive(env.agentPid) && now - Date.parse(env.heartbeatAt) < HEARTBEAT_STALE_MS;
+  return processRuns(env.agentPid) && now - Date.parse(env.heartbeatAt) < HEARTBEAT_STALE_MS;
+}
+
+/**
+ * The pid exists and is not a zombie. A killed agent whose parent (often init, for a detached one)
+ * has not reaped it yet still answers signal 0; on Linux /proc tells the difference at once.
+ */
+function processRuns(pid: number): boolean {
+  if (!isPidAlive(pid)) return false;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // pid (comm) state …: comm may hold spaces and parentheses, so read after the last ")".
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    return true; // no /proc (macOS) or no permission: signal 0 is all there is
+  }
 }
 
 /** The CLI entry the agent runs from: the bundle's `cli.js` beside this chunk, or SLUICE_CLI. */

@@ -1,7 +1,13 @@
-/** `sluice agent ENV`: the environment agent in the foreground (what `sluice deploy` starts detached). */
+/**
+ * `sluice agent ENV`: the environment agent in the foreground (what `sluice deploy` starts detached,
+ * and what resumes a rollout after the agent was killed or the machine restarted).
+ */
+import { createServer } from "node:net";
 import path from "node:path";
 import { loadConfig } from "../../config/index";
+import type { EnvironmentConfig } from "../../config/deploy-schema";
 import { createError } from "../../core/errors";
+import type { EnvironmentRecord } from "../../store/deployment-types";
 import { openStore } from "../../store/registry";
 import { EnvironmentAgent } from "../controller/agent";
 import { agentAlive, agentDir } from "./agent-process";
@@ -29,8 +35,7 @@ export async function runAgent(options: {
     const agent = new EnvironmentAgent({
       repoRoot,
       environment,
-      config: envConfig,
-      analyses: config.analyses,
+      config: await withPreviousPort(envConfig, existing),
       store,
       stateDir: agentDir(repoRoot, environment),
       log,
@@ -45,4 +50,34 @@ export async function runAgent(options: {
   } finally {
     await store.close();
   }
+}
+
+/**
+ * `port: 0` lets the first agent pick a free port; a restarted agent takes the same one again when it
+ * is still free, so clients of the environment keep their address across an agent restart.
+ */
+async function withPreviousPort(
+  config: EnvironmentConfig,
+  previous: EnvironmentRecord | null,
+): Promise<EnvironmentConfig> {
+  if (config.router.port !== 0 || !previous?.routerUrl) return config;
+  let url: URL;
+  try {
+    url = new URL(previous.routerUrl);
+  } catch {
+    return config;
+  }
+  const port = Number(url.port);
+  if (!Number.isInteger(port) || port <= 0 || url.hostname !== config.router.host) return config;
+  return (await portFree(config.router.host, port))
+    ? { ...config, router: { ...config.router, port } }
+    : config;
+}
+
+function portFree(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once("error", () => resolve(false));
+    probe.listen({ host, port, exclusive: true }, () => probe.close(() => resolve(true)));
+  });
 }

@@ -9,6 +9,7 @@ import type { DeploymentRecord } from "../../store/deployment-types";
 import type { Store } from "../../store/types";
 import { matchFilters, refName } from "../../workflow/filters";
 import { buildDeploymentSpec } from "../controller/deployment-spec";
+import { agentAlive } from "./agent-process";
 import type { DeploymentSpec, VersionRun } from "../controller/deployment-spec";
 
 export interface StartDeploymentRequest {
@@ -59,6 +60,7 @@ export async function startDeployment(req: StartDeploymentRequest): Promise<Depl
     );
   }
   checkBranch(envConfig.branches, req.ref, environment, req.force === true);
+  await checkIdle(store, environment);
   const stable = await currentStable(store, environment);
   if (stable?.version === version && !req.rollbackOf) {
     throw createError(
@@ -105,6 +107,23 @@ export async function startDeployment(req: StartDeploymentRequest): Promise<Depl
     },
   });
   return record;
+}
+
+/**
+ * One rollout per environment. The store enforces it (also between racing processes); this check
+ * comes first to say which rollout is in the way and what to do about it.
+ */
+async function checkIdle(store: Store, environment: string): Promise<void> {
+  const active = await store.activeDeployment(environment);
+  if (active === null) return;
+  const alive = agentAlive(await store.getEnvironment(environment));
+  throw createError(
+    "SLUICE_E_DEPLOY_BUSY",
+    `Deployment #${active.number} (${active.version}) of ${environment} is in progress (${active.phase}); ` +
+      (alive
+        ? `sluice promote ${environment}, sluice abort ${environment}, or wait for it.`
+        : `its agent is not running: sluice agent ${environment} --detach resumes it (or sluice abort ${environment}).`),
+  );
 }
 
 /** The environment's stable version and how it was run, from the deployment that made it stable. */

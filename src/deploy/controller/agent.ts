@@ -6,7 +6,7 @@
  * weights from the persisted rollout state and resumes the rollout (or rolls back, per `onResume`).
  */
 import path from "node:path";
-import type { AnalysisConfig, EnvironmentConfig } from "../../config/deploy-schema";
+import type { EnvironmentConfig } from "../../config/deploy-schema";
 import type { DeployCommandRecord } from "../../store/deployment-types";
 import type { Store } from "../../store/types";
 import { createRouter } from "../router/registry";
@@ -15,21 +15,20 @@ import type { Router, RouterAddress, RouterConfig } from "../router/types";
 import { createTarget } from "../target/registry";
 import type { Target } from "../target/types";
 import { AnalysisRunner } from "./analysis-runner";
-import { serialise } from "./apply-actions";
-import { healthCheckSpec } from "./deployment-spec";
+import { serialise, stopVersionNow } from "./apply-actions";
 import type { DeploymentSpec } from "./deployment-spec";
 import { HealthMonitor } from "./health-monitor";
 import { Inbox } from "./inbox";
 import { collectLive } from "./live";
 import { RolloutController } from "./rollout-controller";
 import { runSmokeTest } from "./smoke-test";
-import { syncBackends } from "./sync-backends";
+import { routeWeights, syncBackends, versionsWithoutBackends } from "./sync-backends";
+import type { RolloutState, Weights } from "../strategy/index";
 
 export interface AgentOptions {
   repoRoot: string;
   environment: string;
   config: EnvironmentConfig;
-  analyses: Record<string, AnalysisConfig>;
   store: Store;
   /** Where the agent keeps its files (`.sluice/deploy/<environment>`). */
   stateDir: string;
@@ -39,6 +38,8 @@ export interface AgentOptions {
   tickMs?: number;
   /** How often the agent records that it is alive, with the live view (default 1000 ms). */
   heartbeatMs?: number;
+  /** Longest wait at start for adopted instances to pass readiness again (default 5000 ms). */
+  adoptWaitMs?: number;
 }
 
 /** Commands aimed at the environment rather than a rollout. */
@@ -49,12 +50,14 @@ export class EnvironmentAgent {
   readonly target: Target;
   readonly #inbox: Inbox;
   readonly #analyses: AnalysisRunner;
-  readonly #health: HealthMonitor | null;
+  readonly #health: HealthMonitor;
   readonly #controller: RolloutController;
   readonly #now: () => number;
   readonly #log: (line: string) => void;
   #wake: (() => void) | null = null;
   #address: RouterAddress | null = null;
+  /** Wall-clock start (commands carry wall-clock times, whatever clock decisions use). */
+  #startedAt = 0;
   #fault: { errorRate: number; latencyMs: number; until: number; version?: string } | null = null;
 
   constructor(private readonly options: AgentOptions) {
@@ -63,13 +66,13 @@ export class EnvironmentAgent {
     this.#log = options.log ?? (() => {});
     this.router = createRouter(routerConfig(config.router), { now: this.#now });
     this.target = createTarget(config.target.type, {
+      settings: config.target,
       cwd: options.repoRoot,
       stateFile: path.join(options.stateDir, "instances.json"),
       onOutput: (id, stream, line) => this.#log(`[${id}] ${stream === "stderr" ? "! " : ""}${line}`),
     });
     this.#inbox = new Inbox(() => this.#wake?.());
     this.#analyses = new AnalysisRunner({
-      analyses: options.analyses,
       providerContext: { router: this.router },
       now: this.#now,
       onVerdict: (v) => {
@@ -77,14 +80,10 @@ export class EnvironmentAgent {
         this.#inbox.analysis(v);
       },
     });
-    this.#health = config.healthCheck
-      ? new HealthMonitor({
-          check: healthCheckSpec(config.healthCheck.check),
-          intervalMs: config.healthCheck.interval,
-          instances: () => this.target.listInstances(),
-          onResult: (o) => this.#inbox.health(o),
-        })
-      : null;
+    this.#health = new HealthMonitor({
+      instances: () => this.target.listInstances(),
+      onResult: (o) => this.#inbox.health(o),
+    });
     this.#controller = new RolloutController({
       environment: options.environment,
       store: options.store,
@@ -95,20 +94,47 @@ export class EnvironmentAgent {
       now: this.#now,
       runSmokeTest: (deployment, runId, test, version) =>
         this.#smokeTest(deployment.spec as DeploymentSpec, runId, test, version),
-      watchVersion: (v) => this.#health?.watch(v),
+      watchVersion: (v, health) => this.#health.watch(v, health),
       log: this.#log,
     });
   }
 
   /** Adopts running instances, starts the router and records the agent; resolves with the router address. */
   async start(): Promise<RouterAddress> {
+    this.#startedAt = Date.now();
     const adopted = await this.target.recover({ adopt: true });
-    if (adopted.length > 0) this.#log(`adopted running instances of ${adopted.join(", ")}`);
+    if (adopted.length > 0) {
+      this.#log(`adopted running instances of ${adopted.join(", ")}`);
+      // Adopted instances pass readiness again before they count; the router opens once they have,
+      // so the first requests after a restart find them (bounded: a dead one is replaced meanwhile).
+      await waitForReady(this.target, this.options.adoptWaitMs ?? 5000);
+    }
     await syncBackends(this.target, this.router);
+    await this.#initialWeights();
     this.#address = await this.router.start();
     await this.#heartbeat();
     this.#log(`routing http://${this.#address.host}:${this.#address.port}`);
     return this.#address;
+  }
+
+  /**
+   * Before the router opens, the split the environment last had — the active rollout's persisted
+   * weights, else its stable version — but only if every version in it has a ready instance, so
+   * the first requests are served rather than answered 503 while the first decision is taken. That
+   * decision (a resume) then sets the split it wants.
+   */
+  async #initialWeights(): Promise<void> {
+    const { store, environment } = this.options;
+    const active = await store.activeDeployment(environment);
+    const state = active?.state as RolloutState | null | undefined;
+    const stable = active
+      ? (active.spec as DeploymentSpec).rollout.stable
+      : ((await store.getEnvironment(environment))?.stableVersion ?? null);
+    const choices: Weights[] = [];
+    if (state && Object.keys(state.weights).length > 0) choices.push(state.weights);
+    if (stable !== null) choices.push({ [stable]: 100 });
+    const usable = choices.find((w) => versionsWithoutBackends(this.target, w).length === 0);
+    if (usable !== undefined) await this.router.setWeights(usable);
   }
 
   /** Runs until `signal` aborts or a `stop` command arrives; then stops everything it started. */
@@ -118,11 +144,24 @@ export class EnvironmentAgent {
     let nextBeat = 0;
     let stop = false;
     while (!signal.aborted && !stop) {
-      stop = await this.#handleAgentCommands();
-      const { deployment, wakeAt } = await this.#controller.tick();
-      if (deployment === null) await this.#keepStable();
+      let wakeAt: number | null = null;
+      try {
+        stop = await this.#handleAgentCommands();
+        const tick = await this.#controller.tick();
+        wakeAt = tick.wakeAt;
+        if (tick.deployment === null) await this.#keepStable();
+      } catch (err) {
+        // A failed tick must not end the agent: it would take the router and every instance with it.
+        // The controller re-asserts its last decision on the next tick; back off a little meanwhile.
+        this.#log(`tick failed: ${describeError(err)}`);
+        wakeAt = this.#now() + 1000;
+      }
       if (this.#now() >= nextBeat) {
-        await this.#heartbeat();
+        try {
+          await this.#heartbeat();
+        } catch (err) {
+          this.#log(`heartbeat failed: ${describeError(err)}`);
+        }
         nextBeat = this.#now() + heartbeatMs;
       }
       const delay = Math.max(0, Math.min(tickMs, (wakeAt ?? Infinity) - this.#now()));
@@ -143,7 +182,7 @@ export class EnvironmentAgent {
   /** Stops analyses, health checks, the router and every instance; marks the agent gone. */
   async shutdown(): Promise<void> {
     this.#analyses.stopAll();
-    this.#health?.close();
+    this.#health.close();
     await this.router.stop();
     await this.target.close();
     await this.options.store.upsertEnvironment(this.options.environment, {
@@ -153,31 +192,41 @@ export class EnvironmentAgent {
     this.#log("agent stopped");
   }
 
-  /** Between rollouts: the stable version runs at full size and takes all traffic; nothing else runs. */
+  /**
+   * Between rollouts: the stable version runs at the size it was deployed with and takes all
+   * traffic; nothing else runs (a version a rollout left behind, or one started by hand).
+   */
   async #keepStable(): Promise<void> {
-    const { store, environment, config } = this.options;
+    const { store, environment } = this.options;
     const env = await store.getEnvironment(environment);
     const stable = env?.stableVersion ?? null;
     const status = this.target.status();
+    // Traffic first: a rollout that ended without moving it (a failed tick) leaves shares elsewhere.
+    await syncBackends(this.target, this.router);
+    if (stable !== null && (status[stable]?.ready ?? 0) > 0) {
+      const weights = await this.router.getWeights();
+      if (weights[stable] !== 100) await routeWeights(this.target, this.router, { [stable]: 100 });
+    }
     for (const version of Object.keys(status)) {
       if (version !== stable) {
-        await this.router.setBackends(version, []);
-        void serialise(this.target, version, () => this.target.stop(version));
+        void stopVersionNow(this.target, this.router, version).catch((err: unknown) =>
+          this.#log(`${version}: stop failed: ${describeError(err)}`),
+        );
       }
     }
     if (stable === null || env?.stableDeploymentId == null) return;
     if (status[stable] === undefined) {
-      const record = await store.getDeployment(env.stableDeploymentId);
-      const run = (record?.spec as DeploymentSpec | undefined)?.run;
-      if (run === undefined) return;
+      const spec = (await store.getDeployment(env.stableDeploymentId))?.spec as DeploymentSpec | undefined;
+      if (spec === undefined) return;
       this.#log(`starting stable ${stable}`);
-      void serialise(this.target, stable, () =>
-        this.target.deploy(stable, { ...run, instances: config.target.instances }),
+      const instances = spec.rollout.instances;
+      void serialise(this.target, stable, () => this.target.deploy(stable, { ...spec.run, instances })).catch(
+        (err: unknown) => this.#log(`${stable}: deploy failed: ${describeError(err)}`),
       );
     }
     await syncBackends(this.target, this.router);
     const weights = await this.router.getWeights();
-    if (weights[stable] !== 100 && (status[stable]?.ready ?? 0) > 0)
+    if (weights[stable] !== 100 && (this.target.status()[stable]?.ready ?? 0) > 0)
       await this.router.setWeights({ [stable]: 100 });
   }
 
@@ -208,6 +257,11 @@ export class EnvironmentAgent {
       data: command,
     });
     if (command.type === "stop") {
+      // A stop meant for an agent that died before it saw it must not end this one at birth.
+      if (Date.parse(c.createdAt) < this.#startedAt) {
+        this.#log(`ignoring a stop by ${c.actor} sent before this agent started`);
+        return false;
+      }
       this.#log(`stop requested by ${c.actor}`);
       return true;
     }
@@ -279,4 +333,17 @@ function routerConfig(router: EnvironmentConfig["router"]): RouterConfig {
   if (router.type !== BUILTIN_ROUTER_TYPE) return { ...router };
   const { host, port, ...rest } = router;
   return { ...rest, listen: { host, port } };
+}
+
+function describeError(err: unknown): string {
+  if (err instanceof Error) return "code" in err ? `${String(err.code)}: ${err.message}` : err.message;
+  return String(err);
+}
+
+/** Resolves once every instance the target lists is ready, or after `timeoutMs`. */
+async function waitForReady(target: Target, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && target.listInstances().some((i) => !i.ready)) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }

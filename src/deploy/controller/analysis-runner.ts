@@ -2,8 +2,9 @@
  * Runs the analyses a rollout starts (`startAnalysis` actions): every `interval` it measures the
  * candidate and its baseline through the analysis' metric provider, asks the judge, folds the outcome
  * into the analysis state (limits, early decisions) and, once the analysis is decided, hands the
- * verdict back to the controller as an observation. In memory only: a restarted controller starts
- * fresh runs (the strategies rename them), so nothing here needs persisting.
+ * verdict back to the controller as an observation. Each run brings its analysis' configuration —
+ * the one stored with its deployment, not whatever `sluice.yml` says by now. In memory only: a
+ * restarted controller starts fresh runs (the strategies rename them), so nothing here needs persisting.
  */
 import type { AnalysisConfig } from "../../config/deploy-schema";
 import { assessAnalysis, initialAnalysisState, judgeOutcome } from "../../analysis/assess";
@@ -20,6 +21,8 @@ export const DEFAULT_BLOCKING_COUNT = 5;
 export interface AnalysisRunRequest {
   runId: string;
   analysis: string;
+  /** The analysis as configured when the deployment started; undefined fails the run at once. */
+  config: AnalysisConfig | undefined;
   scope: AnalysisScope;
   candidate: string;
   baseline: string | null;
@@ -53,7 +56,6 @@ interface Run {
 }
 
 export interface AnalysisRunnerOptions {
-  analyses: Record<string, AnalysisConfig>;
   /** Passed to metric providers (the router, for the `router` provider). */
   providerContext: MetricProviderContext;
   now?: () => number;
@@ -73,12 +75,12 @@ export class AnalysisRunner {
   /** Starts a run; idempotent for a run id already running. Configuration problems fail the run. */
   start(request: AnalysisRunRequest): void {
     if (this.#runs.has(request.runId)) return;
-    const config = this.options.analyses[request.analysis];
+    const config = request.config;
     if (config === undefined) {
       this.options.onVerdict({
         runId: request.runId,
         verdict: "fail",
-        reason: `analysis "${request.analysis}" is not configured`,
+        reason: `analysis "${request.analysis}" is not configured for this deployment`,
       });
       return;
     }
@@ -147,7 +149,11 @@ export class AnalysisRunner {
       timer: null,
       busy: false,
       view: {
-        ...request,
+        runId: request.runId,
+        analysis: request.analysis,
+        scope: request.scope,
+        candidate: request.candidate,
+        baseline: request.baseline,
         measurements: 0,
         phase: state.phase,
         lastVerdict: null,
@@ -156,12 +162,16 @@ export class AnalysisRunner {
     };
   }
 
-  /** One provider per analysis for the agent's life: the router provider keeps counter readings. */
+  /**
+   * One provider per analysis (and provider configuration, which a later deployment may change) for
+   * the agent's life: the router provider keeps counter readings that later looks measure against.
+   */
   #provider(name: string, config: AnalysisConfig): MetricProvider {
-    let provider = this.#providers.get(name);
+    const key = `${name}\u0000${JSON.stringify(config.provider)}`;
+    let provider = this.#providers.get(key);
     if (provider === undefined) {
       provider = createMetricProvider(config.provider, this.options.providerContext);
-      this.#providers.set(name, provider);
+      this.#providers.set(key, provider);
     }
     return provider;
   }

@@ -2,7 +2,9 @@
  * Applies a decision's actions to the target, the router and the runners. Every action is idempotent
  * (a resumed controller may repeat the last decision's). Starting and scaling instances runs in the
  * background — the strategy waits for readiness through its observations — but one version's target
- * calls are serialised, so a scale never overtakes the deploy it follows.
+ * calls are queued, so a scale never overtakes the deploy it follows. A stop does not queue: it
+ * drops the version's queued work and cuts a deploy in flight short, so a rolled-back version that
+ * never got ready does not keep crash-looping until its readiness wait times out.
  */
 import type { Store } from "../../store/types";
 import type { Router } from "../router/types";
@@ -10,7 +12,7 @@ import type { Action } from "../strategy/types";
 import type { Target } from "../target/types";
 import type { AnalysisRunner } from "./analysis-runner";
 import type { DeploymentSpec, VersionRun } from "./deployment-spec";
-import { syncBackends } from "./sync-backends";
+import { removeBackends, routeWeights } from "./sync-backends";
 
 export interface ApplyContext {
   environment: string;
@@ -27,18 +29,69 @@ export interface ApplyContext {
   log: (line: string) => void;
 }
 
-const chains = new WeakMap<Target, Map<string, Promise<unknown>>>();
+/** One version's queue of target calls; a stop bumps `generation`, which drops what was queued before. */
+interface Lane {
+  tail: Promise<unknown>;
+  generation: number;
+  /** The stop in progress, which a second stop of the version joins. */
+  stopping: Promise<void> | null;
+}
 
-/** Runs `work` after every earlier target call for `version` on `target`. */
-export function serialise(target: Target, version: string, work: () => Promise<unknown>): Promise<unknown> {
-  let byVersion = chains.get(target);
-  if (byVersion === undefined) chains.set(target, (byVersion = new Map()));
-  const next = (byVersion.get(version) ?? Promise.resolve()).then(work, work);
-  byVersion.set(
-    version,
-    next.catch(() => undefined),
-  );
+const lanes = new WeakMap<Target, Map<string, Lane>>();
+
+function laneOf(target: Target, version: string): Lane {
+  let byVersion = lanes.get(target);
+  if (byVersion === undefined) lanes.set(target, (byVersion = new Map()));
+  let lane = byVersion.get(version);
+  if (lane === undefined)
+    byVersion.set(version, (lane = { tail: Promise.resolve(), generation: 0, stopping: null }));
+  return lane;
+}
+
+/**
+ * Runs `work` after every earlier target call for `version` on `target`; resolves with undefined
+ * without running it when the version was stopped after it was queued.
+ */
+export function serialise<T>(
+  target: Target,
+  version: string,
+  work: () => Promise<T>,
+): Promise<T | undefined> {
+  const lane = laneOf(target, version);
+  const generation = lane.generation;
+  const run = (): Promise<T | undefined> =>
+    lane.generation === generation ? work() : Promise.resolve(undefined);
+  const next = lane.tail.then(run, run);
+  lane.tail = next.catch(() => undefined);
   return next;
+}
+
+/**
+ * Stops `version` now: out of the router first (so no new request reaches instances about to stop),
+ * queued deploys and scales dropped, and later ones queued behind the stop. Idempotent.
+ */
+export function stopVersionNow(
+  target: Target,
+  router: Router,
+  version: string,
+  drainMs?: number,
+): Promise<void> {
+  const lane = laneOf(target, version);
+  lane.generation += 1;
+  if (lane.stopping !== null) return lane.stopping;
+  const stopping = (async (): Promise<void> => {
+    // Removed backends resolve when drained; waiting for that would hold the stop for no reason.
+    await Promise.race([
+      removeBackends(router, version).catch(() => undefined),
+      new Promise((r) => setTimeout(r, 1000).unref?.()),
+    ]);
+    await target.stop(version, drainMs === undefined ? {} : { drainMs });
+  })().finally(() => {
+    lane.stopping = null;
+  });
+  lane.stopping = stopping;
+  lane.tail = Promise.all([lane.tail, stopping]).catch(() => undefined);
+  return stopping;
 }
 
 /** How to run `version` in this deployment: the candidate's run or the stable one's. */
@@ -50,6 +103,8 @@ export function runFor(spec: DeploymentSpec, version: string, candidate: string)
 export async function applyActions(ctx: ApplyContext, candidate: string, actions: Action[]): Promise<void> {
   for (const action of actions) await applyAction(ctx, candidate, action);
 }
+
+const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 async function applyAction(ctx: ApplyContext, candidate: string, action: Action): Promise<void> {
   const { target, router } = ctx;
@@ -63,16 +118,19 @@ async function applyAction(ctx: ApplyContext, candidate: string, action: Action)
       }
       const { version, instances } = action;
       void serialise(target, version, () => target.deploy(version, { ...run, instances })).then(
-        (r) => ctx.log(`${version}: ${(r as { ready: number }).ready}/${instances} instances ready`),
-        (err: unknown) =>
-          ctx.log(`${version}: deploy failed: ${err instanceof Error ? err.message : String(err)}`),
+        (r) => {
+          if (r !== undefined) ctx.log(`${version}: ${r.ready}/${instances} instances ready`);
+        },
+        (err: unknown) => ctx.log(`${version}: deploy failed: ${message(err)}`),
       );
       return;
     }
-    case "setWeights":
-      await syncBackends(target, router);
-      if (Object.keys(action.weights).length > 0) await router.setWeights(action.weights);
+    case "setWeights": {
+      const missing = await routeWeights(target, router, action.weights);
+      if (missing.length > 0)
+        ctx.log(`weights set while ${missing.join(", ")} had no ready instance (requests to it get 503)`);
       return;
+    }
     case "setHeaderRoute":
       await router.setHeaderRoute(
         action.match === null
@@ -84,6 +142,8 @@ async function applyAction(ctx: ApplyContext, candidate: string, action: Action)
       ctx.analyses.start({
         runId: action.runId,
         analysis: action.analysis,
+        // The analysis as stored with the deployment: sluice.yml may have changed since it started.
+        config: ctx.spec.analyses[action.analysis],
         scope: action.scope,
         candidate: action.candidate,
         baseline: action.baseline,
@@ -106,15 +166,12 @@ async function applyAction(ctx: ApplyContext, candidate: string, action: Action)
       return;
     case "abort":
       return; // the environment's stable version is unchanged; the state records the outcome
-    case "stopVersion": {
-      const { version, drainMs } = action;
-      // Out of the router first, so no new request reaches instances that are about to stop.
-      await router.setBackends(version, []);
-      void serialise(target, version, () => target.stop(version, { drainMs })).catch((err: unknown) =>
-        ctx.log(`${version}: stop failed: ${err instanceof Error ? err.message : String(err)}`),
+    case "stopVersion":
+      // Draining takes up to drainMs: in the background, so the controller keeps watching meanwhile.
+      void stopVersionNow(target, router, action.version, action.drainMs).catch((err: unknown) =>
+        ctx.log(`${action.version}: stop failed: ${message(err)}`),
       );
       return;
-    }
     case "record":
       return; // written to the audit trail with the state, before any action ran
   }

@@ -69,7 +69,10 @@ export function buildDeploymentSpec(req: DeploymentRequest): DeploymentSpec {
   };
 }
 
-/** `{{version}}` in the command, cwd and env values is the version being run. */
+/**
+ * `{{version}}` in the command, cwd, image and env values is the version being run. A kubernetes
+ * target without a command runs the image's entrypoint (an empty command).
+ */
 export function versionRun(
   config: EnvironmentConfig,
   version: string,
@@ -78,9 +81,11 @@ export function versionRun(
   const fill = (text: string): string => text.replaceAll("{{version}}", version);
   const t = config.target;
   const env = Object.fromEntries(Object.entries({ ...t.env, ...extraEnv }).map(([k, v]) => [k, fill(v)]));
+  const command = t.command ?? [];
   return {
-    command: typeof t.command === "string" ? fill(t.command) : t.command.map(fill),
-    ...(t.cwd === undefined ? {} : { cwd: fill(t.cwd) }),
+    command: typeof command === "string" ? fill(command) : command.map(fill),
+    ...(t.type === "process" && t.cwd !== undefined ? { cwd: fill(t.cwd) } : {}),
+    ...(t.type === "kubernetes" ? { image: fill(t.image) } : {}),
     env,
     ...(t.readiness ? { readiness: healthCheckSpec(t.readiness) } : {}),
     readyTimeoutMs: t.readyTimeout,
@@ -104,6 +109,14 @@ function safetySpec(config: EnvironmentConfig): SafetySpec {
   if (r.analysisTimeout !== undefined) safety.analysisTimeoutMs = r.analysisTimeout;
   if (r.drain !== undefined) safety.drainMs = r.drain;
   if (r.onResume !== undefined) safety.onResume = r.onResume;
+  if (r.resources) {
+    safety.resources = {
+      ...(r.resources.memory === undefined ? {} : { memoryBytes: r.resources.memory }),
+      ...(r.resources.cpu === undefined ? {} : { cpuCores: r.resources.cpu }),
+      share: r.resources.above,
+      forMs: r.resources.for,
+    };
+  }
   return safety;
 }
 

@@ -10,7 +10,7 @@ export const environmentApprovalId = (name: string): string => `environment:${na
 
 export type ApprovalGate =
   | { outcome: "approved"; consumed: number[] }
-  | { outcome: "waiting"; consumed: number[] }
+  | { outcome: "waiting"; consumed: number[]; missing: string[] }
   | { outcome: "refused"; reason: string };
 
 export async function checkEnvironmentApprovals(
@@ -53,5 +53,5 @@ export async function checkEnvironmentApprovals(
   const consumed = commands
     .filter((c) => (c.command as { type: string }).type === "promote")
     .map((c) => c.id);
-  return missing.length === 0 ? { outcome: "approved", consumed } : { outcome: "waiting", consumed };
+  return missing.length === 0 ? { outcome: "approved", consumed } : { outcome: "waiting", consumed, missing };
 }

@@ -1,16 +1,21 @@
 /**
  * Health checks of the version being rolled out, during the rollout: every interval each of its ready
  * instances is checked and the version gets one observation — failed if any instance failed — so the
- * strategies' "N consecutive failed checks" counts rounds, not instances.
+ * strategies' "N consecutive failed checks" counts rounds, not instances. The check is the one stored
+ * with the deployment, so editing `sluice.yml` mid-rollout does not change what watches it.
  */
 import { runHealthCheck } from "../health/index";
 import type { HealthCheckSpec } from "../health/types";
 import type { HealthObservation } from "../strategy/types";
 import type { InstanceInfo } from "../target/types";
 
-export interface HealthMonitorOptions {
+/** What to check and how often (`DeploymentSpec.healthCheck`). */
+export interface HealthWatch {
   check: HealthCheckSpec;
   intervalMs: number;
+}
+
+export interface HealthMonitorOptions {
   /** The instances now (the target's list). */
   instances: () => InstanceInfo[];
   onResult: (observation: HealthObservation) => void;
@@ -19,19 +24,25 @@ export interface HealthMonitorOptions {
 export class HealthMonitor {
   #timer: NodeJS.Timeout | null = null;
   #version: string | null = null;
+  #watch: HealthWatch | null = null;
+  #key = "";
   #busy = false;
   readonly #abort = new AbortController();
 
   constructor(private readonly options: HealthMonitorOptions) {}
 
-  /** Watches `version` (null stops watching). Idempotent. */
-  watch(version: string | null): void {
-    if (version === this.#version) return;
-    this.#version = version;
+  /** Watches `version` with `watch` (either null stops watching). Idempotent. */
+  watch(version: string | null, watch: HealthWatch | null = null): void {
+    const active = version !== null && watch !== null;
+    const key = active ? `${version}\u0000${JSON.stringify(watch)}` : "";
+    if (key === this.#key) return;
+    this.#key = key;
+    this.#version = active ? version : null;
+    this.#watch = active ? watch : null;
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = null;
-    if (version === null) return;
-    this.#timer = setInterval(() => void this.#round(), this.options.intervalMs);
+    if (!active) return;
+    this.#timer = setInterval(() => void this.#round(), watch.intervalMs);
     this.#timer.unref?.();
   }
 
@@ -42,14 +53,15 @@ export class HealthMonitor {
 
   async #round(): Promise<void> {
     const version = this.#version;
-    if (version === null || this.#busy) return;
+    const watch = this.#watch;
+    if (version === null || watch === null || this.#busy) return;
     const ready = this.options.instances().filter((i) => i.version === version && i.ready);
     if (ready.length === 0) return; // readiness and crash loops are the target's to report
     this.#busy = true;
     try {
       const results = await Promise.all(
         ready.map((i) =>
-          runHealthCheck(this.options.check, { host: i.host, port: i.port }, { signal: this.#abort.signal }),
+          runHealthCheck(watch.check, { host: i.host, port: i.port }, { signal: this.#abort.signal }),
         ),
       );
       if (this.#version !== version) return;

@@ -19,9 +19,9 @@ import type { Target } from "../target/types";
 import { applyActions } from "./apply-actions";
 import type { AnalysisRunner } from "./analysis-runner";
 import type { DeploymentSpec } from "./deployment-spec";
-import { checkEnvironmentApprovals } from "./environment-approvals";
+import { checkEnvironmentApprovals, environmentApprovalId } from "./environment-approvals";
 import type { Inbox } from "./inbox";
-import { syncBackends } from "./sync-backends";
+import { routeWeights, syncBackends } from "./sync-backends";
 
 export interface ControllerDeps {
   environment: string;
@@ -32,8 +32,8 @@ export interface ControllerDeps {
   inbox: Inbox;
   now: () => number;
   runSmokeTest: (deployment: DeploymentRecord, runId: string, test: string, version: string) => void;
-  /** Called with the version under rollout (null when none) so health checks follow it. */
-  watchVersion: (version: string | null) => void;
+  /** Called with the version under rollout and its deployment's health check (nulls: none). */
+  watchVersion: (version: string | null, health: DeploymentSpec["healthCheck"]) => void;
   log: (line: string) => void;
 }
 
@@ -55,11 +55,27 @@ export class RolloutController {
 
   constructor(private readonly deps: ControllerDeps) {}
 
+  /**
+   * One decision for the environment's active deployment, if any. Throws when the store, the router
+   * or the strategy fails; the next tick then treats the deployment as resumed, so whatever the
+   * failed tick decided but did not apply is asserted again (the decision may already be persisted).
+   */
   async tick(): Promise<TickResult> {
+    let current: string | null = null;
+    try {
+      return await this.#tick((id) => (current = id));
+    } catch (err) {
+      if (current !== null) this.#seen.delete(current);
+      throw err;
+    }
+  }
+
+  async #tick(loaded: (id: string) => void): Promise<TickResult> {
     const { store, environment } = this.deps;
     const deployment = await store.activeDeployment(environment);
+    if (deployment !== null) loaded(deployment.id);
     if (deployment === null) {
-      this.deps.watchVersion(null);
+      this.deps.watchVersion(null, null);
       return { deployment: null, wakeAt: null };
     }
     const spec = deployment.spec as DeploymentSpec;
@@ -76,6 +92,8 @@ export class RolloutController {
       const gate = await checkEnvironmentApprovals(store, deployment, spec.approvals, commands, now);
       if (gate.outcome === "waiting") {
         await store.ackDeployCommands(gate.consumed);
+        this.approvalRequests.clear();
+        for (const name of gate.missing) this.approvalRequests.set(environmentApprovalId(name), name);
         return { deployment, wakeAt: null };
       }
       if (gate.outcome === "refused") {
@@ -84,9 +102,12 @@ export class RolloutController {
       }
       await store.ackDeployCommands(gate.consumed);
       commands = commands.filter((c) => !gate.consumed.includes(c.id));
+      this.approvalRequests.clear();
     }
     const resumed = firstLook && state.phase !== "pending";
-    if (resumed) await this.#restoreTraffic(state);
+    // The router of a restarted agent starts empty: give it the adopted instances. The weights come
+    // from the resume decision below, which knows whether each version is ready to take its share.
+    if (resumed) await syncBackends(this.deps.target, this.deps.router);
     const obs = await this.#observe(deployment, commands, resumed);
     const decision = decideRollout(spec.rollout, state, obs, now);
     const next = decision.state;
@@ -101,7 +122,7 @@ export class RolloutController {
     });
     await store.ackDeployCommands(commands.map((c) => c.id));
     const candidate = deployment.version;
-    this.deps.watchVersion(status === "in_progress" ? candidate : null);
+    this.deps.watchVersion(status === "in_progress" ? candidate : null, spec.healthCheck);
     await applyActions(
       {
         environment,
@@ -118,6 +139,11 @@ export class RolloutController {
       candidate,
       decision.actions,
     );
+    // A new router (restarted agent) has no split until one is set: when the resume decision did not
+    // move traffic itself (it waits, e.g. for stable to be ready again), keep the persisted split.
+    if (resumed && !decision.actions.some((a) => a.type === "setWeights")) {
+      await routeWeights(this.deps.target, this.deps.router, next.weights);
+    }
     await syncBackends(this.deps.target, this.deps.router);
     if (status !== "in_progress") {
       this.deps.analyses.stopAll();
@@ -131,12 +157,6 @@ export class RolloutController {
       deployment: { ...deployment, state: next, revision: deployment.revision + 1 },
       wakeAt: decision.wakeAt,
     };
-  }
-
-  /** After a restart the router may have lost its weights (the builtin one lives in this process). */
-  async #restoreTraffic(state: RolloutState): Promise<void> {
-    await syncBackends(this.deps.target, this.deps.router);
-    if (Object.keys(state.weights).length > 0) await this.deps.router.setWeights(state.weights);
   }
 
   async #observe(

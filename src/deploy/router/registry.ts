@@ -2,6 +2,7 @@
 import { createError } from "../../core/errors";
 import { BUILTIN_ROUTER_TYPE, createBuiltinRouter } from "./builtin/builtin-router";
 import { createHaproxyRouter, HAPROXY_ROUTER_TYPE } from "./haproxy/haproxy-router";
+import { createKubernetesRouter, KUBERNETES_ROUTER_TYPE } from "./kubernetes/kubernetes-router";
 import { createNginxRouter, NGINX_ROUTER_TYPE } from "./nginx/nginx-router";
 import type { Router, RouterConfig, RouterDeps, RouterFactory } from "./types";
 
@@ -9,6 +10,7 @@ const factories = new Map<string, RouterFactory>([
   [BUILTIN_ROUTER_TYPE, createBuiltinRouter],
   [HAPROXY_ROUTER_TYPE, createHaproxyRouter],
   [NGINX_ROUTER_TYPE, createNginxRouter],
+  [KUBERNETES_ROUTER_TYPE, createKubernetesRouter],
 ]);
 
 /** Router types known to this build. */

@@ -54,6 +54,8 @@ function startPost(ctx: BlueGreenCtx, spec: BlueGreenSpec): void {
   const st = ctx.state;
   const delay = spec.scaleDownDelayMs ?? DEFAULT_SCALE_DOWN_DELAY_MS;
   if (spec.postPromotionAnalysis === undefined) {
+    // No blue to keep warm on a first deployment: nothing to scale down, nothing to switch back to.
+    if (ctx.stable === null) return completeRollout(ctx);
     st.scaleDownAt = ctx.now + delay;
     return;
   }
@@ -87,6 +89,7 @@ export function progressPromoted(ctx: BlueGreenCtx, spec: BlueGreenSpec): void {
       return;
     }
     record(ctx, "analysis", "post-promotion analysis passed");
+    if (ctx.stable === null) return completeRollout(ctx);
     st.scaleDownAt = ctx.now + (spec.scaleDownDelayMs ?? DEFAULT_SCALE_DOWN_DELAY_MS);
   }
   if (st.scaleDownAt !== null && ctx.now >= st.scaleDownAt) completeRollout(ctx);

@@ -37,6 +37,16 @@ describe("blue-green: the switch", () => {
     expect(x.state.phase).toBe("completed");
   });
 
+  it("a first deployment (no blue) completes as soon as green takes the traffic", () => {
+    const d = driver({ stable: null });
+    expect(kinds(d.tick().actions)).toEqual(["deployVersion"]);
+    const x = d.tick({ instances: ready({ v2: 3 }) }, 1000);
+    expect(kinds(x.actions)).toEqual(["setWeights", "promote"]);
+    expect(x.state.weights).toEqual({ v2: 100 });
+    expect(x.state.phase).toBe("completed");
+    expect(x.wakeAt).toBeNull();
+  });
+
   it("a rollback while blue is warm is a switch back", () => {
     const d = driver();
     d.tick();

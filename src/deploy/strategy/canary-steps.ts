@@ -16,6 +16,7 @@ import {
   verdictFor,
 } from "./common";
 import { beginRollback, formatMs } from "./safety";
+import { completeRollout } from "./terminal";
 import type { HeaderRouteMatch, RolloutPhase } from "./types";
 
 /** As Argo's `scaleDownDelaySeconds` default: long enough to switch back, short enough not to cost much. */
@@ -233,7 +234,9 @@ function switchToCanary(ctx: CanaryCtx, spec: CanarySpec): void {
   st.step = null;
   st.phase = "promoted";
   record(ctx, "promoted", `${ctx.candidate} takes all traffic`);
-  // Even a first deployment (nothing to keep warm) is watched for this long before it counts as done.
+  // The delay keeps stable warm so a rollback is a switch; with no stable there is nothing to keep
+  // warm and nothing to switch back to, so a first deployment is done once it takes the traffic.
+  if (ctx.stable === null) return completeRollout(ctx);
   st.scaleDownAt = ctx.now + (spec.scaleDownDelayMs ?? DEFAULT_SCALE_DOWN_DELAY_MS);
 }
 

@@ -69,26 +69,43 @@ describe("canary: the happy path, step by step", () => {
     expect(d.tick({}, 1000).actions).toEqual([]);
   });
 
-  it("a first deployment (no stable) skips the steps, goes to full size and is watched before it counts", () => {
+  it("a first deployment (no stable) skips the steps, goes to full size and completes once it takes the traffic", () => {
     const d = driver({ stable: null });
     expect(ofType(d.tick().actions, "deployVersion")[0]?.instances).toBe(4);
-    let x = d.tick({ instances: ready({ v2: 4 }) });
-    expect(kinds(x.actions)).toEqual(["setWeights"]);
-    expect(x.state.phase).toBe("promoted");
-    expect(x.state.weights).toEqual({ v2: 100 });
-    x = d.tick({ instances: ready({ v2: 4 }) }, 30_000);
-    expect(kinds(x.actions)).toEqual(["promote"]);
+    expect(kinds(d.tick({ instances: ready({ v2: 3 }) }).actions)).toEqual([]);
+    const x = d.tick({ instances: ready({ v2: 4 }) });
+    // Nothing to keep warm and nothing to return to: no scale-down delay before it counts.
+    expect(kinds(x.actions)).toEqual(["setWeights", "promote"]);
     expect(x.state.phase).toBe("completed");
+    expect(x.state.weights).toEqual({ v2: 100 });
+    expect(x.wakeAt).toBeNull();
+    expect(x.state.history.map((e) => e.type)).toContain("completed");
   });
 
-  it("a first deployment that fails its health checks in the watch window is stopped: no traffic at all", () => {
+  it("a first deployment that fails its health checks before the switch is stopped: no traffic at all", () => {
     const d = driver({ stable: null });
     d.tick();
-    d.tick({ instances: ready({ v2: 4 }) });
-    const x = d.tick({ health: [1, 2, 3].map(() => ({ version: "v2", ok: false })) }, 5000);
+    d.tick({ instances: ready({ v2: 2 }) });
+    const x = d.tick(
+      { instances: ready({ v2: 2 }), health: [1, 2, 3].map(() => ({ version: "v2", ok: false })) },
+      5000,
+    );
     expect(x.state.phase).toBe("rolledBack");
     expect(x.state.weights).toEqual({});
     expect(ofType(x.actions, "abort")[0]).toMatchObject({ stable: null });
+  });
+
+  it("a rollback's two timeline events say why, then where the traffic went", () => {
+    const d = driver();
+    d.tick();
+    d.tick(healthy());
+    const x = d.tick({ ...healthy(), commands: [{ type: "rollback", by: "ann" }] }, 1000);
+    const events = x.state.history.filter((e) => e.type === "rollback" || e.type === "rolled-back");
+    expect(events.map((e) => e.message)).toEqual([
+      "rollback requested by ann",
+      "all traffic back on v1; v2 stopped",
+    ]);
+    expect(x.state.reason).toBe("rollback requested by ann");
   });
 
   it("a header route step routes matching requests to the canary; rollback removes it", () => {

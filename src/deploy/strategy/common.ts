@@ -28,6 +28,7 @@ export const defaultSafety: ResolvedSafety = {
   analysisTimeoutMs: 15 * 60_000,
   drainMs: 10_000,
   onResume: "resume",
+  resources: null,
 };
 
 export function resolveSafety(spec: SafetySpec): ResolvedSafety {

@@ -3,6 +3,7 @@
  * invariant these keep: traffic is only ever on the new version while a decide loop watches it, and
  * every way out of a rollout that is not a promotion ends with all traffic on stable.
  */
+import { checkResources } from "./resources";
 import {
   clearHeaderRoutes,
   readyOf,
@@ -31,7 +32,7 @@ export function formatMs(ms: number): string {
  * fault and does not count.
  */
 export function checkTriggers<S extends RolloutStateBase>(ctx: Ctx<S>): string | null {
-  return checkHealth(ctx) ?? checkCrashes(ctx);
+  return checkHealth(ctx) ?? checkCrashes(ctx) ?? checkResources(ctx);
 }
 
 function checkHealth<S extends RolloutStateBase>(ctx: Ctx<S>): string | null {
@@ -134,7 +135,12 @@ export function endRollout<S extends RolloutStateBase>(
 ): void {
   ctx.state.phase = phase;
   ctx.state.reason = reason;
-  record(ctx, phase === "rolledBack" ? "rolled-back" : "aborted", reason);
+  // The `rollback` event already said why; this one says where traffic ended up.
+  const outcome =
+    ctx.stable === null
+      ? `${ctx.candidate} stopped; no version serves (first deployment)`
+      : `all traffic back on ${ctx.stable}; ${ctx.candidate} stopped`;
+  record(ctx, phase === "rolledBack" ? "rolled-back" : "aborted", outcome);
   ctx.actions.push({ type: "abort", reason, stable: ctx.stable });
 }
 

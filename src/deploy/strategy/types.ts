@@ -100,6 +100,31 @@ export interface InstanceStatus {
   ready: number;
   /** Restarts after crashes since the version was deployed (cumulative; may reset if the target restarts). */
   restarts: number;
+  /** Resource use of the version's busiest instance, when the target can measure it. */
+  usage?: ResourceUsage;
+}
+
+/** What one instance uses now: the highest of a version's instances is reported. */
+export interface ResourceUsage {
+  /** Resident memory, bytes. */
+  rssBytes: number;
+  /** CPU time per wall time since the previous measurement, in cores (1 = one core busy). */
+  cpuCores: number;
+}
+
+/**
+ * "RSS/CPU above a share of the limit for a duration": the new version is rolled back when its busiest
+ * instance stays above `share` of a limit for `forMs` without a break.
+ */
+export interface ResourceTrigger {
+  /** Memory limit of one instance, bytes; unset: memory is not watched. */
+  memoryBytes?: number;
+  /** CPU limit of one instance, cores; unset: CPU is not watched. */
+  cpuCores?: number;
+  /** Share of a limit that counts as too much (default 0.9). */
+  share?: number;
+  /** How long use must stay above it (default 60 s). */
+  forMs?: number;
 }
 
 /** One health check result for one version. */
@@ -240,6 +265,8 @@ export interface SafetySpec {
    * analyses; `rollback` returns all traffic to stable at once.
    */
   onResume?: "resume" | "rollback";
+  /** Resource limits whose sustained breach rolls back (default none). */
+  resources?: ResourceTrigger | null;
 }
 
 /** The state every strategy persists. JSON-serialisable: no undefined values, no class instances. */
@@ -274,6 +301,11 @@ export interface RolloutStateBase {
     restartsSeen: number;
     /** When crashes were seen (only the last `crashLoopRestarts` are kept). */
     crashTimes: EpochMs[];
+    /**
+     * Since when the new version's resource use has been above the trigger's share, without a break;
+     * null (or absent, in states saved before resource triggers existed) when it is not.
+     */
+    resourceBreachSince?: EpochMs | null;
   };
   /** While phase is `rollingBack`: what stable must reach, when to give up, and the outcome to record. */
   rollback: {

@@ -1,10 +1,12 @@
 /** Targets by `type`, as named in sluice.yml; an unknown type is a config error, never a fallback. */
 import { createError } from "../../core/errors";
+import { createKubernetesTarget, KUBERNETES_TARGET_TYPE } from "./kubernetes/kubernetes-target";
 import { createProcessTarget, PROCESS_TARGET_TYPE } from "./process/process-target";
 import type { Target, TargetFactory, TargetOptions } from "./types";
 
 export const targetFactories: Readonly<Record<string, TargetFactory>> = {
   [PROCESS_TARGET_TYPE]: createProcessTarget,
+  [KUBERNETES_TARGET_TYPE]: createKubernetesTarget,
 };
 
 export function isTargetType(type: string): boolean {

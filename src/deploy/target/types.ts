@@ -1,6 +1,6 @@
 /**
- * A Target runs the instances of versions: `process` starts local processes, `kubernetes` (later)
- * manages Deployments. The controller applies a strategy's deployVersion / scale / stopVersion actions
+ * A Target runs the instances of versions: `process` starts local processes, `kubernetes` manages
+ * one Deployment per version. The controller applies a strategy's deployVersion / scale / stopVersion actions
  * through this interface and reads `status()` back as the strategy's instance observations.
  */
 import type { HealthCheckSpec } from "../health/types";
@@ -10,9 +10,15 @@ import type { InstanceStatus } from "../strategy/types";
 export interface DeploySpec {
   /**
    * The program: an argv array (run as is), or a string run by `/bin/sh -c` (with `exec`, so the
-   * shell does not stay between the target and the program).
+   * shell does not stay between the target and the program). Targets that run images (kubernetes)
+   * take an empty one (`[]` or `""`) as the image's own entrypoint.
    */
   command: string | string[];
+  /**
+   * The container image of this version (kubernetes; `{{version}}` already replaced). Absent: the
+   * target's own `image` setting. Targets that run local processes ignore it.
+   */
+  image?: string;
   /** Working directory (default: the target's `cwd`). */
   cwd?: string;
   /** Extra environment for every instance; `PORT`, `HOST`, `VERSION` and `SLUICE_INSTANCE` are set by the target. */
@@ -97,6 +103,11 @@ export interface TargetOptions {
   backoffBaseMs?: number;
   /** Longest restart delay (default 10 s). */
   backoffMaxMs?: number;
+  /**
+   * The environment's `target` section of sluice.yml as parsed: each type validates and reads its own
+   * settings from it (kubernetes: service, namespace, image, port, resources…); process reads none.
+   */
+  settings?: Readonly<Record<string, unknown>>;
 }
 
 export type TargetFactory = (options: TargetOptions) => Target;

@@ -5,7 +5,6 @@
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { findBuiltinAction } from "../../actions/builtin/index";
 import { createError } from "../../core/errors";
 import type { StepDef } from "../../workflow/model";
 import type { JobScope, StepFrame } from "../scope";
@@ -42,6 +41,8 @@ export async function runUses(
   if (uses.startsWith("./") || uses.startsWith("../")) {
     return runLocalAction(job, frame, def, path.resolve(workspace, uses), uses, opts);
   }
+  // Loaded on first use: runs without `uses:` steps never load the built-in actions (semver and all).
+  const { findBuiltinAction } = await import("../../actions/builtin/index");
   const builtin = findBuiltinAction(uses);
   if (builtin) return runBuiltin(job, def, builtin, opts);
   const vendored = vendoredActionDir(workspace, uses);

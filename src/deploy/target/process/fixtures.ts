@@ -9,6 +9,7 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 const port = Number(process.env.PORT);
 const env = process.env;
+if (env.BUSY) setInterval(() => { const end = Date.now() + 45; while (Date.now() < end); }, 50);
 if (env.CRASH_AFTER_MS) setTimeout(() => process.exit(1), Number(env.CRASH_AFTER_MS));
 if (env.GRANDCHILD_DIR) {
   const c = spawn("sleep", ["1000"], { stdio: "ignore" });

@@ -274,3 +274,19 @@ describe("process target: the example service", () => {
     expect(isRunning(i!.pid!)).toBe(false);
   });
 });
+
+describe("resource use", () => {
+  it("reports the busiest instance's memory and CPU per version", async () => {
+    const t = target();
+    await t.deploy("idle", server());
+    await t.deploy("busy", server({ BUSY: "1" }));
+    t.status(); // the first reading has nothing to compare CPU time with
+    await sleep(1000);
+    const status = t.status();
+    expect(status.idle?.usage?.rssBytes).toBeGreaterThan(10 * 1024 * 1024);
+    expect(status.idle?.usage?.cpuCores).toBeLessThan(0.3);
+    // Busy 45 of every 50 ms, on a shared 2-core machine: well above idle, at most a core.
+    expect(status.busy?.usage?.cpuCores).toBeGreaterThan(0.4);
+    expect(status.busy?.usage?.cpuCores).toBeLessThan(1.2);
+  });
+});

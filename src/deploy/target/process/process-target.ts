@@ -6,11 +6,12 @@
 import path from "node:path";
 import { createError } from "../../../core/errors";
 import type { HealthCheckSpec } from "../../health/types";
-import type { InstanceStatus } from "../../strategy/types";
+import type { InstanceStatus, ResourceUsage } from "../../strategy/types";
 import type { DeployResult, DeploySpec, InstanceInfo, Target, TargetOptions } from "../types";
 import { ProcessInstance } from "./instance";
 import { signalGroup } from "./proc";
 import { adoptProcess, isSameProcess, toArgv } from "./spawn-instance";
+import { maxUsage, UsageMeter } from "./usage";
 import { readStateFile, writeStateFile, type TargetStateFile } from "./state-file";
 
 export const PROCESS_TARGET_TYPE = "process";
@@ -28,6 +29,8 @@ export class ProcessTarget implements Target {
   readonly type = PROCESS_TARGET_TYPE;
   private readonly versions = new Map<string, VersionEntry>();
   private closed = false;
+  /** Memory and CPU of instances, for the strategies' resource trigger. */
+  private readonly usage = new UsageMeter();
 
   constructor(private readonly options: TargetOptions = {}) {}
 
@@ -80,12 +83,24 @@ export class ProcessTarget implements Target {
 
   status(): Record<string, InstanceStatus> {
     const out: Record<string, InstanceStatus> = {};
+    const measured = new Set<number>();
+    const now = Date.now();
     for (const [version, entry] of this.versions) {
+      let usage: ResourceUsage | undefined;
+      for (const i of entry.instances) {
+        const pid = i.info().pid;
+        if (pid === null || !i.isReady()) continue;
+        measured.add(pid);
+        const u = this.usage.measure(pid, now);
+        if (u !== null) usage = maxUsage(usage, u);
+      }
       out[version] = {
         ready: entry.instances.filter((i) => i.isReady()).length,
         restarts: entry.instances.reduce((n, i) => n + i.restartCount(), 0),
+        ...(usage ? { usage } : {}),
       };
     }
+    this.usage.keepOnly(measured);
     return out;
   }
 
