@@ -284,6 +284,13 @@ const environmentSchema = z
       .array(name)
       .default([])
       .describe("Approvals required before the new version gets traffic (recorded with who gave them)."),
+    metrics: z
+      .strictObject({
+        host: z.string().default("127.0.0.1"),
+        port: z.int().min(0).max(65535).describe("Port of the agent's Prometheus endpoint (GET /metrics)."),
+      })
+      .optional()
+      .describe("Serve the router's per-version metrics and the traffic split for Prometheus to scrape."),
   })
   .describe("A deployment environment.");
 

@@ -19,6 +19,7 @@ import { serialise, stopVersionNow } from "./apply-actions";
 import type { DeploymentSpec } from "./deployment-spec";
 import { HealthMonitor } from "./health-monitor";
 import { Inbox } from "./inbox";
+import { renderAgentMetrics, startMetricsEndpoint, type MetricsEndpoint } from "./metrics-endpoint";
 import { collectLive } from "./live";
 import { RolloutController } from "./rollout-controller";
 import { runSmokeTest } from "./smoke-test";
@@ -56,6 +57,7 @@ export class EnvironmentAgent {
   readonly #log: (line: string) => void;
   #wake: (() => void) | null = null;
   #address: RouterAddress | null = null;
+  #metrics: MetricsEndpoint | null = null;
   /** Wall-clock start (commands carry wall-clock times, whatever clock decisions use). */
   #startedAt = 0;
   #fault: { errorRate: number; latencyMs: number; until: number; version?: string } | null = null;
@@ -112,6 +114,16 @@ export class EnvironmentAgent {
     await syncBackends(this.target, this.router);
     await this.#initialWeights();
     this.#address = await this.router.start();
+    const metrics = this.options.config.metrics;
+    if (metrics) {
+      this.#metrics = await startMetricsEndpoint({
+        ...metrics,
+        render: () =>
+          renderAgentMetrics(this.router, this.options.environment, Object.keys(this.target.status())),
+        log: this.#log,
+      });
+      this.#log(`Prometheus metrics at ${this.#metrics.url}`);
+    }
     await this.#heartbeat();
     this.#log(`routing http://${this.#address.host}:${this.#address.port}`);
     return this.#address;
@@ -183,6 +195,7 @@ export class EnvironmentAgent {
   async shutdown(): Promise<void> {
     this.#analyses.stopAll();
     this.#health.close();
+    await this.#metrics?.close();
     await this.router.stop();
     await this.target.close();
     await this.options.store.upsertEnvironment(this.options.environment, {

@@ -81,7 +81,8 @@ export function renderRouterMetrics(metrics: readonly VersionMetrics[], labels: 
   return `${lines.join("\n")}\n`;
 }
 
-function formatLabels(labels: Labels): string {
+/** `{a="x",b="y"}` with Prometheus escaping of the values. */
+export function formatLabels(labels: Labels): string {
   const pairs = Object.entries(labels).map(([k, v]) => `${k}="${escapeLabelValue(v)}"`);
   return `{${pairs.join(",")}}`;
 }
