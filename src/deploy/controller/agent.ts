@@ -10,8 +10,7 @@ import type { EnvironmentConfig } from "../../config/deploy-schema";
 import type { DeployCommandRecord } from "../../store/deployment-types";
 import type { Store } from "../../store/types";
 import { createRouter } from "../router/registry";
-import { BUILTIN_ROUTER_TYPE } from "../router/builtin/builtin-router";
-import type { Router, RouterAddress, RouterConfig } from "../router/types";
+import type { Router, RouterAddress } from "../router/types";
 import { createTarget } from "../target/registry";
 import type { Target } from "../target/types";
 import { AnalysisRunner } from "./analysis-runner";
@@ -22,7 +21,8 @@ import { Inbox } from "./inbox";
 import { renderAgentMetrics, startMetricsEndpoint, type MetricsEndpoint } from "./metrics-endpoint";
 import { collectLive } from "./live";
 import { RolloutController } from "./rollout-controller";
-import { runSmokeTest } from "./smoke-test";
+import { startSmokeTest } from "./smoke-test";
+import { describeError, routerConfig, waitForReady } from "./agent-support";
 import { routeWeights, syncBackends, versionsWithoutBackends } from "./sync-backends";
 import type { RolloutState, Weights } from "../strategy/index";
 
@@ -296,25 +296,14 @@ export class EnvironmentAgent {
   }
 
   #smokeTest(spec: DeploymentSpec, runId: string, test: string, version: string): void {
-    const def = spec.smokeTests[test];
-    if (def === undefined) {
-      this.#inbox.smokeTest({ runId, ok: false, reason: `smoke test "${test}" is not defined` });
-      return;
-    }
-    const instance = this.target.listInstances().find((i) => i.version === version && i.ready);
-    const router = this.#address ? `http://${this.#address.host}:${this.#address.port}` : "";
-    const preview = spec.rollout.strategy === "blueGreen" ? spec.rollout.previewRoute?.match : undefined;
-    void runSmokeTest({
-      command: def.run,
+    startSmokeTest({
+      spec,
+      test,
+      version,
+      instances: this.target.listInstances(),
+      routerUrl: this.#address ? `http://${this.#address.host}:${this.#address.port}` : "",
       cwd: this.options.repoRoot,
-      timeoutMs: def.timeoutMs ?? 300_000,
-      env: {
-        URL: instance ? `http://${instance.host}:${instance.port}` : router,
-        ROUTER_URL: router,
-        VERSION: version,
-        ...(preview ? { PREVIEW_HEADER: preview.header, PREVIEW_VALUE: preview.value } : {}),
-      },
-      onOutput: (line) => this.#log(`[smoke ${version}] ${line}`),
+      log: this.#log,
     }).then((r) => this.#inbox.smokeTest({ runId, ...r }));
   }
 
@@ -335,28 +324,5 @@ export class EnvironmentAgent {
       routerUrl: this.#address ? `http://${this.#address.host}:${this.#address.port}` : null,
       live,
     });
-  }
-}
-
-/**
- * sluice.yml gives every router `host` and `port`; the builtin router takes them as `listen` (its
- * own option shape predates environments), the engines' routers as they are.
- */
-function routerConfig(router: EnvironmentConfig["router"]): RouterConfig {
-  if (router.type !== BUILTIN_ROUTER_TYPE) return { ...router };
-  const { host, port, ...rest } = router;
-  return { ...rest, listen: { host, port } };
-}
-
-function describeError(err: unknown): string {
-  if (err instanceof Error) return "code" in err ? `${String(err.code)}: ${err.message}` : err.message;
-  return String(err);
-}
-
-/** Resolves once every instance the target lists is ready, or after `timeoutMs`. */
-async function waitForReady(target: Target, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline && target.listInstances().some((i) => !i.ready)) {
-    await new Promise((r) => setTimeout(r, 50));
   }
 }

@@ -5,6 +5,8 @@
  */
 import { spawn } from "node:child_process";
 import { signalGroup } from "../target/process/proc";
+import type { InstanceInfo } from "../target/types";
+import type { DeploymentSpec } from "./deployment-spec";
 
 export interface SmokeTestRun {
   command: string;
@@ -48,5 +50,34 @@ export function runSmokeTest(run: SmokeTestRun): Promise<{ ok: boolean; reason?:
         resolve({ ok: false, reason: `exited with ${signal ?? code}${last ? `: ${last}` : ""}` });
       }
     });
+  });
+}
+
+/** Runs the deployment's smoke test `test` against one ready instance of `version`. Never rejects. */
+export function startSmokeTest(options: {
+  spec: DeploymentSpec;
+  test: string;
+  version: string;
+  instances: InstanceInfo[];
+  routerUrl: string;
+  cwd: string;
+  log: (line: string) => void;
+}): Promise<{ ok: boolean; reason?: string }> {
+  const { spec, test, version, routerUrl } = options;
+  const def = spec.smokeTests[test];
+  if (def === undefined) return Promise.resolve({ ok: false, reason: `smoke test "${test}" is not defined` });
+  const instance = options.instances.find((i) => i.version === version && i.ready);
+  const preview = spec.rollout.strategy === "blueGreen" ? spec.rollout.previewRoute?.match : undefined;
+  return runSmokeTest({
+    command: def.run,
+    cwd: options.cwd,
+    timeoutMs: def.timeoutMs ?? 300_000,
+    env: {
+      URL: instance ? `http://${instance.host}:${instance.port}` : routerUrl,
+      ROUTER_URL: routerUrl,
+      VERSION: version,
+      ...(preview ? { PREVIEW_HEADER: preview.header, PREVIEW_VALUE: preview.value } : {}),
+    },
+    onOutput: (line) => options.log(`[smoke ${version}] ${line}`),
   });
 }
