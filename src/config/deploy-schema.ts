@@ -201,10 +201,24 @@ const blueGreenSchema = z.strictObject({
   smokeTest: z
     .preprocess(
       (v) => (typeof v === "string" ? { run: v } : v),
-      z.strictObject({ run: z.string().min(1), timeout: durationSchema().optional() }),
+      z
+        .strictObject({
+          run: z.string().min(1).optional().describe("A shell command; exit 0 passes."),
+          workflow: z.string().min(1).optional().describe("A workflow file whose `job` is the smoke test."),
+          job: z.string().min(1).optional().describe("The job of `workflow` to run (its result decides)."),
+          timeout: durationSchema().optional(),
+        })
+        .refine((t) => (t.run !== undefined) !== (t.workflow !== undefined || t.job !== undefined), {
+          error: "give either `run` (a command) or `workflow` and `job`",
+        })
+        .refine((t) => (t.workflow === undefined) === (t.job === undefined), {
+          error: "`workflow` and `job` go together",
+        }),
     )
     .optional()
-    .describe("A shell command run against green (URL, VERSION set); exit 0 passes."),
+    .describe(
+      "Run against green before it takes traffic (URL, ROUTER_URL, VERSION set): a shell command, or a workflow job.",
+    ),
   prePromotionAnalysis: name.optional(),
   postPromotionAnalysis: name.optional(),
   healthyChecksBeforeSwitch: z.int().nonnegative().optional(),

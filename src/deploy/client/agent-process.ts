@@ -6,8 +6,8 @@
 import { spawn } from "node:child_process";
 import { mkdirSync, openSync, readFileSync, closeSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { createError } from "../../core/errors";
+import { cliEntry } from "../controller/agent-support";
 import type { EnvironmentRecord } from "../../store/deployment-types";
 import type { Store } from "../../store/types";
 import { isPidAlive } from "../../store/pid";
@@ -37,11 +37,6 @@ function processRuns(pid: number): boolean {
   } catch {
     return true; // no /proc (macOS) or no permission: signal 0 is all there is
   }
-}
-
-/** The CLI entry the agent runs from: the bundle's `cli.js` beside this chunk, or SLUICE_CLI. */
-function cliEntry(env: NodeJS.ProcessEnv): string {
-  return env.SLUICE_CLI ?? fileURLToPath(new URL("./cli.js", import.meta.url));
 }
 
 export async function ensureAgent(options: {

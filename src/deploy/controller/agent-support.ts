@@ -1,4 +1,5 @@
 /** Small pieces the environment agent needs that are not the agent's own logic. */
+import { fileURLToPath } from "node:url";
 import type { EnvironmentConfig } from "../../config/deploy-schema";
 import { BUILTIN_ROUTER_TYPE } from "../router/builtin/builtin-router";
 import type { RouterConfig } from "../router/types";
@@ -25,4 +26,9 @@ export async function waitForReady(target: Target, timeoutMs: number): Promise<v
   while (Date.now() < deadline && target.listInstances().some((i) => !i.ready)) {
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** The CLI entry the agent runs from: the bundle's `cli.js` beside this chunk, or SLUICE_CLI. */
+export function cliEntry(env: NodeJS.ProcessEnv): string {
+  return env.SLUICE_CLI ?? fileURLToPath(new URL("./cli.js", import.meta.url));
 }

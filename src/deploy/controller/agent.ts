@@ -22,7 +22,7 @@ import { renderAgentMetrics, startMetricsEndpoint, type MetricsEndpoint } from "
 import { collectLive } from "./live";
 import { RolloutController } from "./rollout-controller";
 import { startSmokeTest } from "./smoke-test";
-import { describeError, routerConfig, waitForReady } from "./agent-support";
+import { cliEntry, describeError, routerConfig, waitForReady } from "./agent-support";
 import { routeWeights, syncBackends, versionsWithoutBackends } from "./sync-backends";
 import type { RolloutState, Weights } from "../strategy/index";
 
@@ -303,6 +303,7 @@ export class EnvironmentAgent {
       instances: this.target.listInstances(),
       routerUrl: this.#address ? `http://${this.#address.host}:${this.#address.port}` : "",
       cwd: this.options.repoRoot,
+      cli: cliEntry(process.env),
       log: this.#log,
     }).then((r) => this.#inbox.smokeTest({ runId, ...r }));
   }

@@ -11,6 +11,13 @@ import type { DeploySpec } from "../target/types";
 /** How to run one version: the target's deploy spec without the instance count (the strategy sets it). */
 export type VersionRun = Omit<DeploySpec, "instances">;
 
+/** A smoke test: a shell command, or one job of a workflow run by `sluice run` (its result decides). */
+export interface SmokeTestSpec {
+  run?: string;
+  workflow?: { path: string; job: string };
+  timeoutMs?: number;
+}
+
 /** Everything stored in `DeploymentRecord.spec`. */
 export interface DeploymentSpec {
   /** The strategy's spec: stable and candidate versions, instances, steps. */
@@ -26,7 +33,7 @@ export interface DeploymentSpec {
   /** Approvals needed before the rollout starts moving traffic. */
   approvals: string[];
   /** Blue-green smoke test command (the strategy refers to it by this name). */
-  smokeTests: Record<string, { run: string; timeoutMs?: number }>;
+  smokeTests: Record<string, SmokeTestSpec>;
   /** Set for `sluice rollback` redeployments: a fast switch back rather than the configured strategy. */
   rollbackOf: string | null;
 }
@@ -64,7 +71,7 @@ export function buildDeploymentSpec(req: DeploymentRequest): DeploymentSpec {
       ? { check: healthCheckSpec(config.healthCheck.check), intervalMs: config.healthCheck.interval }
       : null,
     approvals: req.rollbackOf ? [] : [...config.approvals],
-    smokeTests: smoke ? { [SMOKE_TEST_NAME]: { run: smoke.run, timeoutMs: smoke.timeout } } : {},
+    smokeTests: smoke ? { [SMOKE_TEST_NAME]: smokeTestSpec(smoke) } : {},
     rollbackOf: req.rollbackOf ?? null,
   };
 }
@@ -236,4 +243,19 @@ export function referencedAnalyses(spec: RolloutSpec): string[] {
     if (spec.postPromotionAnalysis) names.add(spec.postPromotionAnalysis);
   }
   return [...names];
+}
+
+function smokeTestSpec(t: {
+  run?: string;
+  workflow?: string;
+  job?: string;
+  timeout?: number;
+}): SmokeTestSpec {
+  return {
+    ...(t.run !== undefined ? { run: t.run } : {}),
+    ...(t.workflow !== undefined && t.job !== undefined
+      ? { workflow: { path: t.workflow, job: t.job } }
+      : {}),
+    ...(t.timeout !== undefined ? { timeoutMs: t.timeout } : {}),
+  };
 }
