@@ -78,10 +78,13 @@ export function renderConfig(m: ConfigModel): string {
     `  stats socket ${m.adminSocket} mode 600 level admin expose-fd listeners`,
     "  log ring@sluice_log len 1024 local0",
     `  lua-load ${m.luaFile}`,
-    // On reload, old workers keep idle keep-alive connections and close each one after its next
-    // response (Connection: close). HAProxy 2.6 otherwise closes idle ones at once, racing with a
-    // client that is just sending on them: measured 15 "socket hang up" per 17k requests over 6 reloads.
-    "  close-spread-time infinite",
+    // On reload, old workers close their keep-alive client connections spread over 2 s rather than
+    // at once (HAProxy 2.6's default, which raced with clients sending on them: 15 "socket hang up"
+    // per 17k requests over 6 reloads), so clients move to the new worker — its split, its backends —
+    // within seconds. `infinite` avoided the race too but left busy keep-alive clients on the old
+    // worker until hard-stop-after: most requests of a blue-green switch failed (bench/deploy).
+    // (`idle-close-on-response`, the cleaner fix, arrived after HAProxy 2.6.12.)
+    "  close-spread-time 2s",
     // Without SO_REUSEPORT a second router on a taken port fails instead of sharing it; reloads do not
     // need it, the master hands the listening sockets over.
     "  noreuseport",
