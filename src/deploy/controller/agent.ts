@@ -309,6 +309,9 @@ export class EnvironmentAgent {
   }
 
   async #heartbeat(): Promise<void> {
+    // Counter readings every beat: baselines can then reach back `baselineHistory`, further than
+    // the router keeps single requests.
+    await this.#analyses.takeReadings(Object.keys(this.target.status()));
     const now = this.#now();
     if (this.#fault && this.#fault.until <= now) this.#fault = null;
     const live = await collectLive({

@@ -63,6 +63,9 @@ export interface AnalysisRunnerOptions {
   onVerdict: (verdict: AnalysisObservation) => void;
 }
 
+/** The router provider's configuration as sluice.yml's defaults produce it (the key it is shared by). */
+const ROUTER_PROVIDER: AnalysisConfig["provider"] = { type: "router" };
+
 export class AnalysisRunner {
   readonly #runs = new Map<string, Run>();
   readonly #providers = new Map<string, MetricProvider>();
@@ -143,7 +146,7 @@ export class AnalysisRunner {
       judge,
       spec,
       limits,
-      provider: this.#provider(request.analysis, config),
+      provider: this.#provider(config.provider),
       startedAt: this.#now(),
       state,
       timer: null,
@@ -163,17 +166,32 @@ export class AnalysisRunner {
   }
 
   /**
-   * One provider per analysis (and provider configuration, which a later deployment may change) for
-   * the agent's life: the router provider keeps counter readings that later looks measure against.
+   * One provider per provider configuration for the agent's life, shared by every analysis that uses
+   * it: the router provider keeps counter readings that later looks measure against, whichever
+   * analysis took them.
    */
-  #provider(name: string, config: AnalysisConfig): MetricProvider {
-    const key = `${name}\u0000${JSON.stringify(config.provider)}`;
+  #provider(config: AnalysisConfig["provider"]): MetricProvider {
+    const key = JSON.stringify(config);
     let provider = this.#providers.get(key);
     if (provider === undefined) {
-      provider = createMetricProvider(config.provider, this.options.providerContext);
+      provider = createMetricProvider(config, this.options.providerContext);
       this.#providers.set(key, provider);
     }
     return provider;
+  }
+
+  /**
+   * Records the router's counters for `versions` now (one cheap snapshot each), so a later analysis can
+   * measure its baseline over `baselineHistory` even when the router's per-request samples cover
+   * less. The agent calls it every few seconds; never rejects.
+   */
+  async takeReadings(versions: readonly string[]): Promise<void> {
+    const provider = this.#provider(ROUTER_PROVIDER);
+    const end = this.#now();
+    const window = { start: new Date(end - 1000), end: new Date(end) };
+    await Promise.all(
+      versions.map((version) => provider.query({ name: "requests", query: "requests", version }, window)),
+    );
   }
 
   async #measure(run: Run): Promise<void> {
