@@ -17,7 +17,9 @@
 // Uses generateSbom from dist/index.js (npm run bench builds it). While src/index.ts does not export
 // it yet, src/scan/sbom/index.ts is bundled on the spot with esbuild instead (said on stderr).
 // SLUICE_BENCH_DIST=<dir> measures a build made with `node scripts/build.mjs --outdir <dir>` instead
-// of dist/ (its cli.js and index.js).
+// of dist/ (its cli.js and index.js). SLUICE_BENCH_BASE_DIST=<dir> also times another build's CLI
+// (the code before a change) in the same loop, interleaved with the rest, and adds "baseColdMs" and
+// "baseRatioCold": before and after against the same cyclonedx-npm runs.
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -30,6 +32,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const distDir = process.env.SLUICE_BENCH_DIST ? path.resolve(process.env.SLUICE_BENCH_DIST) : null;
 const sluiceCli = distDir ? path.join(distDir, "cli.js") : path.join(root, "bin", "sluice.js");
+const baseDir = process.env.SLUICE_BENCH_BASE_DIST ? path.resolve(process.env.SLUICE_BENCH_BASE_DIST) : null;
 const TARGET_RATIO = 20;
 const REPEATS = Math.max(1, Number(process.env.SLUICE_BENCH_REPEATS) || 5);
 const require = createRequire(import.meta.url);
@@ -170,6 +173,11 @@ try {
   await run(process.execPath, ["--input-type=module", "-e", coldScript]);
   const cliArgs = [sluiceCli, "scan", "sbom", "--format", "cyclonedx"];
   const cliDoc = JSON.parse((await run(process.execPath, cliArgs, { cwd: project })).stdout);
+  const baseArgs = baseDir ? [path.join(baseDir, "cli.js"), ...cliArgs.slice(1)] : null;
+  const baseDoc = baseArgs
+    ? JSON.parse((await run(process.execPath, baseArgs, { cwd: project })).stdout)
+    : null;
+  const baseTimes = [];
   const sluiceTimes = [];
   const coldTimes = [];
   const libraryColdTimes = [];
@@ -182,13 +190,21 @@ try {
     sluiceTimes.push(warm.ms);
     sluiceDoc = warm.doc;
     libraryColdTimes.push((await run(process.execPath, ["--input-type=module", "-e", coldScript])).ms);
+    // The two builds alternate which goes first.
+    if (baseArgs && i % 2 === 0) baseTimes.push((await run(process.execPath, baseArgs, { cwd: project })).ms);
     coldTimes.push((await run(process.execPath, cliArgs, { cwd: project })).ms);
+    if (baseArgs && i % 2 === 1) baseTimes.push((await run(process.execPath, baseArgs, { cwd: project })).ms);
   }
 
   const ours = componentSet(sluiceDoc);
   const cliComponents = componentSet(cliDoc);
   if (cliComponents.size !== ours.size || [...ours].some((c) => !cliComponents.has(c)))
     throw new Error("`sluice scan sbom` and generateSbom() list different components");
+  if (baseDoc) {
+    const baseComponents = componentSet(baseDoc);
+    if (baseComponents.size !== ours.size || [...ours].some((c) => !baseComponents.has(c)))
+      throw new Error("the SLUICE_BENCH_BASE_DIST build lists different components");
+  }
   const theirs = componentSet(cdxDoc);
   const onlyInSluice = [...ours].filter((c) => !theirs.has(c)).sort();
   const onlyInCyclonedxNpm = [...theirs].filter((c) => !ours.has(c)).sort();
@@ -197,6 +213,7 @@ try {
   const sluiceLibraryColdMs = median(libraryColdTimes);
   const cyclonedxNpmMs = median(cdxTimes);
   const round = (n, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
+  const baseColdMs = baseDir ? median(baseTimes) : null;
   log(
     `cyclonedx-npm ${round(cyclonedxNpmMs)} ms, sluice ${round(sluiceMs)} ms warm / ${round(sluiceColdMs)} ms CLI / ${round(sluiceLibraryColdMs)} ms library cold, ${ours.size} components`,
   );
@@ -214,6 +231,9 @@ try {
         onlyInSluice,
         onlyInCyclonedxNpm,
         target: TARGET_RATIO,
+        ...(baseColdMs === null
+          ? {}
+          : { baseColdMs: round(baseColdMs), baseRatioCold: round(cyclonedxNpmMs / baseColdMs) }),
       },
     }) + "\n",
   );

@@ -6,8 +6,6 @@ import { appendFile, mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { createError } from "../../core/errors";
 import { readRepositoryRoot } from "../../engine/git-info";
-import { renderScanMarkdown, renderScanText } from "../../scan/render";
-import { toSarif } from "../../scan/sarif";
 import type { ScanSeverity } from "../../scan/types";
 import type { CliIO } from "../io";
 import type { RegisterCommand } from "./index";
@@ -73,6 +71,7 @@ export const registerScan: RegisterCommand = (program, io, done) => {
         );
       }
       const { failsAt, parseKinds, runScans } = await import("../../scan/run-scan");
+      const { renderScanMarkdown, renderScanText } = await import("../../scan/render");
       const results = await runScans({
         root,
         config,
@@ -86,6 +85,7 @@ export const registerScan: RegisterCommand = (program, io, done) => {
         version,
       });
       if (flags.sarif) {
+        const { toSarif } = await import("../../scan/sarif");
         await mkdir(path.dirname(path.resolve(io.cwd, flags.sarif)), { recursive: true });
         await writeFile(
           path.resolve(io.cwd, flags.sarif),
@@ -104,7 +104,8 @@ async function writeSbom(io: CliIO, root: string, flags: ScanFlags): Promise<0> 
   if (flags.format !== "cyclonedx" && flags.format !== "spdx") {
     throw createError("SLUICE_E_USAGE", `--format must be cyclonedx or spdx, not "${flags.format}"`);
   }
-  const { generateSbom } = await import("../../scan/sbom/index");
+  // generate, not the SBOM module's index: the index loads both writers.
+  const { generateSbom } = await import("../../scan/sbom/generate");
   const sbom = await generateSbom(root, {
     format: flags.format,
     meta: { timestamp: new Date(), serialNumber: `urn:uuid:${crypto.randomUUID()}`, toolVersion: version },

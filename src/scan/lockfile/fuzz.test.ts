@@ -8,8 +8,10 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { isSluiceError } from "../../core/errors";
-import { findLockfiles, lockfileParsers } from "./index";
-import { readPackageJson, readPipfile, readPyproject } from "./manifest";
+import { findLockfiles } from "./index";
+import { lockfileParsers } from "./parsers";
+import { readPackageJson } from "./manifest";
+import { readPipfile, readPyproject } from "./manifest-python";
 import type { LockfileContext, LockfileFormat } from "./types";
 import {
   caseFailure,

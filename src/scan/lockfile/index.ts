@@ -8,15 +8,10 @@ import { existsSync, readFileSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import type { DependencyGraph } from "../types";
-import { readPackageJson, readPipfile, readPyproject, type ManifestDeps } from "./manifest";
+import { readPackageJson, type ManifestDeps } from "./manifest";
 import { parsePackageLock } from "./package-lock";
-import { parsePipfileLock } from "./pipfile-lock";
-import { parsePnpmLock } from "./pnpm-lock";
-import { parsePoetryLock } from "./poetry-lock";
 import { parseRequirements } from "./requirements";
 import type { LockfileContext, LockfileFormat, LockfileParser } from "./types";
-import { parseUvLock } from "./uv-lock";
-import { parseYarnBerry } from "./yarn-berry";
 import { parseYarnClassic } from "./yarn-classic";
 
 export type { LockfileContext, LockfileFormat, LockfileParser } from "./types";
@@ -51,25 +46,32 @@ const SKIP_DIRS = new Set([
 ]);
 const MAX_DEPTH = 8;
 
-/** yarn.lock holds two formats; Yarn 2+ writes YAML with a `__metadata` block. */
-export function parseYarnLock(text: string, file: string, context?: LockfileContext): DependencyGraph {
-  return /^__metadata:/m.test(text)
-    ? parseYarnBerry(text, file, context)
-    : parseYarnClassic(text, file, context);
+/**
+ * The parser for a lockfile (yarn.lock holds two formats; Yarn 2+ writes YAML with a `__metadata`
+ * block). The YAML formats (pnpm, Yarn 2+) and the Python ones (TOML manifests and lockfiles) load
+ * their parsers, and with them `yaml` or `smol-toml`, on first use: an npm project's scan loads
+ * neither. `parsers.ts` has them all in one synchronous table.
+ */
+async function parserFor(format: LockfileFormat, text: string): Promise<LockfileParser> {
+  switch (format) {
+    case "package-lock":
+    case "npm-shrinkwrap":
+      return parsePackageLock;
+    case "requirements":
+      return parseRequirements;
+    case "yarn-classic":
+    case "yarn-berry":
+      return /^__metadata:/m.test(text) ? (await import("./yaml-parsers")).parseYarnBerry : parseYarnClassic;
+    case "pnpm-lock":
+      return (await import("./yaml-parsers")).parsePnpmLock;
+    case "pipfile-lock":
+      return (await import("./python-parsers")).parsePipfileLock;
+    case "poetry-lock":
+      return (await import("./python-parsers")).parsePoetryLock;
+    case "uv-lock":
+      return (await import("./python-parsers")).parseUvLock;
+  }
 }
-
-/** The parser for each format. */
-export const lockfileParsers: Record<LockfileFormat, LockfileParser> = {
-  "package-lock": parsePackageLock,
-  "npm-shrinkwrap": parsePackageLock,
-  "pnpm-lock": parsePnpmLock,
-  "yarn-classic": parseYarnLock,
-  "yarn-berry": parseYarnLock,
-  requirements: parseRequirements,
-  "poetry-lock": parsePoetryLock,
-  "pipfile-lock": parsePipfileLock,
-  "uv-lock": parseUvLock,
-};
 
 function requirementsFile(name: string, dir: string): boolean {
   return (
@@ -117,17 +119,17 @@ function yarnFormat(file: string): LockfileFormat {
 }
 
 /** The manifest that names a lockfile's direct dependencies, read from the lockfile's folder. */
-function manifestFor(
+async function manifestFor(
   format: LockfileFormat,
   read: (rel: string) => string | undefined,
-): ManifestDeps | undefined {
+): Promise<ManifestDeps | undefined> {
   if (format === "poetry-lock" || format === "uv-lock") {
     const text = read("pyproject.toml");
-    return text === undefined ? undefined : readPyproject(text);
+    return text === undefined ? undefined : (await import("./python-parsers")).readPyproject(text);
   }
   if (format === "pipfile-lock") {
     const text = read("Pipfile");
-    return text === undefined ? undefined : readPipfile(text);
+    return text === undefined ? undefined : (await import("./python-parsers")).readPipfile(text);
   }
   if (format === "requirements") return undefined;
   const text = read("package.json");
@@ -166,9 +168,10 @@ export async function readDependencyGraphs(
   for (const ref of refs) {
     const text = await readFile(path.join(root, ref.path), "utf8");
     const read = readerFor(root, path.posix.dirname(ref.path), requirements);
-    const context: LockfileContext = { manifest: manifestFor(ref.format, read), readFile: read };
+    const context: LockfileContext = { manifest: await manifestFor(ref.format, read), readFile: read };
+    const parse = await parserFor(ref.format, text);
     try {
-      graphs.push(lockfileParsers[ref.format](text, ref.path, context));
+      graphs.push(parse(text, ref.path, context));
     } catch (err) {
       // A malformed lockfile the caller named, or the project's own (at the root), stops the scan. One
       // found deeper (a test fixture, a vendored example) is reported and skipped, so a repository's

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { isSluiceError } from "../../core/errors";
-import { buildCycloneDx } from "./cyclonedx";
+import type { DependencyGraph, PackageNode } from "../types";
+import { buildCycloneDx, buildCycloneDxSortedByLibrary } from "./cyclonedx";
 import { META, cycloneDxErrors, expectGolden, loadGraph } from "./test-support";
 
 interface Component {
@@ -151,6 +152,53 @@ describe("buildCycloneDx", () => {
       expect.unreachable();
     } catch (err) {
       expect(isSluiceError(err) && err.code).toBe("SLUICE_E_USAGE");
+    }
+  });
+
+  it("lists everything in the order the library's own sorting gives", () => {
+    // Names whose code-unit and collation orders differ: case, `_` before `-` before `.`, `~`, digits.
+    const names = [
+      "A_b",
+      "a-b",
+      "a.b",
+      "ab",
+      "Ab",
+      "aB",
+      "a_b",
+      "@scope/x",
+      "@Scope/y",
+      "x~y",
+      "x0",
+      "X1",
+      "z",
+    ];
+    const sha1 = "sha1-" + Buffer.alloc(20, 1).toString("base64");
+    const sha512 = "sha512-" + Buffer.alloc(64, 2).toString("base64");
+    const nodes: PackageNode[] = names.map((name, i) => ({
+      id: `${name}@1.0.${i}`,
+      ecosystem: "npm",
+      name,
+      version: `1.0.${i}`,
+      purl: `pkg:npm/${name.startsWith("@") ? name.replace("@", "%40") : name}@1.0.${i}`,
+      direct: i % 3 === 0,
+      dev: i % 4 === 1,
+      optional: false,
+      integrity: i % 2 ? [sha512, sha1, "md5:" + "0".repeat(32)] : [sha512],
+      license: "MIT",
+      dependencies: names.flatMap((n, j) => ((i * 7 + j) % 5 === 0 ? [`${n}@1.0.${j}`] : [])),
+    }));
+    const tricky: DependencyGraph = {
+      ecosystem: "npm",
+      lockfile: "package-lock.json",
+      root: { name: "Root_App", version: "1.0.0" },
+      packages: new Map(nodes.map((n) => [n.id, n])),
+    };
+    const accented = structuredClone(tricky);
+    accented.packages.get("z@1.0.12")!.purl = "pkg:npm/z\u00e9@1.0.12";
+    for (const graphs of [[npm], [npm, pypi], [tricky], [accented]]) {
+      const doc = buildCycloneDx(graphs, META);
+      expect(JSON.stringify(doc)).toBe(JSON.stringify(buildCycloneDxSortedByLibrary(graphs, META)));
+      expect(cycloneDxErrors(doc)).toBeNull();
     }
   });
 });

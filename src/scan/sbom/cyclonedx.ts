@@ -13,6 +13,7 @@ import * as Spec from "@cyclonedx/cyclonedx-library/Spec";
 import { createError } from "../../core/errors";
 import type { NormalizedLicense } from "../license/normalize";
 import type { DependencyGraph } from "../types";
+import { compareRoot, defaultCollationIsRoot, isPrintableAscii } from "./collation";
 import type { HashAlgorithm } from "./hashes";
 import { buildInventory, type InventoryPackage } from "./inventory";
 import { sluiceVersion } from "./tool";
@@ -35,22 +36,49 @@ const HASH_ALGORITHMS: Readonly<Record<HashAlgorithm, Enums.HashAlgorithm>> = {
  * than `optional` (which means "may be absent at runtime"); optional dependencies are `optional`.
  * Development packages also carry the registered `cdx:npm:package:development` property, as
  * cyclonedx-npm writes it.
+ *
+ * The lists come out in the library's order (its `sortLists`, which sorts with `localeCompare`).
+ * When every reference is printable ASCII and the default collation is the root one, Sluice adds
+ * components, dependencies and hashes already in that order and the library keeps it, which spares
+ * the first `localeCompare`'s ICU set-up (see `collation.ts`); otherwise the library sorts.
  */
 export function buildCycloneDx(graphs: DependencyGraph[], meta: SbomMeta): Record<string, unknown> {
+  return build(graphs, meta, defaultCollationIsRoot());
+}
+
+/** The same document with every list sorted by the library itself: the reference for tests. */
+export function buildCycloneDxSortedByLibrary(
+  graphs: DependencyGraph[],
+  meta: SbomMeta,
+): Record<string, unknown> {
+  return build(graphs, meta, false);
+}
+
+function build(graphs: DependencyGraph[], meta: SbomMeta, presort: boolean): Record<string, unknown> {
   const uuid = uuidOf(meta.serialNumber);
   if (uuid === undefined)
     throw createError("SLUICE_E_USAGE", `SBOM serial number is not a UUID: ${meta.serialNumber}`);
   const inventory = buildInventory(graphs, meta);
+  const { root } = inventory;
+  const rootRef =
+    root.purl !== undefined && !inventory.packages.some((p) => p.ref === root.purl)
+      ? root.purl
+      : `root:${root.name}`;
+  // Inventory lists are in code-unit order; the library's is the collation's.
+  const presorted =
+    presort && isPrintableAscii(rootRef) && inventory.packages.every((p) => isPrintableAscii(p.ref));
+  const order = (refs: string[]) => (presorted ? [...refs].sort(compareRoot) : refs);
 
   const components = new Map<string, Models.Component>();
-  for (const pkg of inventory.packages) components.set(pkg.ref, toComponent(pkg));
-  for (const pkg of inventory.packages) {
+  const packages = presorted
+    ? [...inventory.packages].sort((a, b) => compareRoot(a.ref, b.ref))
+    : inventory.packages;
+  for (const pkg of packages) components.set(pkg.ref, toComponent(pkg, presorted));
+  for (const pkg of packages) {
     const component = components.get(pkg.ref)!;
-    for (const dep of pkg.dependencies) component.dependencies.add(components.get(dep)!.bomRef);
+    for (const dep of order(pkg.dependencies)) component.dependencies.add(components.get(dep)!.bomRef);
   }
 
-  const { root } = inventory;
-  const rootRef = root.purl !== undefined && !components.has(root.purl) ? root.purl : `root:${root.name}`;
   const [rootName, rootGroup] = splitName(root.name);
   const rootComponent = new Models.Component(Enums.ComponentType.Application, rootName, {
     ...rootGroup,
@@ -58,7 +86,7 @@ export function buildCycloneDx(graphs: DependencyGraph[], meta: SbomMeta): Recor
     ...(root.version ? { version: root.version } : {}),
     ...(root.purl !== undefined ? { purl: root.purl } : {}),
   });
-  for (const ref of inventory.direct) rootComponent.dependencies.add(components.get(ref)!.bomRef);
+  for (const ref of order(inventory.direct)) rootComponent.dependencies.add(components.get(ref)!.bomRef);
 
   const tools = new Models.Tools();
   tools.components.add(
@@ -73,10 +101,14 @@ export function buildCycloneDx(graphs: DependencyGraph[], meta: SbomMeta): Recor
   for (const component of components.values()) bom.components.add(component);
 
   const serializer = new Serialize.JsonSerializer(new Serialize.JSON.Normalize.Factory(Spec.Spec1dot6));
-  return JSON.parse(serializer.serialize(bom, { sortLists: true })) as Record<string, unknown>;
+  const doc = JSON.parse(serializer.serialize(bom, { sortLists: !presorted })) as Record<string, unknown>;
+  // The dependency graph lists the root first (the library sorts that list, not a Set it keeps).
+  if (presorted && Array.isArray(doc.dependencies))
+    (doc.dependencies as { ref: string }[]).sort((a, b) => compareRoot(a.ref, b.ref));
+  return doc;
 }
 
-function toComponent(pkg: InventoryPackage): Models.Component {
+function toComponent(pkg: InventoryPackage, presorted: boolean): Models.Component {
   const [name, group] = pkg.ecosystem === "npm" ? splitName(pkg.name) : ([pkg.name, {}] as const);
   const component = new Models.Component(Enums.ComponentType.Library, name, {
     ...group,
@@ -89,7 +121,9 @@ function toComponent(pkg: InventoryPackage): Models.Component {
         ? Enums.ComponentScope.Optional
         : Enums.ComponentScope.Required,
   });
-  for (const hash of pkg.hashes) component.hashes.set(HASH_ALGORITHMS[hash.algorithm], hash.hex);
+  const hashes = pkg.hashes.map((h) => [HASH_ALGORITHMS[h.algorithm], h.hex] as const);
+  if (presorted) hashes.sort(([a], [b]) => compareRoot(a, b));
+  for (const [algorithm, hex] of hashes) component.hashes.set(algorithm, hex);
   const license = toLicense(pkg.license);
   if (license) component.licenses.add(license);
   if (pkg.download !== undefined) {

@@ -4,8 +4,7 @@
  */
 import { resolveInstalledLicenses, type InstalledLicenseOptions } from "../license/installed";
 import { readDependencyGraphs, type LockfileRef } from "../lockfile";
-import { buildCycloneDx } from "./cyclonedx";
-import { buildSpdx } from "./spdx";
+import type { DependencyGraph } from "../types";
 import type { SbomMeta } from "./types";
 
 export type SbomFormat = "cyclonedx" | "spdx";
@@ -27,7 +26,15 @@ export async function generateSbom(
   root: string,
   options: GenerateSbomOptions,
 ): Promise<Record<string, unknown>> {
+  // The writer loads (for CycloneDX, with @cyclonedx/cyclonedx-library) while the lockfiles are
+  // read, and only the one asked for.
+  const writer: Promise<(graphs: DependencyGraph[], meta: SbomMeta) => Record<string, unknown>> =
+    options.format === "spdx"
+      ? import("./spdx").then((m) => m.buildSpdx)
+      : import("./cyclonedx").then((m) => m.buildCycloneDx);
+  // Awaited below; this only keeps a failed load from being reported as unhandled meanwhile.
+  writer.catch(() => undefined);
   let graphs = await readDependencyGraphs(root, options.lockfiles);
   if (!options.lockfileOnly) graphs = await resolveInstalledLicenses(root, graphs, options);
-  return options.format === "spdx" ? buildSpdx(graphs, options.meta) : buildCycloneDx(graphs, options.meta);
+  return (await writer)(graphs, options.meta);
 }

@@ -40,6 +40,13 @@ export interface Inventory {
 export function buildInventory(graphs: DependencyGraph[], meta: Pick<SbomMeta, "component">): Inventory {
   const byRef = new Map<string, InventoryPackage>();
   const deps = new Map<string, Set<string>>();
+  // Most packages declare one of a handful of licences: classify each text once.
+  const licenses = new Map<string | undefined, NormalizedLicense>();
+  const licenseOf = (raw: string | undefined) => {
+    let license = licenses.get(raw);
+    if (license === undefined) licenses.set(raw, (license = normalizeLicense(raw)));
+    return license;
+  };
   for (const graph of graphs) {
     const refOf = (id: string) => graph.packages.get(id)?.purl;
     for (const node of graph.packages.values()) {
@@ -48,10 +55,10 @@ export function buildInventory(graphs: DependencyGraph[], meta: Pick<SbomMeta, "
         seen.direct ||= node.direct;
         seen.dev &&= node.dev;
         seen.optional &&= node.optional;
-        if (seen.license.status === "none") seen.license = normalizeLicense(node.license);
+        if (seen.license.status === "none") seen.license = licenseOf(node.license);
         if (seen.hashes.length === 0) seen.hashes = parseIntegrity(node.integrity);
       } else {
-        byRef.set(node.purl, toPackage(node));
+        byRef.set(node.purl, toPackage(node, licenseOf(node.license)));
         deps.set(node.purl, new Set());
       }
       for (const dep of node.dependencies) {
@@ -69,7 +76,7 @@ export function buildInventory(graphs: DependencyGraph[], meta: Pick<SbomMeta, "
   };
 }
 
-function toPackage(node: PackageNode): InventoryPackage {
+function toPackage(node: PackageNode, license: NormalizedLicense): InventoryPackage {
   const pkg: InventoryPackage = {
     ref: node.purl,
     ecosystem: node.ecosystem,
@@ -79,7 +86,7 @@ function toPackage(node: PackageNode): InventoryPackage {
     dev: node.dev,
     optional: node.optional,
     hashes: parseIntegrity(node.integrity),
-    license: normalizeLicense(node.license),
+    license,
     dependencies: [],
   };
   const download = publicUrl(node.resolved);
