@@ -52,7 +52,8 @@ function readyBackends(target: Target): Map<string, Backend[]> {
   const byVersion = new Map<string, Backend[]>();
   for (const i of target.listInstances()) {
     const list = byVersion.get(i.version) ?? [];
-    if (i.ready && i.pid !== null) list.push({ host: i.host, port: i.port });
+    // Ready is enough: pods (kubernetes target) have no local pid, and a restarting process is not ready.
+    if (i.ready) list.push({ host: i.host, port: i.port });
     byVersion.set(i.version, list);
   }
   return byVersion;
