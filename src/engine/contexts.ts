@@ -71,11 +71,18 @@ export function githubContext(id: RunIdentity, jobId: string): Record<string, un
   };
 }
 
+/** The runner's name and arch: read once, not per job (os.hostname() is a system call). */
+let runnerHost: { name: string; arch: string } | undefined;
+
 export function runnerContext(tempDir: string, toolCache: string, debug: boolean): Record<string, unknown> {
-  return {
+  runnerHost ??= {
     name: `sluice-${os.hostname()}`,
-    os: "Linux",
     arch: os.arch() === "arm64" ? "ARM64" : os.arch() === "arm" ? "ARM" : "X64",
+  };
+  return {
+    name: runnerHost.name,
+    os: "Linux",
+    arch: runnerHost.arch,
     temp: tempDir,
     tool_cache: toolCache,
     debug: debug ? "1" : "",

@@ -36,12 +36,25 @@ export function resolveShell(shell: string | undefined, scriptPath: string): She
       `unknown shell "${shell}": use bash, sh, pwsh, python, node or a command line containing {0}`,
     );
   }
-  const argv = splitCommandLine(line).map((a) => a.replaceAll("{0}", scriptPath));
+  const argv = splitLine(line).map((a) => a.replaceAll("{0}", scriptPath));
   return {
     command: argv[0]!,
     args: argv.slice(1),
     extension: named?.extension ?? (shell === undefined ? ".sh" : ""),
   };
+}
+
+/** Shell lines already split: a run uses a few, and every step resolves its shell twice. */
+const splitLines = new Map<string, readonly string[]>();
+
+function splitLine(line: string): readonly string[] {
+  let argv = splitLines.get(line);
+  if (argv === undefined) {
+    argv = splitCommandLine(line);
+    if (splitLines.size >= 64) splitLines.clear();
+    splitLines.set(line, argv);
+  }
+  return argv;
 }
 
 /** Splits a command line on whitespace, honouring single and double quotes. */

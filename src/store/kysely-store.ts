@@ -8,6 +8,7 @@ import { createError, isSluiceError } from "../core/errors";
 import { jobFromRow, jobPatchToRow, jobToRow, newRunRecord, runFromRow, runPatchToRow } from "./rows";
 import { runToRow, stepFromRow, stepPatchToRow, stepToRow } from "./rows";
 import { QueryTemplates } from "./query-templates";
+import type { QueryExecutor } from "./query-templates";
 import { recoverOrphanedRuns } from "./recover-orphans";
 import { RUN_NUMBER_COUNTER } from "./schema";
 import type { JobsTable, RunsTable, StepsTable, StoreDatabase } from "./schema";
@@ -53,13 +54,18 @@ export class KyselyStore implements Store {
   private readonly templates: QueryTemplates;
   private closed = false;
 
+  /**
+   * `templateExecutor` runs the hot-path statements compiled by the templates (single statements,
+   * never in a transaction); default: Kysely. The SQLite store runs them on its connection directly.
+   */
   constructor(
     protected readonly db: Kysely<StoreDatabase>,
     options: KyselyStoreOptions = {},
+    templateExecutor: QueryExecutor = db,
   ) {
     this.now = options.now ?? (() => new Date());
     this.newId = options.newId ?? (() => crypto.randomUUID());
-    this.templates = new QueryTemplates(db);
+    this.templates = new QueryTemplates(templateExecutor);
   }
 
   createRun(run: NewRun): Promise<RunRecord> {

@@ -226,11 +226,13 @@ export async function executeJobs(run: RunScope, opts: ExecuteJobsOptions): Prom
       workflowEnv: opts.workflowEnv,
     };
     let result: JobResult;
-    const group = resolveConcurrency(def.concurrency, {
-      ...jobContexts(run, opts, def, byJob),
-      matrix: inst.matrix ?? {},
-      strategy: inst.strategy,
-    });
+    const group = def.concurrency
+      ? resolveConcurrency(def.concurrency, {
+          ...jobContexts(run, opts, def, byJob),
+          matrix: inst.matrix ?? {},
+          strategy: inst.strategy,
+        })
+      : null;
     const releaseGroup = group
       ? await acquireJobGroup(
           group,

@@ -18,6 +18,10 @@
  * both streams ended — or ERROR ({code, message, …} as JSON) instead of EXIT when it could not start.
  * READY (id 0, no payload) comes first, once the helper reads requests.
  *
+ * Tracing (bench/engine/critical-path.mjs): started with the arguments `trace <file>`, the helper
+ * records when it read each request, spawned its process, saw it exit and saw its streams close
+ * (ms on the shared clock, performance.timeOrigin + now()), and writes them to <file> as it exits.
+ *
  * The helper lives in its own process group (a terminal's Ctrl-C is for Sluice to handle) and leaves
  * when its stdin ends, i.e. when Sluice closes it or exits. Writes to a pipe on stdout are synchronous
  * in Node on Linux: when Sluice reads slowly, the helper waits, and so do the steps that print.
@@ -49,7 +53,16 @@ function describe(err) {
     message: e.message === undefined ? String(err) : e.message,
   }));
 }
+const traceFile = process.argv[1] === "trace" ? process.argv[2] : undefined;
+const traced = [];
+const mark = traceFile === undefined
+  ? () => {}
+  : (event, id) => traced.push(event + " " + id + " " + (performance.timeOrigin + performance.now()));
+if (traceFile !== undefined) {
+  process.on("exit", () => require("node:fs").writeFileSync(traceFile, traced.join("\\n") + "\\n"));
+}
 function start(req) {
+  mark("r", req.id);
   let child;
   try {
     child = spawn(req.command, req.args, {
@@ -64,10 +77,13 @@ function start(req) {
     failed = true;
     send(${FRAME.ERROR}, req.id, describe(err));
   });
+  mark("p", req.id);
+  if (traceFile !== undefined) child.once("exit", () => mark("e", req.id));
   if (child.pid !== undefined) send(${FRAME.STARTED}, req.id, Buffer.from(String(child.pid)));
   if (child.stdout) child.stdout.on("data", (c) => send(${FRAME.STDOUT}, req.id, c));
   if (child.stderr) child.stderr.on("data", (c) => send(${FRAME.STDERR}, req.id, c));
   child.once("close", (code, signal) => {
+    mark("c", req.id);
     if (!failed) send(${FRAME.EXIT}, req.id, Buffer.from(JSON.stringify([code, signal])));
   });
 }

@@ -4,6 +4,7 @@
  * straight to each step's process group, so stopping does not depend on the helper.
  */
 import { spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import type { ChildProcess } from "node:child_process";
 import type { OutputSink, ProcessExit, ProcessHandle, ProcessSpec } from "../types";
 import { createGroupHandle } from "./group-handle";
@@ -30,10 +31,20 @@ export class SpawnHelper {
   private isReady = false;
   private readonly gone: Promise<void>;
 
+  /** SLUICE_SPAWN_TRACE=<file>: timestamps of each request for bench/engine/critical-path.mjs. */
+  private readonly trace: string[] | null;
+
   constructor() {
+    const traceFile = process.env.SLUICE_SPAWN_TRACE || undefined;
+    this.trace = traceFile === undefined ? null : [];
+    if (traceFile !== undefined) {
+      const trace = this.trace!;
+      process.once("exit", () => writeFileSync(`${traceFile}.main`, trace.join("\n") + "\n"));
+    }
     // Its own process group (Ctrl-C is Sluice's to handle) and no inherited NODE_OPTIONS, loaders
     // or inspector flags: the helper is a bare Node running a few dozen lines.
-    this.child = spawn(process.execPath, ["-e", HELPER_PROGRAM], {
+    const traceArgs = traceFile === undefined ? [] : ["trace", `${traceFile}.helper`];
+    this.child = spawn(process.execPath, ["-e", HELPER_PROGRAM, ...traceArgs], {
       detached: true,
       env: {},
       stdio: ["pipe", "pipe", "pipe"],
@@ -95,6 +106,7 @@ export class SpawnHelper {
       if (this.inFlight.size === 0) this.setRef(true);
       this.inFlight.set(id, entry);
       const { command, args, cwd, env } = spec;
+      this.mark("s", id);
       this.child.stdin!.write(JSON.stringify({ id, command, args, cwd, env }) + "\n");
     }
     return createGroupHandle({ pid: () => entry.pid, started: startedP, exit });
@@ -125,12 +137,16 @@ export class SpawnHelper {
       buf = buf.subarray(4 + size);
       if (kind === FRAME.READY) this.isReady = true;
       const entry = this.inFlight.get(id);
-      if (entry) this.dispatch(entry, kind, payload);
+      if (entry) this.dispatch(entry, kind, payload, id);
     }
     this.pending = buf.length > 0 ? buf : null;
   }
 
-  private dispatch(entry: InFlight, kind: number | undefined, payload: Buffer): void {
+  private mark(event: string, id: number): void {
+    this.trace?.push(`${event} ${id} ${performance.timeOrigin + performance.now()}`);
+  }
+
+  private dispatch(entry: InFlight, kind: number | undefined, payload: Buffer, id: number): void {
     switch (kind) {
       case FRAME.STARTED:
         entry.started(Number(payload.toString("latin1")));
@@ -146,6 +162,7 @@ export class SpawnHelper {
           number | null,
           NodeJS.Signals | null,
         ];
+        this.mark("x", id);
         entry.exited({ exitCode, signal });
         return;
       }

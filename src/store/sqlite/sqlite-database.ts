@@ -37,8 +37,10 @@ const STATEMENT_CACHE_SIZE = 256;
 /**
  * The `database` given to Kysely's SqliteDialect. Kysely calls `prepare(sql)` for every query, and
  * preparing costs as much as running a small write; caching by SQL text makes repeated queries (the
- * engine's create/update pattern) bind-and-step only. Safe because Kysely serialises all use of the
- * single connection and we never stream (`iterate`) a statement that another query could reuse.
+ * engine's create/update pattern) bind-and-step only. Safe because all use of the single connection
+ * is serialised (Kysely's queries, and the store's direct statements, which run only while Kysely
+ * holds no connection: sqlite-store.ts) and we never stream (`iterate`) a statement that another
+ * query could reuse.
  */
 export class CachedStatementDatabase implements SqliteDatabase {
   private readonly statements = new Map<string, SqliteStatement>();

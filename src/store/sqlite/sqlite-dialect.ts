@@ -14,11 +14,26 @@ import type { DatabaseConnection, Driver, SqliteDialectConfig } from "kysely";
 /** A FIFO async lock. */
 class AsyncLock {
   private tail: Promise<void> = Promise.resolve();
+  /** Holders and waiters: 0 when nobody holds the lock or waits for it. */
+  private users = 0;
+
+  /** Nobody holds the lock or waits for it: synchronous work may use the connection right now. */
+  get idle(): boolean {
+    return this.users === 0;
+  }
 
   /** Resolves, in call order, with the function that releases the lock. */
   acquire(): Promise<() => void> {
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
+    this.users++;
+    let released = false;
+    let resolveHeld!: () => void;
+    const held = new Promise<void>((resolve) => (resolveHeld = resolve));
+    const release = () => {
+      if (released) return;
+      released = true;
+      this.users--;
+      resolveHeld();
+    };
     const previous = this.tail;
     this.tail = previous.then(() => held);
     return previous.then(() => release);
@@ -45,6 +60,8 @@ function dropFileLock(key: string): void {
  * (`:memory:`), which only needs Kysely's own lock.
  */
 export class SharedFileSqliteDialect extends SqliteDialect {
+  private driver: SharedFileSqliteDriver | undefined;
+
   constructor(
     config: SqliteDialectConfig,
     private readonly lockKey: string | null,
@@ -53,7 +70,22 @@ export class SharedFileSqliteDialect extends SqliteDialect {
   }
 
   override createDriver(): Driver {
-    return new SharedFileSqliteDriver(super.createDriver(), this.lockKey);
+    this.driver = new SharedFileSqliteDriver(super.createDriver(), this.lockKey);
+    return this.driver;
+  }
+
+  /**
+   * Runs synchronous `work` on the connection while no query of Kysely (or of another store of the
+   * same file in this process) holds it: at once when the lock is idle, else after taking it. For
+   * single statements outside Kysely (the store's hot-path writes): a transaction in progress is
+   * never interleaved with, and an idle lock costs no await.
+   */
+  exclusive<T>(work: () => T): Promise<T> {
+    const driver = this.driver;
+    if (driver === undefined) {
+      return Promise.reject(new Error("the SQLite driver has not been created"));
+    }
+    return driver.exclusive(work);
   }
 }
 
@@ -77,6 +109,23 @@ class SharedFileSqliteDriver implements Driver {
 
   init(): Promise<void> {
     return this.inner.init();
+  }
+
+  exclusive<T>(work: () => T): Promise<T> {
+    if (this.lock.idle) {
+      try {
+        return Promise.resolve(work());
+      } catch (err) {
+        return Promise.reject(err as Error);
+      }
+    }
+    return this.lock.acquire().then((release) => {
+      try {
+        return work();
+      } finally {
+        release();
+      }
+    });
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {

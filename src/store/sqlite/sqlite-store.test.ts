@@ -6,12 +6,14 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import Database from "better-sqlite3";
+import type { Kysely } from "kysely";
 import { afterAll, describe, expect, it } from "vitest";
 import { describeStoreContract, newJob, newRun, newStep } from "../contract";
 import { newDeployment } from "../contract-deployments";
 import { migrations } from "../migrations/index";
 import { isPidAlive } from "../pid";
 import { defaultStorePath, openStore } from "../registry";
+import type { StoreDatabase } from "../schema";
 import type { Store } from "../types";
 import { SqliteStore } from "./sqlite-store";
 
@@ -163,6 +165,46 @@ describe("SqliteStore", () => {
     expect(more.map((r) => r.number).sort((x, y) => x - y)).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
     expect(await a.listRuns()).toEqual(await b.listRuns());
     await Promise.all([a.close(), b.close()]);
+  });
+
+  it("runs hot-path writes after a transaction in progress, never inside it", async () => {
+    // Hot-path writes skip Kysely and run on the connection directly (sqlite-store.ts); a
+    // transaction of the same store, or of another store of the file, must not absorb them: here
+    // both transactions roll back, and the writes made meanwhile must survive.
+    const path = freshPath();
+    const store = await SqliteStore.open(path);
+    const other = await SqliteStore.open(path);
+    const run = await store.createRun(newRun());
+    for (const holder of [store, other]) {
+      const db = (holder as unknown as { db: Kysely<StoreDatabase> }).db;
+      let proceed!: () => void;
+      const gate = new Promise<void>((resolve) => (proceed = resolve));
+      let inside!: () => void;
+      const entered = new Promise<void>((resolve) => (inside = resolve));
+      const transaction = db
+        .transaction()
+        .execute(async (trx) => {
+          await trx.updateTable("runs").set({ event: "inside" }).where("id", "=", run.id).execute();
+          inside();
+          await gate;
+          throw new Error("roll back");
+        })
+        .then(
+          () => "committed",
+          () => "rolled back",
+        );
+      await entered;
+      const name = holder === store ? "same store" : "other store";
+      const write = store.updateRun(run.id, { workflowName: name });
+      const job = store.createJob(newJob(run.id, { jobKey: name }));
+      proceed();
+      expect(await transaction).toBe("rolled back");
+      await write;
+      await job;
+      expect(await store.getRun(run.id)).toMatchObject({ workflowName: name, event: run.event });
+      expect((await store.listJobs(run.id)).map((j) => j.jobKey)).toContain(name);
+    }
+    await Promise.all([store.close(), other.close()]);
   });
 
   it("writes the engine's 300-job pattern fast (single prepared statements)", async () => {

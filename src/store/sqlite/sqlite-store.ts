@@ -1,10 +1,12 @@
 import { resolve } from "node:path";
 import { Kysely } from "kysely";
+import type { CompiledQuery, QueryResult } from "kysely";
 import type Database from "better-sqlite3";
 import { createError } from "../../core/errors";
 import { migrateToLatest } from "../migrations";
 import { KyselyStore } from "../kysely-store";
 import type { KyselyStoreOptions } from "../kysely-store";
+import type { QueryExecutor } from "../query-templates";
 import type { StoreDatabase } from "../schema";
 import { CachedStatementDatabase, openSqliteDatabase } from "./sqlite-database";
 import { SharedFileSqliteDialect } from "./sqlite-dialect";
@@ -30,8 +32,13 @@ export class SqliteStore extends KyselyStore {
   /** The path the store was opened on (`":memory:"` for an in-memory store). */
   readonly path: string;
 
-  private constructor(db: Kysely<StoreDatabase>, path: string, options: KyselyStoreOptions) {
-    super(db, options);
+  private constructor(
+    db: Kysely<StoreDatabase>,
+    path: string,
+    options: KyselyStoreOptions,
+    executor: QueryExecutor,
+  ) {
+    super(db, options, executor);
     this.path = path;
   }
 
@@ -62,18 +69,38 @@ export class SqliteStore extends KyselyStore {
         cause: err,
       });
     }
-    const db = new Kysely<StoreDatabase>({
-      dialect: new SharedFileSqliteDialect(
-        { database: new CachedStatementDatabase(connection) },
-        path === ":memory:" ? null : resolve(path),
-      ),
-    });
+    const database = new CachedStatementDatabase(connection);
+    const dialect = new SharedFileSqliteDialect({ database }, path === ":memory:" ? null : resolve(path));
+    const db = new Kysely<StoreDatabase>({ dialect });
     try {
       await migrateToLatest(db as Kysely<unknown>);
     } catch (err) {
       await db.destroy();
       throw err;
     }
-    return new SqliteStore(db, path, options);
+    return new SqliteStore(db, path, options, new DirectExecutor(database, dialect));
+  }
+}
+
+/**
+ * Runs the store's hot-path statements (create and update a job or step, append a log chunk) on the
+ * connection itself, under the dialect's lock, instead of through Kysely: Kysely's driver costs
+ * several awaits and allocations per query, about twice what better-sqlite3 takes to bind, step and
+ * commit the prepared statement (bench/engine: ≈ 0.15 ms per job of four statements). Each is one
+ * autocommit statement, as through Kysely.
+ */
+class DirectExecutor implements QueryExecutor {
+  constructor(
+    private readonly database: CachedStatementDatabase,
+    private readonly dialect: SharedFileSqliteDialect,
+  ) {}
+
+  executeQuery<R>(query: CompiledQuery<R>): Promise<QueryResult<R>> {
+    return this.dialect.exclusive(() => {
+      const statement = this.database.prepare(query.sql);
+      if (statement.reader) return { rows: statement.all(query.parameters) as R[] };
+      const { changes, lastInsertRowid } = statement.run(query.parameters);
+      return { numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] };
+    });
   }
 }
