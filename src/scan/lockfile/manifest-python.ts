@@ -33,12 +33,8 @@ function tableNames(table: unknown): string[] {
  * than Poetry's `main` count as development dependencies.
  */
 export function readPyproject(text: string): ManifestDeps | undefined {
-  let doc: Record<string, unknown>;
-  try {
-    doc = parseToml(text);
-  } catch {
-    return undefined;
-  }
+  const doc = tomlOrUndefined(text);
+  if (doc === undefined) return undefined;
   const deps = emptyDeps();
   const project = isRecord(doc.project) ? doc.project : {};
   const tool = isRecord(doc.tool) ? doc.tool : {};
@@ -61,14 +57,19 @@ export function readPyproject(text: string): ManifestDeps | undefined {
 
 /** Pipfile → `[packages]` and `[dev-packages]`. */
 export function readPipfile(text: string): ManifestDeps | undefined {
-  let doc: Record<string, unknown>;
-  try {
-    doc = parseToml(text);
-  } catch {
-    return undefined;
-  }
+  const doc = tomlOrUndefined(text);
+  if (doc === undefined) return undefined;
   const deps = emptyDeps();
   deps.prod = tableNames(doc.packages);
   deps.dev = tableNames(doc["dev-packages"]);
   return deps;
+}
+
+/** A TOML document, or undefined when the text is not TOML (the manifest then adds nothing). */
+function tomlOrUndefined(text: string): Record<string, unknown> | undefined {
+  try {
+    return parseToml(text);
+  } catch {
+    return undefined;
+  }
 }
