@@ -17,7 +17,7 @@ export const sluiceDeployAction: BuiltinAction = {
         import("../../deploy/client/start-deployment"),
         import("../../deploy/client/launch-deployment"),
         import("../../deploy/client/agent-process"),
-        import("../../cli/deploy/follow"),
+        import("../../deploy/client/follow"),
       ]);
     const environment = ctx.input("environment");
     if (environment === "")

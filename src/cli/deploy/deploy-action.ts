@@ -7,7 +7,7 @@ import type { DeploymentRecord } from "../../store/deployment-types";
 import type { CliIO, ExitCode } from "../io";
 import type { DeployContext } from "./context";
 import { withDeployContext } from "./context";
-import { followDeployment } from "./follow";
+import { followDeployment } from "../../deploy/client/follow";
 
 export interface DeployFlags {
   version?: string;

@@ -8,7 +8,7 @@ import type { DeploymentRecord, EnvironmentRecord } from "../../store/deployment
 import { formatDuration } from "../render/format";
 import type { CliIO, ExitCode } from "../io";
 import { withDeployContext } from "./context";
-import { formatEvent } from "./follow";
+import { formatEvent } from "../../deploy/client/follow";
 
 export interface StatusSnapshot {
   environment: string;

@@ -6,7 +6,7 @@
 import pc from "picocolors";
 import type { DeploymentRecord } from "../../store/deployment-types";
 import type { Store } from "../../store/types";
-import type { RolloutEvent, RolloutState } from "../../deploy/strategy/index";
+import type { RolloutEvent, RolloutState } from "../strategy/index";
 
 const ICONS: Partial<Record<RolloutEvent["type"], string>> = {
   started: "▶",
