@@ -14,7 +14,7 @@ export async function main(argv: string[], io: CliIO): Promise<ExitCode> {
   const program = new Command()
     .name("sluice")
     .description(
-      "Local-first CI/CD: run GitHub Actions workflows on the host, gate on reports, scan for security issues.",
+      "Local-first CI/CD: run GitHub Actions workflows on the host, gate on reports, scan for security issues, deploy by blue-green or canary with automatic rollback.",
     )
     .version(__SLUICE_VERSION__, "-V, --version")
     .showHelpAfterError()
