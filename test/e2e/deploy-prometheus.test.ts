@@ -75,7 +75,7 @@ describe("canary analysis through Prometheus", () => {
       expect(bad.code, `${bad.stdout}\n${bad.stderr}\n${env.agentLog()}`).toBe(1);
       expect(bad.stdout).toMatch(/background analysis failed: errors-prometheus/);
       // The canary's 50 % errors, as PromQL computed them from the scraped counters.
-    expect(bad.stdout).toMatch(/0\.[3-7]\d* >= 0\.05: \\?"errorRate < 5%\\?" does not hold/);
+      expect(bad.stdout).toMatch(/0\.[3-7]\d* >= 0\.05: \\?"errorRate < 5%\\?" does not hold/);
       const status = JSON.parse((await env.run(["status", "production", "--json"])).stdout) as {
         stableVersion: string;
         live: { weights: Record<string, number> };
