@@ -13,7 +13,7 @@ import * as Spec from "@cyclonedx/cyclonedx-library/Spec";
 import { createError } from "../../core/errors";
 import type { NormalizedLicense } from "../license/normalize";
 import type { DependencyGraph } from "../types";
-import { compareRoot, defaultCollationIsRoot, isPrintableAscii } from "./collation";
+import { compareRoot, defaultCollationIsRoot, isPrintableAscii } from "../../core/collation";
 import type { HashAlgorithm } from "./hashes";
 import { buildInventory, type InventoryPackage } from "./inventory";
 import { sluiceVersion } from "./tool";

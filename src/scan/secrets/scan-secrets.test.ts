@@ -5,7 +5,7 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { isSluiceError } from "../../core/errors";
 import type { ScanResult } from "../types";
-import { scanSecrets } from "./scan-secrets";
+import { defaultThreads, scanSecrets } from "./scan-secrets";
 
 const fixtures = new URL("../../../test/fixtures/scan/secrets/", import.meta.url);
 const treeDir = new URL("tree/", fixtures);
@@ -143,6 +143,18 @@ describe("scanSecrets: working tree", () => {
     const err = await scanSecrets({ root: dir, configPath: "bad.toml" }).catch((e: unknown) => e);
     expect(isSluiceError(err) && err.code).toBe("SLUICE_E_SECRETS_CONFIG");
     expect(isSluiceError(err) && err.location).toMatchObject({ file: "bad.toml", line: 3, column: 1 });
+  });
+});
+
+describe("defaultThreads", () => {
+  it("starts a worker only for each further 1.5 idle cores", () => {
+    expect(defaultThreads(1, 0)).toBe(1);
+    expect(defaultThreads(2, 0)).toBe(1);
+    expect(defaultThreads(4, 0)).toBe(2);
+    expect(defaultThreads(4, 3.5)).toBe(1);
+    expect(defaultThreads(8, 0.5)).toBe(5);
+    expect(defaultThreads(32, 0)).toBe(8);
+    expect(defaultThreads(4, 9)).toBe(1);
   });
 });
 

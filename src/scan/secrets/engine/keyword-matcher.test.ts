@@ -119,4 +119,35 @@ describe("KeywordMatcher", () => {
     const text = `${"z".repeat(2000)}${printable}${"y".repeat(5000)} ok ${printable.slice(40)}`;
     expect(sorted(m.scanBytes(Buffer.from(text, "latin1")))).toEqual(naive(keywords, text));
   });
+  it("tells the cases of short exact keywords' letters apart, and still folds every other keyword", () => {
+    const m = new Matcher([
+      { keywords: ["SK"], exact: true },
+      { keywords: ["Q~"], exact: true },
+      { keywords: ["token", "pass", "access_key", "sq"] },
+      { keywords: ["sk_live_"], exact: true },
+    ]);
+    const alphabet = "sSkKqQ~toOTeEnNpPaAcC_yYlLiIvV_ ";
+    let seed = 11;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8) % alphabet.length;
+    for (let round = 0; round < 200; round++) {
+      let text = Array.from({ length: 200 }, () => alphabet[rnd()]).join("");
+      text += " task SK TOKEN ToKeN PaSS ACCESS_KEY sQ Q~ q~ sk_live_ SK_LIVE_";
+      const want = new Map<number, number[]>();
+      const add = (rule: number, word: string, exact: boolean) => {
+        const hay = exact ? text : text.toLowerCase();
+        for (let i = hay.indexOf(word); i !== -1; i = hay.indexOf(word, i + 1)) {
+          const list = want.get(rule) ?? [];
+          if (!list.includes(i)) list.push(i);
+          want.set(rule, list);
+        }
+      };
+      add(0, "SK", true);
+      add(1, "Q~", true);
+      for (const w of ["token", "pass", "access_key", "sq"]) add(2, w, false);
+      add(3, "sk_live_", true);
+      const bytes = Buffer.from(text, "latin1");
+      expect(sorted(m.scanString(text))).toEqual(sorted(want));
+      expect(sorted(m.scanBytes(bytes))).toEqual(sorted(want));
+    }
+  });
 });
