@@ -103,7 +103,8 @@ describe("kubernetes target: API wiring", () => {
     await t.deploy("v1", spec);
     api.requests.length = 0;
     await t.stop("v1", { drainMs: 2500 });
-    expect(calls()).toEqual([
+    // Writes only: a read the deploy left in flight may land after the reset above on a loaded machine.
+    expect(calls().filter((c) => !c.startsWith("GET "))).toEqual([
       `PATCH ${DEPLOYMENTS}/shop-v1`,
       `DELETE ${PODS}`,
       `DELETE ${DEPLOYMENTS}/shop-v1`,
