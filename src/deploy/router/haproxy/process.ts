@@ -91,8 +91,17 @@ export class HaproxyProcess {
       await Promise.race([waitForPort(opts.host, opts.port, 10_000), failed]);
       await Promise.race([runtimeCommand(opts.adminSocket, "show info", 5000), failed]);
     } catch (err) {
+      // On a taken port `waitForPort` reaches whoever holds it, and the admin socket is not there
+      // (yet): when HAProxy exits in the next moments, its reason is the one to report.
+      const exit = await Promise.race([
+        failed.then(
+          () => null,
+          (e: unknown) => e,
+        ),
+        sleep(5000).then(() => null),
+      ]);
       await proc.stop(0);
-      throw err;
+      throw exit ?? err;
     }
     failed.catch(() => {});
     return proc;
