@@ -76,12 +76,14 @@ describe("canary analysis through Prometheus", () => {
       expect(bad.stdout).toMatch(/background analysis failed: errors-prometheus/);
       // The canary's 50 % errors, as PromQL computed them from the scraped counters.
       expect(bad.stdout).toMatch(/0\.[3-7]\d* >= 0\.05: \\?"errorRate < 5%\\?" does not hold/);
-      const status = JSON.parse((await env.run(["status", "production", "--json"])).stdout) as {
-        stableVersion: string;
-        live: { weights: Record<string, number> };
-      };
-      expect(status.stableVersion).toBe("v1");
-      expect(status.live.weights).toEqual({ v1: 100 });
+      const record = await env.environmentRecord();
+      expect(record?.stableVersion).toBe("v1");
+      // The live view is the agent's heartbeat (every second): wait for the one after the rollback.
+      const e = env;
+      await e.waitFor("all traffic back on v1 in the live view", async () => {
+        const live = (await e.environmentRecord())?.live as { weights?: Record<string, number> } | null;
+        return JSON.stringify(live?.weights) === JSON.stringify({ v1: 100 });
+      });
     },
   );
 });

@@ -54,10 +54,9 @@ describe("rolling updates and rollback --to", () => {
 
       const rolledBack = await deploy(env, ["rollback", "production", "--to", "v1"]);
       expect(rolledBack).toMatch(/completed/);
-      const status = JSON.parse((await env.run(["status", "production", "--json"])).stdout) as {
-        stableVersion: string;
-      };
-      expect(status.stableVersion).toBe("v1");
+      // The stable version is recorded by the action that follows the persisted decision: poll for it.
+      const e = env;
+      await e.waitFor("v1 stable again", async () => (await e.environmentRecord())?.stableVersion === "v1");
       const mark = traffic.byVersion();
       await new Promise((r) => setTimeout(r, 1000));
       const after = traffic.byVersion();
