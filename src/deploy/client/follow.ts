@@ -58,9 +58,24 @@ export async function followDeployment(options: {
       for (const event of state.history.slice(printed)) write(formatEvent(event, options.color) + "\n");
       printed = state.history.length;
     }
+    if (record.status === "completed") await stableRecorded(store, record);
     if (record.status !== "in_progress" || options.signal.aborted) return record;
     if (await options.isAgentAlive()) agentDownSince = null;
     else if ((agentDownSince ??= Date.now()) < Date.now() - 10_000) return record;
     await new Promise((r) => setTimeout(r, options.pollMs ?? 250));
+  }
+}
+
+/**
+ * The agent records the new stable version in the action that follows the persisted decision, a few
+ * milliseconds after the deployment reads `completed`; wait for it (briefly), so a command run right
+ * after `sluice deploy` sees the environment as the deployment left it.
+ */
+async function stableRecorded(store: Store, record: DeploymentRecord): Promise<void> {
+  const deadline = Date.now() + 2000;
+  while (Date.now() < deadline) {
+    const env = await store.getEnvironment(record.environment);
+    if (env?.stableDeploymentId === record.id) return;
+    await new Promise((r) => setTimeout(r, 25));
   }
 }
