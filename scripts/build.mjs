@@ -53,7 +53,7 @@ const result = await build({
   // Native addons and packages that load files relative to themselves (typescript reads its lib
   // files beside __filename) stay external.
   external: ["better-sqlite3", "typescript"],
-  plugins: [withoutOptionalPackages(["xmlbuilder2"]), zodEnglishOnly()],
+  plugins: [withoutOptionalPackages(["xmlbuilder2"]), withoutCronDescriptions(), zodEnglishOnly()],
   // Some bundled CommonJS dependencies call require(); give the ESM bundle a real one.
   banner: {
     js: "import { createRequire as __sluiceCreateRequire } from 'node:module'; const require = __sluiceCreateRequire(import.meta.url);",
@@ -76,6 +76,25 @@ function withoutOptionalPackages(names) {
       b.onResolve({ filter }, (args) => ({ path: args.path, namespace: "sluice-absent" }));
       b.onLoad({ filter: /.*/, namespace: "sluice-absent" }, (args) => ({
         contents: `throw new Error(${JSON.stringify(`${args.path} is not bundled with Sluice`)});`,
+        loader: "js",
+      }));
+    },
+  };
+}
+
+/**
+ * @actions/workflow-parser imports cronstrue (≈ 56 kB, with its locale tables) at load time for
+ * getCronDescription(), which words a schedule for an editor's hover text; Sluice never calls it,
+ * and every `sluice run` compiled it. Its default export becomes an object whose toString() throws.
+ */
+function withoutCronDescriptions() {
+  return {
+    name: "without-cron-descriptions",
+    setup(b) {
+      b.onResolve({ filter: /^cronstrue$/ }, (args) => ({ path: args.path, namespace: "sluice-cronstrue" }));
+      b.onLoad({ filter: /.*/, namespace: "sluice-cronstrue" }, () => ({
+        contents:
+          'export default { toString() { throw new Error("cron descriptions are not bundled with Sluice"); } };',
         loader: "js",
       }));
     },

@@ -32,9 +32,9 @@ const example = [
   "        - setWeight: 50",
 ].join("\n");
 
-function problemsOf(text: string): SluiceError {
+async function problemsOf(text: string): Promise<SluiceError> {
   try {
-    parseConfig(text, "sluice.yml");
+    await parseConfig(text, "sluice.yml");
   } catch (err) {
     if (err instanceof SluiceError) return err;
     throw err;
@@ -43,8 +43,8 @@ function problemsOf(text: string): SluiceError {
 }
 
 describe("environments and analyses in sluice.yml", () => {
-  it("reads environments with defaults, durations in ms and Argo-style steps", () => {
-    const config = parseConfig(example, "sluice.yml");
+  it("reads environments with defaults, durations in ms and Argo-style steps", async () => {
+    const config = await parseConfig(example, "sluice.yml");
     const prod = config.environments.production!;
     expect(prod.target).toMatchObject({
       type: "process",
@@ -79,8 +79,8 @@ describe("environments and analyses in sluice.yml", () => {
     });
   });
 
-  it("reports an undefined analysis, a bad duration and a bad judge spec at their lines", () => {
-    const err = problemsOf(
+  it("reports an undefined analysis, a bad duration and a bad judge spec at their lines", async () => {
+    const err = await problemsOf(
       [
         "version: 1",
         "analyses:",
@@ -105,8 +105,8 @@ describe("environments and analyses in sluice.yml", () => {
     );
   });
 
-  it("reports an analysis that is not defined where a step names it", () => {
-    const err = problemsOf(
+  it("reports an analysis that is not defined where a step names it", async () => {
+    const err = await problemsOf(
       [
         "version: 1",
         "analyses: { errors: {} }",
@@ -124,8 +124,8 @@ describe("environments and analyses in sluice.yml", () => {
     ]);
   });
 
-  it("rejects an unknown strategy type and an unknown judge", () => {
-    const err = problemsOf(
+  it("rejects an unknown strategy type and an unknown judge", async () => {
+    const err = await problemsOf(
       [
         "version: 1",
         "analyses:",
@@ -137,9 +137,9 @@ describe("environments and analyses in sluice.yml", () => {
     expect(err.problems.map((p) => p.location?.line)).toEqual([3, 5]);
   });
 
-  it("reads resource limits with Kubernetes' memory units and reports a bad size", () => {
+  it("reads resource limits with Kubernetes' memory units and reports a bad size", async () => {
     const base = ["version: 1", "environments:", "  prod:", "    target: { command: x }", "    rollback:"];
-    const config = parseConfig(
+    const config = await parseConfig(
       [...base, "      resources: { memory: 512Mi, cpu: 0.5, for: 30s }"].join("\n"),
       "sluice.yml",
     );
@@ -149,7 +149,7 @@ describe("environments and analyses in sluice.yml", () => {
       above: 0.9,
       for: 30_000,
     });
-    const err = problemsOf([...base, "      resources: { memory: lots }"].join("\n"));
+    const err = await problemsOf([...base, "      resources: { memory: lots }"].join("\n"));
     expect(err.problems.map((p) => [p.location?.line, p.message])).toEqual([
       [6, expect.stringContaining('"lots" is not a memory size')],
     ]);

@@ -5,8 +5,8 @@
  * `pause: 30s`, `analysis: errors`), durations like Flagger's (`30s`, `5m`).
  */
 import { z } from "zod";
-import { isSluiceError } from "../core/errors";
-import { getJudge, judgeTypes } from "../analysis/judge/registry";
+import { JUDGE_TYPES } from "../analysis/judge/names";
+import { DEFAULT_JUDGE_TYPE } from "./expression-sites";
 import { kubernetesTargetSettingsSchema } from "../deploy/target/kubernetes/options";
 import { durationSchema } from "./duration";
 import type { canaryStepSchema } from "./strategy-schema";
@@ -221,23 +221,17 @@ const analysisSchema = z
       ])
       .describe("Metrics measured for the candidate and its baseline."),
     judge: z
-      .looseObject({ type: z.string().default("sequential") })
+      .looseObject({ type: z.string().default(DEFAULT_JUDGE_TYPE) })
       .prefault({})
+      // The judge's own settings are checked by the judge after the schema (expressions.ts), so
+      // that the judges and cel-js load only for files that have analyses.
       .superRefine((raw, ctx) => {
-        const { type, ...spec } = raw;
-        if (!judgeTypes.includes(type)) {
+        if (!JUDGE_TYPES.includes(raw.type)) {
           ctx.addIssue({
             code: "custom",
             path: ["type"],
-            message: `unknown judge; expected one of ${judgeTypes.join(", ")}`,
+            message: `unknown judge; expected one of ${JUDGE_TYPES.join(", ")}`,
           });
-          return;
-        }
-        try {
-          getJudge(type).parseSpec(spec);
-        } catch (err) {
-          const problems = isSluiceError(err) ? err.problems.map((p) => p.message) : [String(err)];
-          for (const message of problems) ctx.addIssue({ code: "custom", message });
         }
       })
       .describe("How canary and baseline are compared: `sequential` (default), `threshold`, `mann-whitney`."),

@@ -75,23 +75,24 @@ const mutation: MutateOptions = {
 };
 
 describe("parseConfig fuzz", () => {
-  it("accepts the unmutated file", () => {
-    expect(parseConfig(valid, "sluice.yml").run.concurrency).toBe(4);
+  it("accepts the unmutated file", async () => {
+    expect((await parseConfig(valid, "sluice.yml")).run.concurrency).toBe(4);
   });
 
-  it("returns a config or a located SluiceError for any mutation", () => {
+  it("returns a config or a located SluiceError for any mutation", async () => {
     let errors = 0;
     const failures: string[] = [];
-    eachSeed(2000, (rnd, label) => {
-      const text = mutate(valid, rnd, alphabet, mutation);
+    const cases: Array<{ text: string; label: string }> = [];
+    eachSeed(2000, (rnd, label) => cases.push({ text: mutate(valid, rnd, alphabet, mutation), label }));
+    for (const { text, label } of cases) {
       const lines = text.split("\n").length;
       try {
-        parseConfig(text, "sluice.yml");
+        await parseConfig(text, "sluice.yml");
       } catch (err) {
         errors++;
         if (!(err instanceof SluiceError)) {
           failures.push(`${label}: threw ${String(err)}`);
-          return;
+          continue;
         }
         const wellFormed =
           (err.code === "SLUICE_E_YAML" || err.code === "SLUICE_E_CONFIG") &&
@@ -107,7 +108,7 @@ describe("parseConfig fuzz", () => {
         if (!wellFormed)
           failures.push(`${label}: ${JSON.stringify({ code: err.code, problems: err.problems })}`);
       }
-    });
+    }
     expect(failures).toEqual([]);
     // Guards the generator itself: mutations that never break anything would test nothing.
     expect(errors).toBeGreaterThan(500);

@@ -7,9 +7,9 @@ import type { Problem } from "../core/errors";
 import { loadConfig, parseConfig } from "./load";
 import { DEFAULT_TIMEOUT_MINUTES, DEFAULT_WORKFLOW_PATHS, defaultConfig } from "./schema";
 
-function problemsOf(text: string): SluiceError {
+async function problemsOf(text: string): Promise<SluiceError> {
   try {
-    parseConfig(text, "sluice.yml");
+    await parseConfig(text, "sluice.yml");
   } catch (err) {
     if (err instanceof SluiceError) return err;
     throw err;
@@ -20,8 +20,8 @@ function problemsOf(text: string): SluiceError {
 const at = (p: Problem | undefined): string => `${p?.location?.line}:${p?.location?.column}`;
 
 describe("parseConfig", () => {
-  it("fills every default from `version: 1` alone", () => {
-    const config = parseConfig("version: 1\n", "sluice.yml");
+  it("fills every default from `version: 1` alone", async () => {
+    const config = await parseConfig("version: 1\n", "sluice.yml");
     expect(config).toEqual(defaultConfig());
     expect(config.workflows.paths).toEqual(DEFAULT_WORKFLOW_PATHS);
     expect(config.run.timeoutMinutes).toBe(DEFAULT_TIMEOUT_MINUTES);
@@ -29,8 +29,8 @@ describe("parseConfig", () => {
     expect(config.secrets.file).toBeUndefined();
   });
 
-  it("reads a full configuration and turns scalar vars and env values into strings", () => {
-    const config = parseConfig(
+  it("reads a full configuration and turns scalar vars and env values into strings", async () => {
+    const config = await parseConfig(
       [
         "version: 1",
         "workflows:",
@@ -64,8 +64,8 @@ describe("parseConfig", () => {
     });
   });
 
-  it("reads gates with defaults and reports a malformed rule at its line", () => {
-    const config = parseConfig(
+  it("reads gates with defaults and reports a malformed rule at its line", async () => {
+    const config = await parseConfig(
       [
         "version: 1",
         "gates:",
@@ -84,15 +84,15 @@ describe("parseConfig", () => {
       overrides: [],
       compute: {},
     });
-    const err = problemsOf(
+    const err = await problemsOf(
       ["version: 1", "gates:", "  quality:", "    rules:", '      - "coverage.lines >="'].join("\n"),
     );
     expect(err.problems[0]).toMatchObject({ code: "SLUICE_E_CONFIG", location: { line: 5 } });
     expect(err.problems[0]!.message).toContain("coverage.lines >=");
   });
 
-  it("collects every schema problem, in file order, each at its key or value", () => {
-    const err = problemsOf(
+  it("collects every schema problem, in file order, each at its key or value", async () => {
+    const err = await problemsOf(
       [
         "version: 1",
         "run:",
@@ -117,32 +117,32 @@ describe("parseConfig", () => {
     expect(err.location).toEqual(err.problems[0]?.location);
   });
 
-  it("reports a missing or wrong version", () => {
-    expect(at(problemsOf("run: {}\n").problems[0])).toBe("1:1");
-    const wrong = problemsOf("# comment\nversion: 2\n");
+  it("reports a missing or wrong version", async () => {
+    expect(at((await problemsOf("run: {}\n")).problems[0])).toBe("1:1");
+    const wrong = await problemsOf("# comment\nversion: 2\n");
     expect(wrong.problems).toHaveLength(1);
     expect(at(wrong.problems[0])).toBe("2:10");
   });
 
-  it("reports an empty file", () => {
-    const err = problemsOf("");
+  it("reports an empty file", async () => {
+    const err = await problemsOf("");
     expect(err.code).toBe("SLUICE_E_CONFIG");
     expect(err.problems[0]?.location).toEqual({ file: "sluice.yml", line: 1, column: 1 });
   });
 
-  it("points at the key when a value is empty, and at the parent when a key is missing", () => {
-    const err = problemsOf("version: 1\nrun:\n  shell:\nstore:\n  path: x.db\n");
+  it("points at the key when a value is empty, and at the parent when a key is missing", async () => {
+    const err = await problemsOf("version: 1\nrun:\n  shell:\nstore:\n  path: x.db\n");
     expect(err.problems.map(at)).toEqual(["3:3", "4:1"]);
     expect(err.problems[1]?.message).toMatch(/store\.type: is required/);
   });
 
-  it("points at a bad key in vars and at a bad item in a list", () => {
-    const err = problemsOf('version: 1\nvars:\n  9LIVES: x\nworkflows:\n  paths: [a, ""]\n');
+  it("points at a bad key in vars and at a bad item in a list", async () => {
+    const err = await problemsOf('version: 1\nvars:\n  9LIVES: x\nworkflows:\n  paths: [a, ""]\n');
     expect(err.problems.map(at)).toEqual(["3:3", "5:14"]);
   });
 
-  it("reports YAML syntax errors as SLUICE_E_YAML with locations", () => {
-    const err = problemsOf("version: 1\nrun: [a\nenv:\n  A: 1\n  A: 2\n");
+  it("reports YAML syntax errors as SLUICE_E_YAML with locations", async () => {
+    const err = await problemsOf("version: 1\nrun: [a\nenv:\n  A: 1\n  A: 2\n");
     expect(err.code).toBe("SLUICE_E_YAML");
     expect(err.problems.length).toBeGreaterThan(0);
     for (const p of err.problems) {
@@ -151,21 +151,21 @@ describe("parseConfig", () => {
     }
   });
 
-  it("reports duplicate keys, several documents and unknown aliases", () => {
-    expect(at(problemsOf("version: 1\nversion: 1\n").problems[0])).toBe("2:1");
-    expect(problemsOf("version: 1\n---\nversion: 1\n").code).toBe("SLUICE_E_YAML");
-    const alias = problemsOf("version: 1\nenv: *nowhere\n");
+  it("reports duplicate keys, several documents and unknown aliases", async () => {
+    expect(at((await problemsOf("version: 1\nversion: 1\n")).problems[0])).toBe("2:1");
+    expect((await problemsOf("version: 1\n---\nversion: 1\n")).code).toBe("SLUICE_E_YAML");
+    const alias = await problemsOf("version: 1\nenv: *nowhere\n");
     expect(alias.code).toBe("SLUICE_E_YAML");
     expect(at(alias.problems[0])).toBe("2:6");
   });
 
-  it("refuses alias bombs", () => {
+  it("refuses alias bombs", async () => {
     const bomb = ["version: 1", "a: &a [x, x, x, x, x, x, x, x, x, x]"];
     for (let i = 0; i < 8; i++)
       bomb.push(
         `${"bcdefghij"[i]}: &${"bcdefghij"[i]} [${Array(10).fill(`*${"abcdefghij"[i]}`).join(", ")}]`,
       );
-    expect(problemsOf(bomb.join("\n")).code).toBe("SLUICE_E_YAML");
+    expect((await problemsOf(bomb.join("\n"))).code).toBe("SLUICE_E_YAML");
   });
 });
 

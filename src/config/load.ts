@@ -7,6 +7,8 @@ import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { createError } from "../core/errors";
 import type { Problem, SluiceError } from "../core/errors";
+import type { z } from "zod";
+import { expressionSites } from "./expression-sites";
 import { issuesToProblems } from "./issues";
 import { CONFIG_FILE_NAME, defaultConfig, sluiceConfigSchema } from "./schema";
 import type { SluiceConfig } from "./schema";
@@ -35,20 +37,28 @@ export async function loadConfig(repoRoot: string): Promise<LoadedConfig> {
     await rejectMisnamedFile(repoRoot);
     return { config: defaultConfig(), path: null };
   }
-  return { config: parseConfig(text, path), path };
+  return { config: await parseConfig(text, path), path };
 }
 
 /**
- * Validates the text of a `sluice.yml`; `file` names it in locations. Pure: no I/O.
+ * Validates the text of a `sluice.yml`; `file` names it in locations. No I/O, but asynchronous: the
+ * CEL compilers load only when the file holds expressions (expression-sites.ts).
  *
  * @throws SluiceError as `loadConfig` does.
  */
-export function parseConfig(text: string, file: string): SluiceConfig {
+export async function parseConfig(text: string, file: string): Promise<SluiceConfig> {
   const parsed = parseYamlSource(text, file);
   if (parsed.problems.length > 0) throw configError("SLUICE_E_YAML", file, parsed.problems);
   const result = sluiceConfigSchema.safeParse(parsed.value);
-  if (result.success) return result.data;
-  const problems = issuesToProblems(result.error.issues, sluiceConfigSchema, parsed.source, parsed.value);
+  const issues: z.core.$ZodIssue[] = result.success ? [] : [...result.error.issues];
+  // Expressions are compiled even when the schema found problems: every problem in one pass.
+  const sites = expressionSites(parsed.value);
+  if (sites.length > 0) {
+    const { checkExpressions } = await import("./expressions");
+    issues.push(...(checkExpressions(sites) as z.core.$ZodIssue[]));
+  }
+  if (result.success && issues.length === 0) return result.data;
+  const problems = issuesToProblems(issues, sluiceConfigSchema, parsed.source, parsed.value);
   throw configError("SLUICE_E_CONFIG", file, problems);
 }
 

@@ -6,8 +6,6 @@
  * `timeout-minutes` is reported, and later features (gates, environments, deploy) are added here
  * deliberately.
  */
-import { compileRule } from "../gate/rules";
-import { compilePolicyRule } from "../scan/policy/compile";
 import { z } from "zod";
 import { analysesSchema, environmentsSchema } from "./deploy-schema";
 import { checkAnalysisReferences } from "./deploy-references";
@@ -105,16 +103,8 @@ const envSchema = z
   )
   .describe("Environment variables set for every job, below the workflow's own `env:`.");
 
-const ruleExpression = z
-  .string()
-  .min(1, { error: "must be a non-empty rule" })
-  .superRefine((expression, ctx) => {
-    try {
-      compileRule({ name: expression, expression, severity: "fail" });
-    } catch (err) {
-      ctx.addIssue({ code: "custom", message: err instanceof Error ? err.message : String(err) });
-    }
-  });
+// Compiled after the schema, in expressions.ts: cel-js loads only for files that have rules.
+const ruleExpression = z.string().min(1, { error: "must be a non-empty rule" });
 
 const gateRuleSchema = z
   .union([
@@ -198,20 +188,9 @@ const gateSchema = z
   })
   .describe("A named quality gate.");
 
+// Checked whole by its compiler after the schema (expressions.ts), which loads cel-js on demand.
 const policyRuleSchema = z
   .unknown()
-  .superRefine((input, ctx) => {
-    try {
-      compilePolicyRule(input);
-    } catch (err) {
-      const problems = (err as { problems?: Array<{ message: string }> }).problems;
-      const messages =
-        problems && problems.length > 0
-          ? problems.map((p) => p.message)
-          : [err instanceof Error ? err.message : String(err)];
-      for (const message of messages) ctx.addIssue({ code: "custom", message });
-    }
-  })
   .describe(
     "A policy rule: { id, target: kubernetes|dockerfile|workflow, rule: CEL (true when violated), severity, message }.",
   );

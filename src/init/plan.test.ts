@@ -124,13 +124,13 @@ describe("planInit", () => {
 });
 
 describe("the generated sluice.yml", () => {
-  it("is valid and equals the defaults as written", () => {
+  it("is valid and equals the defaults as written", async () => {
     const file = planInit(node).files.find((f) => f.path === "sluice.yml");
     expect(file?.content).toMatch(/schema\/sluice\.schema\.json/);
-    expect(parseConfig(file?.content ?? "", "sluice.yml")).toEqual(defaultConfig());
+    expect(await parseConfig(file?.content ?? "", "sluice.yml")).toEqual(defaultConfig());
   });
 
-  it("stays valid with every example uncommented", () => {
+  it("stays valid with every example uncommented", async () => {
     const text = renderSluiceConfig({ uncommented: true });
     expect(Object.keys(parse(text) as object)).toEqual([
       "version",
@@ -141,7 +141,7 @@ describe("the generated sluice.yml", () => {
       "vars",
       "env",
     ]);
-    const config = parseConfig(text, "sluice.yml");
+    const config = await parseConfig(text, "sluice.yml");
     expect(config.workflows).toEqual(defaultConfig().workflows);
     expect(config.store).toEqual(defaultConfig().store);
     expect(config.run.timeoutMinutes).toBe(defaultConfig().run.timeoutMinutes);

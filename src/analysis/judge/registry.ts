@@ -3,6 +3,7 @@
  * configuration error (SLUICE_E_CONFIG), never a silent fallback.
  */
 import { createError } from "../../core/errors";
+import { JUDGE_TYPES } from "./names";
 import { mannWhitneyJudge } from "./mann-whitney";
 import { sequentialJudge } from "./sequential";
 import { thresholdJudge } from "./threshold";
@@ -15,7 +16,7 @@ export const judges: Readonly<Record<string, Judge<never>>> = Object.freeze({
 });
 
 /** Judge types known to this build. */
-export const judgeTypes: readonly string[] = Object.freeze(Object.keys(judges));
+export const judgeTypes: readonly string[] = JUDGE_TYPES;
 
 /** The judge named `type`; SLUICE_E_CONFIG when there is none. */
 export function getJudge(type: string): Judge<unknown> {

@@ -9,9 +9,9 @@ import { buildDeployment } from "./manifests";
 const yaml = (target: string[]): string =>
   ["version: 1", "environments:", "  prod:", "    target:", ...target.map((l) => `      ${l}`)].join("\n");
 
-function configError(text: string): SluiceError {
+async function configError(text: string): Promise<SluiceError> {
   try {
-    parseConfig(text, "sluice.yml");
+    await parseConfig(text, "sluice.yml");
   } catch (err) {
     if (err instanceof SluiceError) return err;
     throw err;
@@ -20,8 +20,8 @@ function configError(text: string): SluiceError {
 }
 
 describe("kubernetes target in sluice.yml", () => {
-  it("reads the kubernetes variant and carries it to the Deployment", () => {
-    const config = parseConfig(
+  it("reads the kubernetes variant and carries it to the Deployment", async () => {
+    const config = await parseConfig(
       yaml([
         "type: kubernetes",
         "service: shop",
@@ -51,18 +51,18 @@ describe("kubernetes target in sluice.yml", () => {
     });
   });
 
-  it("keeps `process` the default and rejects unknown types and missing kubernetes fields", () => {
-    expect(parseConfig(yaml(["command: node server.js"]), "sluice.yml").environments.prod!.target.type).toBe(
-      "process",
-    );
-    expect(configError(yaml(["type: docker", "command: x"])).problems.map((p) => p.message)).toEqual([
+  it("keeps `process` the default and rejects unknown types and missing kubernetes fields", async () => {
+    expect(
+      (await parseConfig(yaml(["command: node server.js"]), "sluice.yml")).environments.prod!.target.type,
+    ).toBe("process");
+    expect((await configError(yaml(["type: docker", "command: x"]))).problems.map((p) => p.message)).toEqual([
       'environments.prod.target.type: must be one of "process", "kubernetes"',
     ]);
-    const missing = configError(yaml(["type: kubernetes", "service: Shop"]));
+    const missing = await configError(yaml(["type: kubernetes", "service: Shop"]));
     expect(missing.problems.map((p) => p.message).join("\n")).toMatch(
       /image[\s\S]*DNS-1123|DNS-1123[\s\S]*image/,
     );
-    expect(configError(yaml(["type: kubernetes", "service: shop", "image: x", "cwd: /"])).code).toBe(
+    expect((await configError(yaml(["type: kubernetes", "service: shop", "image: x", "cwd: /"]))).code).toBe(
       "SLUICE_E_CONFIG",
     );
   });
