@@ -126,6 +126,11 @@ async function timeFloor(count, parallelism) {
   return { ...r, ms: JSON.parse(r.stdout).ms };
 }
 
+/** `node -e 0`, spawn to exit: what any Node CLI pays before its first line runs. */
+async function timeNodeStartup() {
+  return (await timed(["-e", "0"], {})).ms;
+}
+
 /** runRepository() in a fresh process, timed around the call only (no startup, no bundle load). */
 async function timeLibrary(repo) {
   rmSync(path.join(repo, ".sluice"), { recursive: true, force: true });
@@ -202,7 +207,9 @@ async function main() {
 
     const fixed = [];
     const fixedLibrary = [];
+    const nodeStartup = [];
     for (let rep = 0; rep < REPEATS; rep++) {
+      nodeStartup.push(await timeNodeStartup());
       fixed.push(await timeSluice(single, 1));
       if (withLibrary) fixedLibrary.push(await timeLibrary(single));
       for (const w of workloads) {
@@ -244,6 +251,13 @@ async function main() {
         libraryMs: round(libraryMs),
         libraryRatio: libraryMs === null ? null : round(libraryMs / floorMs, 2),
         libraryPairedRatios: w.lib.map((ms, i) => round(ms / w.floor[i].ms, 2)),
+        // What the target leaves once the floor and the per-invocation cost (fixed.sluiceMs) are
+        // paid: the wall time per job for reading, recording and scheduling it. At or below zero,
+        // the target is out of reach however little each job costs.
+        targetBudget: {
+          allowedMs: round(TARGET * floorMs),
+          leftPerJobMs: round((TARGET * floorMs - floorMs - fixedMs) / JOBS, 2),
+        },
         sluiceSamplesMs: w.sluice.map((r) => round(r.ms)),
         floorSamplesMs: w.floor.map((r) => round(r.ms)),
         librarySamplesMs: w.lib.map((ms) => round(ms)),
@@ -255,6 +269,8 @@ async function main() {
       sluiceCpuMs: round(med(fixed, "cpuMs")),
       peakRssMb: round(med(fixed, "rssMb")),
       libraryMs: withLibrary ? round(median(fixedLibrary)) : null,
+      // `node -e 0`: the part of sluiceMs no Node program can avoid.
+      nodeStartupMs: round(median(nodeStartup)),
     };
     engine.target = TARGET;
     engine.goal = GOAL;

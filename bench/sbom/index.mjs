@@ -1,35 +1,63 @@
 // SBOM generation speed against the reference generator: for one real npm project (express 4 and
 // its ~70 packages, installed with npm into a temp dir), time @cyclonedx/cyclonedx-npm — which runs
 // `npm ls` and reads every node_modules manifest — and Sluice's lockfile → CycloneDX 1.6 path on the
-// same tree in the same run, SLUICE_BENCH_REPEATS times each (default 5) after one warm-up, and
-// print the medians:
-//   { "sbom": { "sluiceMs", "sluiceColdMs", "sluiceLibraryColdMs", "cyclonedxNpmMs", "ratio",
-//               "ratioCold", "packages", "sameComponents", "onlyInSluice", "onlyInCyclonedxNpm",
-//               "target": 20 } }
-// sluiceMs is the library call (read lockfile, resolve licences, build, serialise) in a warm
-// process; sluiceColdMs is the CLI as a user runs it, `node bin/sluice.js scan sbom` in the project
-// (Node startup and module loading included); sluiceLibraryColdMs is a fresh Node process importing
-// the library and making the call. ratio = cyclonedxNpmMs / sluiceMs, ratioCold = cyclonedxNpmMs /
-// sluiceColdMs; the target applies to ratioCold.
-// Both tools run without schema validation (cyclonedx-npm --no-validate) and with flat components.
-// The component sets (group/name@version) are compared, so a fast but incomplete SBOM cannot pass.
+// same tree in the same run, SLUICE_BENCH_REPEATS times each (default 5) after one warm-up,
+// interleaved, and print the medians:
+//   { "sbom": { "sluiceMs", "sluiceColdMs", "sluiceLibraryColdMs", "sluiceStepMs", "cyclonedxNpmMs",
+//               "cyclonedxNpmStepMs", "nodeStartupMs", "ratio", "ratioCold", "ratioStep",
+//               "ratioColdCeiling", "pairedRatiosStep", "packages", "sameComponents", "sameComponentsStep",
+//               "onlyInSluice", "onlyInCyclonedxNpm", "target": 20, "targetOn": "ratioStep", "pass",
+//               "loadAverage" } }
+// Three levels, each against cyclonedx-npm timed the same way:
+// - the pipeline step, where the target is evaluated (users generate SBOMs inside their pipelines):
+//   the project is a git repository with .github/workflows/sbom.yml, one job of two steps, `uses:
+//   sluice/scan@v1` (scans: sbom) and a `run:` step with the cyclonedx-npm command below;
+//   `node <cli> run --json` gives each step's durationMs (jobs[].steps[]): sluiceStepMs,
+//   cyclonedxNpmStepMs, ratioStep = cyclonedxNpmStepMs / sluiceStepMs. The built-in step runs in the
+//   engine's process; the `run:` step starts a shell and Node. The steps swap places every run.
+//   pairedRatiosStep: each run's own ratio (both steps in the same job, seconds apart).
+//   sameComponentsStep compares the two SBOMs those steps wrote; pass = ratioStep ≥ target and
+//   sameComponentsStep.
+// - the CLI: sluiceColdMs is `node <cli> scan sbom` in the project, spawn to exit (Node startup and
+//   module loading included), ratioCold = cyclonedxNpmMs / sluiceColdMs. No Node CLI can beat
+//   ratioColdCeiling = cyclonedxNpmMs / nodeStartupMs, nodeStartupMs being `node -e 0` spawn to
+//   exit (also in the loop): at ≈ 1–1.5 s for cyclonedx-npm and 60–85 ms for Node, 15–20 here.
+// - the library: sluiceMs is generateSbom() (read lockfile, resolve licences, build, serialise) in a
+//   warm process, ratio = cyclonedxNpmMs / sluiceMs; sluiceLibraryColdMs is a fresh Node process
+//   importing the library and making the call.
+// cyclonedxNpmMs is `node cyclonedx-npm-cli.js` spawned directly, spawn to exit. Both tools run
+// without schema validation (cyclonedx-npm --no-validate) and with flat components. The component
+// sets (group/name@version) are compared, so a fast but incomplete SBOM cannot pass; every Sluice
+// output (library, CLI, step, base build) must list the same set, and so must both cyclonedx-npm runs.
 //
-// Uses generateSbom from dist/index.js (npm run bench builds it). While src/index.ts does not export
-// it yet, src/scan/sbom/index.ts is bundled on the spot with esbuild instead (said on stderr).
-// SLUICE_BENCH_DIST=<dir> measures a build made with `node scripts/build.mjs --outdir <dir>` instead
-// of dist/ (its cli.js and index.js). SLUICE_BENCH_BASE_DIST=<dir> also times another build's CLI
-// (the code before a change) in the same loop, interleaved with the rest, and adds "baseColdMs" and
-// "baseRatioCold": before and after against the same cyclonedx-npm runs.
-import { spawn } from "node:child_process";
+// Uses generateSbom from dist/index.js and the CLI bin/sluice.js (dist/cli.js; npm run bench builds
+// both; the step needs a build whose sluice/scan@v1 accepts `scans: sbom`). While src/index.ts does
+// not export generateSbom, src/scan/sbom/index.ts is bundled on the spot with esbuild instead (said
+// on stderr). SLUICE_BENCH_DIST=<dir> measures a build made with
+// `node scripts/build.mjs --outdir <dir>` instead of dist/ (its cli.js and index.js).
+// SLUICE_BENCH_BASE_DIST=<dir> also times another build's CLI (the code before a change) in the
+// same loop, interleaved with the rest, and adds "baseColdMs" and "baseRatioCold": before and after
+// against the same cyclonedx-npm runs.
 import { randomUUID } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
+import { makeRepository, runPipeline } from "./pipeline.mjs";
+import {
+  componentSet,
+  log,
+  makeProject,
+  median,
+  root,
+  round,
+  run,
+  sameSet,
+  sluiceModule,
+} from "./support.mjs";
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
 const distDir = process.env.SLUICE_BENCH_DIST ? path.resolve(process.env.SLUICE_BENCH_DIST) : null;
 const sluiceCli = distDir ? path.join(distDir, "cli.js") : path.join(root, "bin", "sluice.js");
 const baseDir = process.env.SLUICE_BENCH_BASE_DIST ? path.resolve(process.env.SLUICE_BENCH_BASE_DIST) : null;
@@ -37,102 +65,12 @@ const TARGET_RATIO = 20;
 const REPEATS = Math.max(1, Number(process.env.SLUICE_BENCH_REPEATS) || 5);
 const require = createRequire(import.meta.url);
 
-function log(msg) {
-  process.stderr.write(`  sbom: ${msg}\n`);
-}
-
-function run(command, args, options = {}) {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"], ...options });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (s) => (stdout += s));
-    child.stderr.setEncoding("utf8").on("data", (s) => (stderr += s));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      const ms = performance.now() - started;
-      if (code === 0) resolve({ stdout, ms });
-      else
-        reject(
-          new Error(`${path.basename(command)} ${args.join(" ")} exited with ${code}: ${stderr.slice(-500)}`),
-        );
-    });
-  });
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-/** The module exporting generateSbom: dist/index.js, or the SBOM source bundled into `dir`. */
-async function sluiceModule(dir) {
-  const dist = path.join(distDir ?? path.join(root, "dist"), "index.js");
-  try {
-    const lib = await import(pathToFileURL(dist).href);
-    if (lib.generateSbom) return dist;
-  } catch {
-    // dist/ not built: fall through to bundling the source.
-  }
-  log("dist/index.js does not export generateSbom; bundling src/scan/sbom/index.ts with esbuild");
-  const { build } = await import("esbuild");
-  const outfile = path.join(dir, "sluice-sbom.mjs");
-  await build({
-    absWorkingDir: root,
-    entryPoints: ["src/scan/sbom/index.ts"],
-    outfile,
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    banner: {
-      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-    },
-    logLevel: "warning",
-  });
-  return outfile;
-}
-
-async function makeProject(dir) {
-  writeFileSync(
-    path.join(dir, "package.json"),
-    JSON.stringify(
-      { name: "sbom-bench", version: "1.0.0", private: true, dependencies: { express: "4.21.2" } },
-      null,
-      2,
-    ),
-  );
-  log("npm install express@4.21.2 (real registry)");
-  await run(npmCommand(), ["install", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"], {
-    cwd: dir,
-  });
-}
-
-function npmCommand() {
-  return process.platform === "win32" ? "npm.cmd" : "npm";
-}
-
-/** group/name@version of every component, nested ones included. */
-function componentSet(bom) {
-  const set = new Set();
-  const visit = (list) => {
-    for (const c of list ?? []) {
-      set.add(`${c.group ? `${c.group}/` : ""}${c.name}@${c.version}`);
-      visit(c.components);
-    }
-  };
-  visit(bom.components);
-  return set;
-}
-
 const work = mkdtempSync(path.join(os.tmpdir(), "sluice-bench-sbom-"));
 try {
   const project = path.join(work, "project");
   mkdirSync(project);
   await makeProject(project);
-  const modulePath = await sluiceModule(work);
+  const modulePath = await sluiceModule(distDir, work);
   const { generateSbom } = await import(pathToFileURL(modulePath).href);
   // The package's exports hide package.json; its bin sits beside its main module's folder.
   const cdxBin = path.join(
@@ -151,6 +89,7 @@ try {
     "--output-file",
     "-",
   ];
+  await makeRepository(project, cdxArgs);
   const coldScript = [
     `const { generateSbom } = await import(${JSON.stringify(pathToFileURL(modulePath).href)});`,
     `const doc = await generateSbom(${JSON.stringify(project)}, { format: "cyclonedx", meta: { timestamp: new Date(), serialNumber: crypto.randomUUID() } });`,
@@ -171,69 +110,84 @@ try {
   let sluiceDoc = (await sluiceOnce()).doc;
   let cdxDoc = JSON.parse((await run(process.execPath, cdxArgs, { cwd: project })).stdout);
   await run(process.execPath, ["--input-type=module", "-e", coldScript]);
+  await run(process.execPath, ["-e", "0"]);
   const cliArgs = [sluiceCli, "scan", "sbom", "--format", "cyclonedx"];
   const cliDoc = JSON.parse((await run(process.execPath, cliArgs, { cwd: project })).stdout);
   const baseArgs = baseDir ? [path.join(baseDir, "cli.js"), ...cliArgs.slice(1)] : null;
   const baseDoc = baseArgs
     ? JSON.parse((await run(process.execPath, baseArgs, { cwd: project })).stdout)
     : null;
-  const baseTimes = [];
-  const sluiceTimes = [];
-  const coldTimes = [];
-  const libraryColdTimes = [];
-  const cdxTimes = [];
+  let pipeline = await runPipeline(sluiceCli, project, cdxArgs, true);
+  const times = { base: [], sluice: [], cold: [], libraryCold: [], cdx: [], node: [], step: [], cdxStep: [] };
   for (let i = 0; i < REPEATS; i++) {
     const cdx = await run(process.execPath, cdxArgs, { cwd: project });
-    cdxTimes.push(cdx.ms);
+    times.cdx.push(cdx.ms);
     cdxDoc = JSON.parse(cdx.stdout);
     const warm = await sluiceOnce();
-    sluiceTimes.push(warm.ms);
+    times.sluice.push(warm.ms);
     sluiceDoc = warm.doc;
-    libraryColdTimes.push((await run(process.execPath, ["--input-type=module", "-e", coldScript])).ms);
+    times.libraryCold.push((await run(process.execPath, ["--input-type=module", "-e", coldScript])).ms);
+    times.node.push((await run(process.execPath, ["-e", "0"])).ms);
     // The two builds alternate which goes first.
-    if (baseArgs && i % 2 === 0) baseTimes.push((await run(process.execPath, baseArgs, { cwd: project })).ms);
-    coldTimes.push((await run(process.execPath, cliArgs, { cwd: project })).ms);
-    if (baseArgs && i % 2 === 1) baseTimes.push((await run(process.execPath, baseArgs, { cwd: project })).ms);
+    if (baseArgs && i % 2 === 0)
+      times.base.push((await run(process.execPath, baseArgs, { cwd: project })).ms);
+    times.cold.push((await run(process.execPath, cliArgs, { cwd: project })).ms);
+    if (baseArgs && i % 2 === 1)
+      times.base.push((await run(process.execPath, baseArgs, { cwd: project })).ms);
+    // The two steps alternate which goes first (the warm-up had Sluice's first).
+    pipeline = await runPipeline(sluiceCli, project, cdxArgs, i % 2 === 1);
+    times.step.push(pipeline.sluiceStepMs);
+    times.cdxStep.push(pipeline.cdxStepMs);
+    const order = i % 2 === 1 ? "sluice first" : "cyclonedx-npm first";
+    const { sluiceStepMs, cdxStepMs } = pipeline;
+    log(`run ${i + 1}: steps (${order}) sluice ${sluiceStepMs} ms, cyclonedx-npm ${cdxStepMs} ms`);
   }
 
   const ours = componentSet(sluiceDoc);
-  const cliComponents = componentSet(cliDoc);
-  if (cliComponents.size !== ours.size || [...ours].some((c) => !cliComponents.has(c)))
+  if (!sameSet(componentSet(cliDoc), ours))
     throw new Error("`sluice scan sbom` and generateSbom() list different components");
-  if (baseDoc) {
-    const baseComponents = componentSet(baseDoc);
-    if (baseComponents.size !== ours.size || [...ours].some((c) => !baseComponents.has(c)))
-      throw new Error("the SLUICE_BENCH_BASE_DIST build lists different components");
-  }
+  if (baseDoc && !sameSet(componentSet(baseDoc), ours))
+    throw new Error("the SLUICE_BENCH_BASE_DIST build lists different components");
   const theirs = componentSet(cdxDoc);
+  const stepOurs = componentSet(pipeline.sluiceDoc);
+  const stepTheirs = componentSet(pipeline.cdxDoc);
+  if (!sameSet(stepOurs, ours))
+    throw new Error("the sluice/scan@v1 step and generateSbom() list different components");
+  if (!sameSet(stepTheirs, theirs))
+    throw new Error("cyclonedx-npm lists different components as a `run:` step");
   const onlyInSluice = [...ours].filter((c) => !theirs.has(c)).sort();
   const onlyInCyclonedxNpm = [...theirs].filter((c) => !ours.has(c)).sort();
-  const sluiceMs = median(sluiceTimes);
-  const sluiceColdMs = median(coldTimes);
-  const sluiceLibraryColdMs = median(libraryColdTimes);
-  const cyclonedxNpmMs = median(cdxTimes);
-  const round = (n, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
-  const baseColdMs = baseDir ? median(baseTimes) : null;
-  log(
-    `cyclonedx-npm ${round(cyclonedxNpmMs)} ms, sluice ${round(sluiceMs)} ms warm / ${round(sluiceColdMs)} ms CLI / ${round(sluiceLibraryColdMs)} ms library cold, ${ours.size} components`,
-  );
+  const m = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, v.length ? median(v) : null]));
+  const ratioStep = m.cdxStep / m.step;
+  const sameComponentsStep = sameSet(stepOurs, stepTheirs);
+  log(`cyclonedx-npm ${round(m.cdx)} ms, as a step ${round(m.cdxStep)} ms; node -e 0 ${round(m.node)} ms`);
+  log(`sluice: step ${round(m.step)} ms, CLI ${round(m.cold)} ms, library ${round(m.sluice)} ms warm`);
+  log(`target ${TARGET_RATIO}× on the pipeline step: ratioStep ${round(ratioStep)}`);
   process.stdout.write(
     JSON.stringify({
       sbom: {
-        sluiceMs: round(sluiceMs),
-        sluiceColdMs: round(sluiceColdMs),
-        sluiceLibraryColdMs: round(sluiceLibraryColdMs),
-        cyclonedxNpmMs: round(cyclonedxNpmMs),
-        ratio: round(cyclonedxNpmMs / sluiceMs),
-        ratioCold: round(cyclonedxNpmMs / sluiceColdMs),
+        sluiceMs: round(m.sluice),
+        sluiceColdMs: round(m.cold),
+        sluiceLibraryColdMs: round(m.libraryCold),
+        sluiceStepMs: round(m.step),
+        cyclonedxNpmMs: round(m.cdx),
+        cyclonedxNpmStepMs: round(m.cdxStep),
+        nodeStartupMs: round(m.node),
+        ratio: round(m.cdx / m.sluice),
+        ratioCold: round(m.cdx / m.cold),
+        ratioStep: round(ratioStep),
+        ratioColdCeiling: round(m.cdx / m.node),
+        pairedRatiosStep: times.step.map((ms, i) => round(times.cdxStep[i] / ms)),
         packages: ours.size,
         sameComponents: onlyInSluice.length === 0 && onlyInCyclonedxNpm.length === 0,
+        sameComponentsStep,
         onlyInSluice,
         onlyInCyclonedxNpm,
         target: TARGET_RATIO,
-        ...(baseColdMs === null
-          ? {}
-          : { baseColdMs: round(baseColdMs), baseRatioCold: round(cyclonedxNpmMs / baseColdMs) }),
+        targetOn: "ratioStep",
+        pass: ratioStep >= TARGET_RATIO && sameComponentsStep,
+        loadAverage: round(os.loadavg()[0], 2),
+        ...(m.base === null ? {} : { baseColdMs: round(m.base), baseRatioCold: round(m.cdx / m.base) }),
       },
     }) + "\n",
   );

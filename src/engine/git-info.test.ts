@@ -2,7 +2,7 @@ import { mkdirSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { git, initRepo, makeTempDir } from "../../test/helpers/git-repo";
-import { readGitInfo, readRepositoryRoot } from "./git-info";
+import { readGitInfo, readGitInfoAsync, readRepositoryRoot } from "./git-info";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -22,13 +22,15 @@ function repo(): string {
   return d;
 }
 
-describe("readGitInfo", () => {
-  it("reads root, commit, branch, repository and actor, also from a subdirectory", () => {
+describe("readGitInfo", async () => {
+  it("reads root, commit, branch, repository and actor, also from a subdirectory", async () => {
     const d = repo();
     git(d, ["config", "user.name", "Ada Lovelace"]);
     git(d, ["remote", "add", "origin", "git@github.com:acme/widgets.git"]);
     mkdirSync(path.join(d, "sub"));
     const info = readGitInfo(path.join(d, "sub"), {});
+    // Both ways of reading it agree.
+    expect(await readGitInfoAsync(path.join(d, "sub"), {})).toEqual(info);
     expect(info).toEqual({
       root: d,
       sha: git(d, ["rev-parse", "HEAD"]),
@@ -38,27 +40,33 @@ describe("readGitInfo", () => {
     });
   });
 
-  it("has no ref on a detached HEAD, and names the repository after its directory without a remote", () => {
+  it("has no ref on a detached HEAD, and names the repository after its directory without a remote", async () => {
     const d = repo();
     git(d, ["checkout", "-q", "--detach"]);
     const info = readGitInfo(d, { USER: "someone" });
+    // Both ways of reading it agree.
+    expect(await readGitInfoAsync(d, { USER: "someone" })).toEqual(info);
     expect(info.ref).toBeNull();
     expect(info.sha).toMatch(/^[0-9a-f]{40}$/);
     expect(info.repository).toBe(`local/${path.basename(d)}`);
   });
 
-  it("reads the branch of a repository without commits", () => {
+  it("reads the branch of a repository without commits", async () => {
     const d = tempDir();
     git(d, ["init", "-q", "-b", "trunk"]);
     const info = readGitInfo(d, {});
+    // Both ways of reading it agree.
+    expect(await readGitInfoAsync(d, {})).toEqual(info);
     expect(info.root).toBe(d);
     expect(info.sha).toBe("0".repeat(40));
     expect(info.ref).toBe("refs/heads/trunk");
   });
 
-  it("falls back to the directory outside a repository", () => {
+  it("falls back to the directory outside a repository", async () => {
     const d = tempDir();
     const info = readGitInfo(d, { USER: "someone" });
+    // Both ways of reading it agree.
+    expect(await readGitInfoAsync(d, { USER: "someone" })).toEqual(info);
     expect(info.root).toBe(d);
     expect(info.ref).toBeNull();
   });

@@ -1,5 +1,5 @@
 /** What the repository's git knows: commit, branch, repository name, actor, changed files. */
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { existsSync, realpathSync } from "node:fs";
 import path from "node:path";
 
@@ -10,6 +10,16 @@ function git(cwd: string, args: string[]): string | null {
     return null;
   }
 }
+
+/** `git` run asynchronously: two of them overlap each other and whatever the caller does meanwhile. */
+function gitAsync(cwd: string, args: string[]): Promise<string | null> {
+  return new Promise((resolve) => {
+    execFile("git", args, { cwd, encoding: "utf8" }, (err, stdout) => resolve(err ? null : stdout.trim()));
+  });
+}
+
+const HEAD_ARGS = ["rev-parse", "--show-toplevel", "HEAD", "--symbolic-full-name", "HEAD"];
+const CONFIG_ARGS = ["config", "--get-regexp", "^(remote\\.origin\\.url|user\\.name)$"];
 
 export interface GitInfo {
   root: string;
@@ -25,12 +35,31 @@ export interface GitInfo {
  * (spawned synchronously, before anything else can run).
  */
 export function readGitInfo(cwd: string, env: NodeJS.ProcessEnv): GitInfo {
-  const { root, sha, ref } = readHead(cwd);
-  const config = configValues(git(root, ["config", "--get-regexp", "^(remote\\.origin\\.url|user\\.name)$"]));
+  const head = readHead(cwd);
+  return withConfig(head, git(head.root, CONFIG_ARGS), env);
+}
+
+/**
+ * readGitInfo with both git processes running at once, off the event loop (`sluice run` starts
+ * with it; each process costs several milliseconds).
+ */
+export async function readGitInfoAsync(cwd: string, env: NodeJS.ProcessEnv): Promise<GitInfo> {
+  // git config reads the same repository's settings from any directory inside it.
+  const [headText, configText] = await Promise.all([gitAsync(cwd, HEAD_ARGS), gitAsync(cwd, CONFIG_ARGS)]);
+  const head = headFrom(headText) ?? readHead(cwd);
+  return withConfig(head, configText, env);
+}
+
+function withConfig(
+  head: Pick<GitInfo, "root" | "sha" | "ref">,
+  configText: string | null,
+  env: NodeJS.ProcessEnv,
+): GitInfo {
+  const config = configValues(configText);
   const remote = config.get("remote.origin.url");
   const fromRemote = remote ? /[:/]([^/:]+\/[^/]+?)(?:\.git)?$/.exec(remote)?.[1] : undefined;
   const actor = config.get("user.name") ?? env.USER ?? "sluice";
-  return { root, sha, ref, repository: fromRemote ?? `local/${path.basename(root)}`, actor };
+  return { ...head, repository: fromRemote ?? `local/${path.basename(head.root)}`, actor };
 }
 
 /**
@@ -52,13 +81,8 @@ export function readRepositoryRoot(cwd: string, env: NodeJS.ProcessEnv): string 
 
 /** Work tree root, HEAD commit and checked-out branch, in one `git rev-parse` when there is a commit. */
 function readHead(cwd: string): Pick<GitInfo, "root" | "sha" | "ref"> {
-  const head = git(cwd, ["rev-parse", "--show-toplevel", "HEAD", "--symbolic-full-name", "HEAD"]);
-  const lines = head?.split("\n");
-  if (lines?.length === 3) {
-    const [root, sha, symbolic] = lines as [string, string, string];
-    // A detached HEAD reads as "HEAD".
-    return { root, sha, ref: symbolic.startsWith("refs/") ? symbolic : null };
-  }
+  const head = headFrom(git(cwd, HEAD_ARGS));
+  if (head) return head;
   // Not a repository, or one without commits (HEAD names a branch that does not exist yet).
   const root = git(cwd, ["rev-parse", "--show-toplevel"]) ?? cwd;
   return {
@@ -66,6 +90,15 @@ function readHead(cwd: string): Pick<GitInfo, "root" | "sha" | "ref"> {
     sha: git(root, ["rev-parse", "HEAD"]) ?? "0".repeat(40),
     ref: git(root, ["symbolic-ref", "--quiet", "HEAD"]),
   };
+}
+
+/** The output of HEAD_ARGS, or null when git could not answer it (no repository, no commit). */
+function headFrom(text: string | null): Pick<GitInfo, "root" | "sha" | "ref"> | null {
+  const lines = text?.split("\n");
+  if (lines?.length !== 3) return null;
+  const [root, sha, symbolic] = lines as [string, string, string];
+  // A detached HEAD reads as "HEAD".
+  return { root, sha, ref: symbolic.startsWith("refs/") ? symbolic : null };
 }
 
 /** `git config --get-regexp` output: one "key value" per line; the last value of a key wins, as in git. */

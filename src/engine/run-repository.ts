@@ -17,7 +17,7 @@ import { matchTrigger } from "../workflow/filters";
 import { loadWorkflow, parseWorkflowText } from "../workflow/load";
 import type { WorkflowDef } from "../workflow/model";
 import { readFile } from "node:fs/promises";
-import { changedFiles, isTag, readGitInfo } from "./git-info";
+import { changedFiles, isTag, readGitInfoAsync } from "./git-info";
 import { coerceInputs } from "./inputs";
 import { buildPayload } from "./payload";
 import { runWorkflow } from "./run-workflow";
@@ -55,7 +55,7 @@ export interface RepositoryRun {
 
 export async function runRepository(req: RunRequest): Promise<RepositoryRun> {
   const started = Date.now();
-  const git = readGitInfo(req.cwd, req.env);
+  const git = await readGitInfoAsync(req.cwd, req.env);
   const repoRoot = git.root;
   const { config } = await loadConfig(repoRoot);
   const files = discoverWorkflowFiles(repoRoot, config.workflows.paths, req.workflows, req.cwd);

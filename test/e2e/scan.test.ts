@@ -144,6 +144,58 @@ jobs:
     expect(logs.stdout).toMatch(/vulnerabilities\.critical == 0\s+1\s+\(expected == 0\)/);
   });
 
+  it("writes SBOMs as a workflow step, alone (no finding scanner runs) or beside other scans", async () => {
+    const steps = `on: push
+jobs:
+  sbom:
+    runs-on: ubuntu-latest
+    steps:
+      - id: cdx
+        uses: sluice/scan@v1
+        with:
+          scans: sbom
+      - id: spdx
+        uses: sluice/scan@v1
+        with:
+          scans: sbom, policy
+          format: spdx
+          output: out/bom.spdx.json
+          sarif: out/policy.sarif
+          fail-on: none
+      - run: test "\${{ steps.cdx.outputs.sbom }}" = "$PWD/sbom.cdx.json"
+      - id: bad
+        continue-on-error: true
+        uses: sluice/scan@v1
+        with:
+          scans: sbom
+          format: xml
+`;
+    const dir = makeTempDir("sluice-scan-sbom-step-");
+    cpSync(repo, dir, {
+      recursive: true,
+      filter: (src) => !src.includes(`${path.sep}.git`) && !src.includes(".sluice"),
+    });
+    mkdirSync(path.join(dir, ".github/workflows"), { recursive: true });
+    writeFileSync(path.join(dir, ".github/workflows/sbom.yml"), steps);
+    initRepo(dir);
+    const result = await runSluice(["run", ".github/workflows/sbom.yml", "--json"], { cwd: dir });
+    expect(result.code, result.stderr).toBe(0);
+    const outcomes = JSON.parse(result.stdout).jobs[0].steps.map((s: { outcome: string }) => s.outcome);
+    expect(outcomes).toEqual(["success", "success", "success", "failure"]);
+    const cdx = JSON.parse(readFileSync(path.join(dir, "sbom.cdx.json"), "utf8"));
+    expect(cdx.bomFormat).toBe("CycloneDX");
+    const spdx = JSON.parse(readFileSync(path.join(dir, "out/bom.spdx.json"), "utf8"));
+    expect(spdx.spdxVersion).toBe("SPDX-2.3");
+    const purls = (doc: { components?: Array<{ purl: string }> }) =>
+      (doc.components ?? []).map((c) => c.purl);
+    expect(purls(cdx).some((p) => p.startsWith("pkg:npm/jsonwebtoken@"))).toBe(true);
+    expect(spdx.packages.length).toBeGreaterThanOrEqual(purls(cdx).length);
+    const sarif = JSON.parse(readFileSync(path.join(dir, "out/policy.sarif"), "utf8"));
+    expect(sarif.runs[0].results.length).toBeGreaterThan(0);
+    const logs = await runSluice(["logs", "1"], { cwd: dir });
+    expect(logs.stdout).toContain('format must be cyclonedx or spdx, not "xml"');
+  });
+
   it("rejects an unknown scan kind as a usage error", async () => {
     const result = await runSluice(["scan", "viruses"], { cwd: repo });
     expect(result.code).toBe(2);

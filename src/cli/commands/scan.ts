@@ -105,12 +105,8 @@ async function writeSbom(io: CliIO, root: string, flags: ScanFlags): Promise<0> 
     throw createError("SLUICE_E_USAGE", `--format must be cyclonedx or spdx, not "${flags.format}"`);
   }
   // generate, not the SBOM module's index: the index loads both writers.
-  const { generateSbom } = await import("../../scan/sbom/generate");
-  const sbom = await generateSbom(root, {
-    format: flags.format,
-    meta: { timestamp: new Date(), serialNumber: `urn:uuid:${crypto.randomUUID()}`, toolVersion: version },
-  });
-  const text = JSON.stringify(sbom, null, 2) + "\n";
+  const { sbomDocumentText } = await import("../../scan/sbom/generate");
+  const text = await sbomDocumentText(root, flags.format);
   if (flags.output) {
     await writeFile(path.resolve(io.cwd, flags.output), text);
     io.stderr.write(`wrote ${flags.format} SBOM to ${flags.output}\n`);

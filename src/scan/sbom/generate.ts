@@ -5,6 +5,7 @@
 import { resolveInstalledLicenses, type InstalledLicenseOptions } from "../license/installed";
 import { readDependencyGraphs, type LockfileRef } from "../lockfile";
 import type { DependencyGraph } from "../types";
+import { sluiceVersion } from "./tool";
 import type { SbomMeta } from "./types";
 
 export type SbomFormat = "cyclonedx" | "spdx";
@@ -37,4 +38,17 @@ export async function generateSbom(
   let graphs = await readDependencyGraphs(root, options.lockfiles);
   if (!options.lockfileOnly) graphs = await resolveInstalledLicenses(root, graphs, options);
   return (await writer)(graphs, options.meta);
+}
+
+/**
+ * A new SBOM document of the project at `root`, as the JSON text `sluice scan sbom` and
+ * `uses: sluice/scan@v1` write: a fresh serial number, the current time, Sluice as its tool.
+ */
+export async function sbomDocumentText(root: string, format: SbomFormat): Promise<string> {
+  const meta = {
+    timestamp: new Date(),
+    serialNumber: `urn:uuid:${crypto.randomUUID()}`,
+    toolVersion: sluiceVersion(),
+  };
+  return JSON.stringify(await generateSbom(root, { format, meta }), null, 2) + "\n";
 }
