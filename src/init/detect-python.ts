@@ -91,8 +91,21 @@ function pythonVersionOf(snapshot: RepoSnapshot, pyproject: TomlSections): strin
     .find((l) => l !== "" && !l.startsWith("#"));
   if (pinned && /^\d+\.\d+(\.\d+)?$/.test(pinned)) return pinned;
   const requires = pyproject.values.get("project.requires-python");
+  if (requires && onlyLowerBounds(requires)) return "3.x";
   const minimum = requires ? /(?:>=|~=|==)\s*(\d+\.\d+)/.exec(requires)?.[1] : undefined;
   return minimum ?? DEFAULT_PYTHON_VERSION;
+}
+
+/**
+ * `>=3.10` (or `>=3.10,<4`) accepts any later Python 3: the workflow asks for the newest, "3.x", which
+ * setup-python resolves on GitHub and a host's Python 3 satisfies under `sluice run`. Pinning the
+ * minimum instead would fail on every host without that exact minor.
+ */
+function onlyLowerBounds(requires: string): boolean {
+  return requires
+    .split(",")
+    .map((c) => c.trim())
+    .every((c) => /^>=?\s*3(\.\d+)*$/.test(c) || /^<\s*4(\.0)*$/.test(c));
 }
 
 interface TomlSections {

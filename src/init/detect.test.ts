@@ -146,12 +146,21 @@ describe("detectProject: Python", () => {
     );
     expect(project).toMatchObject({
       kind: "python",
-      pythonVersion: "3.10",
+      // Any later Python 3 will do: the newest, as setup-python reads "3.x".
+      pythonVersion: "3.x",
       installCommands: ["python -m pip install --upgrade pip", 'pip install -e ".[test]"'],
       linter: "flake8",
       pytest: true,
       buildable: true,
     });
+  });
+
+  it("pins the lowest Python that requires-python allows when it has an upper bound", () => {
+    const pyproject = (spec: string) =>
+      snap({ "pyproject.toml": `[project]\nname = "demo"\nrequires-python = "${spec}"\n` });
+    expect(detectProject(pyproject(">=3.10,<3.13"))).toMatchObject({ pythonVersion: "3.10" });
+    expect(detectProject(pyproject("~=3.9"))).toMatchObject({ pythonVersion: "3.9" });
+    expect(detectProject(pyproject(">=3.8, <4"))).toMatchObject({ pythonVersion: "3.x" });
   });
 
   it("detects setup.py projects and warns when there are no tests", () => {

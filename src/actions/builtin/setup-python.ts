@@ -1,6 +1,8 @@
 /**
  * `actions/setup-python` on the host: succeeds when a host Python satisfies `python-version` (or the
- * `python-version-file`), putting it first on PATH as both `python` and `python3`. Nothing is downloaded.
+ * `python-version-file`), putting it first on PATH as both `python` and `python3`, inside a virtual
+ * environment of the job (python-venv.ts) so that `pip install` leaves the host alone. Nothing is
+ * downloaded.
  */
 import { execFile } from "node:child_process";
 import { mkdir, readFile, symlink, rm } from "node:fs/promises";
@@ -8,6 +10,7 @@ import { delimiter, join, resolve } from "node:path";
 import semver from "semver";
 import { createError } from "../../core/errors";
 import type { BuiltinAction, BuiltinContext } from "../types";
+import { createJobVenv } from "./python-venv";
 
 interface PythonCandidate {
   binary: string;
@@ -77,18 +80,37 @@ export const setupPythonAction: BuiltinAction = {
         `python-version "${spec}" is not available on this host (found: ${have}); Sluice does not download Python`,
       );
     }
-    // A shim directory makes `python` and `python3` both the chosen interpreter for later steps.
-    const shims = join(ctx.stateDir, "tool-cache", "python", match.version);
-    await mkdir(shims, { recursive: true });
-    for (const name of ["python", "python3"]) {
-      await rm(join(shims, name), { force: true });
-      await symlink(match.binary, join(shims, name));
+    const temp = ctx.env.RUNNER_TEMP;
+    const venv = temp
+      ? await createJobVenv(match.binary, join(temp, `python-${match.version}`), ctx.env)
+      : null;
+    if (venv) {
+      ctx.addPath(venv);
+      ctx.setOutput("python-version", match.version);
+      ctx.setOutput("python-path", join(venv, "python"));
+      ctx.log(`Using host Python ${match.version} (${match.binary}) in a virtual environment of this job`);
+      ctx.log("pip installs go into it and end with the job; host packages stay importable");
+    } else {
+      await shimPython(ctx, match);
+      ctx.log(
+        `Warning: could not create a virtual environment with ${match.binary}: pip installs go into the host's Python`,
+      );
     }
-    ctx.addPath(shims);
-    ctx.setOutput("python-version", match.version);
-    ctx.setOutput("python-path", match.binary);
-    ctx.log(`Using host Python ${match.version} (${match.binary})`);
     if (ctx.input("cache")) ctx.log(`cache: ${ctx.input("cache")} uses the host's package cache`);
     return { outcome: "success" };
   },
 };
+
+/** Without a virtual environment: a shim directory makes `python` and `python3` the interpreter. */
+async function shimPython(ctx: BuiltinContext, match: PythonCandidate): Promise<void> {
+  const shims = join(ctx.stateDir, "tool-cache", "python", match.version);
+  await mkdir(shims, { recursive: true });
+  for (const name of ["python", "python3"]) {
+    await rm(join(shims, name), { force: true });
+    await symlink(match.binary, join(shims, name));
+  }
+  ctx.addPath(shims);
+  ctx.setOutput("python-version", match.version);
+  ctx.setOutput("python-path", match.binary);
+  ctx.log(`Using host Python ${match.version} (${match.binary})`);
+}
