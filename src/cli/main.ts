@@ -2,6 +2,7 @@
  * The CLI entry point and the only place that calls process.exit. Commands live in commands/<name>.ts,
  * each exporting `register(program, io, done)`; `done(code)` records the exit code.
  */
+import { forceStopSteps } from "../executor/local/live-groups";
 import type { CliIO } from "./io";
 import { main } from "./program";
 
@@ -13,9 +14,12 @@ if (isEntry) {
   let interrupts = 0;
   const onSignal = (sig: NodeJS.Signals): void => {
     interrupts += 1;
-    // A second Ctrl-C means "now": leave without waiting for graceful cancellation.
-    if (interrupts > 1) process.exit(130);
-    controller.abort(sig);
+    if (interrupts === 1) return controller.abort(sig);
+    // A second Ctrl-C means "now". While steps run, their process groups get SIGKILL at once instead
+    // of after the grace period (signal traps cannot hold that up), and the run is still recorded
+    // as cancelled; with none, or at a third, leave without waiting.
+    if (interrupts === 2 && forceStopSteps()) return;
+    process.exit(130);
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);

@@ -25,4 +25,19 @@ describe("error registry", () => {
       }),
     ).toBe("a.yml:3:7: SLUICE_E_YAML: bad");
   });
+
+  it("does not repeat a place the message already starts with", () => {
+    const location = { file: ".gitleaks.toml", line: 6, column: 18 };
+    const code = "SLUICE_E_SECRETS_CONFIG";
+    expect(formatProblem({ code, message: ".gitleaks.toml:6:18: bad regex", location })).toBe(
+      ".gitleaks.toml:6:18: SLUICE_E_SECRETS_CONFIG: bad regex",
+    );
+    expect(
+      formatProblem({ code, message: ".gitleaks.toml: bad", location: { file: ".gitleaks.toml" } }),
+    ).toBe(".gitleaks.toml: SLUICE_E_SECRETS_CONFIG: bad");
+    // A different place in the message is information: kept.
+    expect(formatProblem({ code, message: "other.toml:1:1: bad", location })).toBe(
+      ".gitleaks.toml:6:18: SLUICE_E_SECRETS_CONFIG: other.toml:1:1: bad",
+    );
+  });
 });

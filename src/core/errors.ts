@@ -73,7 +73,8 @@ export const errorCodes = {
   },
   SLUICE_E_POLICY: {
     exit: 2,
-    summary: "A policy rule is invalid (unknown target or scope, a CEL expression that does not compile).",
+    summary:
+      "A policy rule is invalid (unknown target or scope, a CEL expression that does not compile) or cannot be evaluated.",
   },
   SLUICE_E_RUN_NOT_FOUND: { exit: 2, summary: "No run with the given id exists in the store." },
   SLUICE_E_STORE: { exit: 3, summary: "The store (database) failed." },
@@ -90,11 +91,16 @@ export const errorCodes = {
   },
   SLUICE_E_ADVISORY_DB: {
     exit: 2,
-    summary: "The OSV advisory database is missing, unreadable or holds a malformed record.",
+    summary:
+      "The OSV advisory database is missing, unreadable or malformed, or `scan deps` had no advisory source.",
   },
   SLUICE_E_SECRETS_CONFIG: {
     exit: 2,
     summary: "A secrets-scanning config (.gitleaks.toml) or baseline is malformed, or holds an invalid rule.",
+  },
+  SLUICE_E_OUTPUT: {
+    exit: 2,
+    summary: "An output file (--sarif, --summary, --output) cannot be written.",
   },
   SLUICE_E_LICENSE_POLICY: {
     exit: 2,
@@ -207,5 +213,12 @@ export function formatLocation(loc: SourceLocation): string {
 }
 
 export function formatProblem(p: Problem): string {
-  return `${p.location ? formatLocation(p.location) + ": " : ""}${p.code}: ${p.message}`;
+  if (!p.location) return `${p.code}: ${p.message}`;
+  const where = formatLocation(p.location);
+  // Parsers often start their messages with the place too: say it once, in front of the code.
+  const message = [`${where}: `, `${p.location.file}: `].reduce(
+    (m, prefix) => (m.startsWith(prefix) ? m.slice(prefix.length) : m),
+    p.message,
+  );
+  return `${where}: ${p.code}: ${message}`;
 }

@@ -1,14 +1,20 @@
 /**
  * The `github` and `runner` contexts and the standard GITHUB_* / RUNNER_* variables, from what the
  * run knows: event, repository, run ids, job. GitHub documents each; values that only make sense on
- * github.com (token, server URL) get local equivalents.
+ * github.com (token, numeric ids) are empty, URLs are github.com's, as a GitHub-hosted run has them.
  */
 import os from "node:os";
+import { isPullRequestEvent } from "./event";
 import type { EventInfo } from "./types";
+
+export const SERVER_URL = "https://github.com";
+const API_URL = "https://api.github.com";
+const GRAPHQL_URL = "https://api.github.com/graphql";
 
 export interface RunIdentity {
   runId: string;
-  runNumber: number;
+  /** github.run_number: the run's number among its workflow's runs, from 1 (the store numbers all runs). */
+  workflowRunNumber: number;
   workflowName: string;
   workflowPath: string;
   workspace: string;
@@ -19,33 +25,37 @@ export interface RunIdentity {
   eventPath: string;
 }
 
+/** GitHub reports a pull request's merge ref (refs/pull/<n>/merge) as a branch. */
 export function refType(ref: string): "branch" | "tag" | "" {
-  if (ref.startsWith("refs/heads/")) return "branch";
+  if (ref.startsWith("refs/heads/") || ref.startsWith("refs/pull/")) return "branch";
   if (ref.startsWith("refs/tags/")) return "tag";
   return "";
 }
 
+/** refs/heads/main → main, refs/tags/v1 → v1, refs/pull/7/merge → 7/merge (GITHUB_REF_NAME's forms). */
 export function refName(ref: string): string {
-  return ref.replace(/^refs\/(heads|tags)\//, "");
+  return ref.replace(/^refs\/(heads|tags|pull)\//, "");
 }
 
 export function githubContext(id: RunIdentity, jobId: string): Record<string, unknown> {
   const ev = id.event;
   const [owner] = id.repository.split("/");
+  // Only these two events have head and base branches (GITHUB_HEAD_REF, GITHUB_BASE_REF).
+  const pr = isPullRequestEvent(ev.name);
   return {
     action: "",
     action_path: "",
     actor: ev.actor,
-    // Numeric GitHub ids have no local equivalent; the variables exist, empty, as api_url does.
+    // Numeric GitHub ids have no local equivalent; the variables exist, empty.
     actor_id: "",
-    api_url: "",
-    base_ref: ev.baseRef ?? "",
+    api_url: API_URL,
+    base_ref: pr ? (ev.baseRef ?? "") : "",
     env: "",
     event: ev.payload,
     event_name: ev.name,
     event_path: id.eventPath,
-    graphql_url: "",
-    head_ref: ev.headRef ?? "",
+    graphql_url: GRAPHQL_URL,
+    head_ref: pr ? (ev.headRef ?? "") : "",
     job: jobId,
     path: "",
     ref: ev.ref,
@@ -59,8 +69,8 @@ export function githubContext(id: RunIdentity, jobId: string): Record<string, un
     retention_days: "90",
     run_attempt: "1",
     run_id: id.runId,
-    run_number: String(id.runNumber),
-    server_url: "",
+    run_number: String(id.workflowRunNumber),
+    server_url: SERVER_URL,
     sha: ev.sha,
     token: "",
     triggering_actor: ev.actor,

@@ -2,7 +2,13 @@ import { mkdirSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { git, initRepo, makeTempDir } from "../../test/helpers/git-repo";
-import { readGitInfo, readGitInfoAsync, readRepositoryRoot } from "./git-info";
+import {
+  readCommitAsync,
+  readGitInfo,
+  readGitInfoAsync,
+  readRepositoryRoot,
+  resolveCommitAsync,
+} from "./git-info";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -93,5 +99,55 @@ describe("readRepositoryRoot", () => {
   it("falls back to the directory outside a repository", () => {
     const d = tempDir();
     expect(readRepositoryRoot(d, {})).toBe(d);
+  });
+});
+
+describe("readCommitAsync", () => {
+  it("reads a commit's parents, people, dates and whole message", async () => {
+    const d = repo();
+    const root = git(d, ["rev-parse", "HEAD"]);
+    writeFileSync(path.join(d, "b.txt"), "b\n");
+    git(d, ["add", "-A"]);
+    git(d, [
+      "-c",
+      "user.name=Ada",
+      "-c",
+      "user.email=ada@example.com",
+      "commit",
+      "-q",
+      "-m",
+      "Subject: x",
+      "-m",
+      "Body\twith tab",
+    ]);
+    const head = await readCommitAsync(d, "HEAD");
+    expect(head).toMatchObject({
+      sha: git(d, ["rev-parse", "HEAD"]),
+      tree: git(d, ["rev-parse", "HEAD^{tree}"]),
+      parents: [root],
+      author: { name: "Ada", email: "ada@example.com" },
+      committer: { name: "Ada", email: "ada@example.com" },
+      message: "Subject: x\n\nBody\twith tab",
+    });
+    expect(head?.author.date).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d([+-]\d\d:\d\d|Z)$/);
+    expect((await readCommitAsync(d, root))?.parents).toEqual([]);
+  });
+
+  it("is null for an unknown revision, a repository without commits, or outside one", async () => {
+    const d = repo();
+    expect(await readCommitAsync(d, "no-such-rev")).toBeNull();
+    expect(await readCommitAsync(d, "--all")).toBeNull();
+    const empty = tempDir();
+    git(empty, ["init", "-q"]);
+    expect(await readCommitAsync(empty, "HEAD")).toBeNull();
+    expect(await readCommitAsync(tempDir(), "HEAD")).toBeNull();
+  });
+});
+
+describe("resolveCommitAsync", () => {
+  it("names the commit of a branch, or null", async () => {
+    const d = repo();
+    expect(await resolveCommitAsync(d, "main")).toBe(git(d, ["rev-parse", "HEAD"]));
+    expect(await resolveCommitAsync(d, "nope")).toBeNull();
   });
 });

@@ -111,6 +111,56 @@ function configValues(text: string | null): Map<string, string> {
   return values;
 }
 
+export interface CommitInfo {
+  sha: string;
+  tree: string;
+  /** Empty for a root commit. */
+  parents: string[];
+  author: { name: string; email: string; date: string };
+  committer: { name: string; email: string; date: string };
+  /** The full message, trailing newlines removed. */
+  message: string;
+}
+
+// NUL-separated: names and messages may hold any other character; the message goes last.
+const COMMIT_FIELDS = ["%H", "%T", "%P", "%an", "%ae", "%aI", "%cn", "%ce", "%cI", "%B"];
+const COMMIT_ARGS = ["log", "-1", "--no-show-signature", `--format=${COMMIT_FIELDS.join("%x00")}`];
+
+/**
+ * One commit (`rev`: a sha, HEAD…) as push payloads describe it, from one `git log` process that
+ * the caller runs alongside readGitInfoAsync's. null when git cannot read it.
+ */
+export async function readCommitAsync(cwd: string, rev: string): Promise<CommitInfo | null> {
+  const text = await gitAsync(cwd, [...COMMIT_ARGS, "--end-of-options", rev, "--"]);
+  const f = text?.split("\0");
+  if (f?.length !== COMMIT_FIELDS.length) return null;
+  const [
+    sha = "",
+    tree = "",
+    parents = "",
+    an = "",
+    ae = "",
+    ad = "",
+    cn = "",
+    ce = "",
+    cd = "",
+    message = "",
+  ] = f;
+  return {
+    sha,
+    tree,
+    parents: parents ? parents.split(" ") : [],
+    author: { name: an, email: ae, date: ad },
+    committer: { name: cn, email: ce, date: cd },
+    message: message.replace(/\n+$/, ""),
+  };
+}
+
+/** The commit a revision (a branch name such as a pull request's base) names, or null. */
+export function resolveCommitAsync(cwd: string, rev: string): Promise<string | null> {
+  return gitAsync(cwd, ["rev-parse", "--verify", "--quiet", "--end-of-options", `${rev}^{commit}`]);
+}
+
 /**
  * Files an event changed, for path filters: for a pull request the diff against the merge base with
  * the base branch; otherwise the last commit plus uncommitted changes. null when git cannot tell.

@@ -45,6 +45,13 @@ export function coerceInputs(
   return out;
 }
 
+/** Why `raw` is no valid value of the input, or undefined: the run-time rule, for load-time literals. */
+export function inputValueProblem(name: string, spec: InputSpec, raw: unknown): string | undefined {
+  const problems: string[] = [];
+  coerce(name, spec, raw, problems);
+  return problems[0];
+}
+
 function defaultValue(d: unknown): unknown {
   if (d && typeof d === "object" && "toJSON" in d) return (d as { toJSON(): unknown }).toJSON();
   return d;

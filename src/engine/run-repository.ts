@@ -11,15 +11,18 @@ import { Semaphore } from "../core/semaphore";
 import { HELPER_AFTER, LocalExecutor } from "../executor/local/local-executor";
 import { openStore } from "../store/registry";
 import type { Store } from "../store/types";
-import { isPidAlive } from "../store/pid";
 import { discoverWorkflowFiles } from "../workflow/discover";
 import { matchTrigger } from "../workflow/filters";
+import { checkJobFilter } from "../workflow/job-filter";
 import { loadWorkflow, parseWorkflowText } from "../workflow/load";
 import type { WorkflowDef } from "../workflow/model";
 import { readFile } from "node:fs/promises";
-import { changedFiles, isTag, readGitInfoAsync } from "./git-info";
+import { resolveEvent } from "./event";
+import { changedFiles, isTag, readCommitAsync, readGitInfoAsync, resolveCommitAsync } from "./git-info";
 import { coerceInputs } from "./inputs";
-import { buildPayload } from "./payload";
+import { buildPayload, mergePayload, settledFields } from "./payload";
+import type { PayloadFacts } from "./payload";
+import { processRecordDir, recoverDeadRuns } from "./recover-orphans";
 import { runWorkflow } from "./run-workflow";
 import type { EventInfo, RunReporter, RunResult } from "./types";
 
@@ -30,9 +33,12 @@ export interface RunRequest {
   event?: string;
   ref?: string;
   sha?: string;
-  /** Pull requests: the base (target) branch; default main. */
+  /** Pull requests: the base (target) branch; default: the event file's, else main. */
   baseRef?: string;
-  /** A JSON webhook payload for `github.event`, merged over the one Sluice builds. */
+  /**
+   * A JSON webhook payload for `github.event`, merged over the one Sluice builds; its ref, action
+   * and pull request number and branches count where no flag gives them.
+   */
   eventFile?: string;
   inputs: Record<string, string>;
   secrets: Record<string, string>;
@@ -55,25 +61,32 @@ export interface RepositoryRun {
 
 export async function runRepository(req: RunRequest): Promise<RepositoryRun> {
   const started = Date.now();
-  const git = await readGitInfoAsync(req.cwd, req.env);
+  const eventName = req.event ?? "push";
+  const [git, eventFile] = await Promise.all([readGitInfoAsync(req.cwd, req.env), readEventFile(req)]);
   const repoRoot = git.root;
+  // Push payloads and skip instructions need the head commit (other events' payloads have none):
+  // one more git process, started after readGitInfoAsync's two so that it runs while the workflows
+  // load instead of competing with them for the cores.
+  const wantsCommit = eventName === "push" || eventName.startsWith("pull_request");
+  const commitRead = wantsCommit ? readCommitAsync(repoRoot, req.sha ?? "HEAD") : null;
   const { config } = await loadConfig(repoRoot);
   const files = discoverWorkflowFiles(repoRoot, config.workflows.paths, req.workflows, req.cwd);
   const workflows = await loadAll(files, repoRoot);
+  const headCommit = await commitRead;
+  const unselected = checkJobFilter(req.jobs, workflows);
 
-  const ref = normalizeRef(req.ref ?? git.ref ?? "refs/heads/main", repoRoot);
-  const eventName = req.event ?? "push";
-  const event: EventInfo = {
+  const event = resolveEvent({
     name: eventName,
-    ref,
-    sha: req.sha ?? git.sha,
-    baseRef: eventName.startsWith("pull_request") ? (req.baseRef ?? "main") : undefined,
-    headRef: eventName.startsWith("pull_request") ? ref.replace(/^refs\/heads\//, "") : undefined,
-    action: eventName.startsWith("pull_request") ? "opened" : undefined,
-    changedFiles: null,
-    payload: {},
-    actor: git.actor,
-  };
+    ref: req.ref,
+    sha: req.sha,
+    base: req.baseRef,
+    file: eventFile,
+    git,
+    headCommit,
+    normalizeRef: (ref) => normalizeRef(ref, repoRoot),
+  });
+  // The base branch's commit, for pull request payloads, overlapping the changed-files processes.
+  const baseSha = event.baseRef === undefined ? null : resolveCommitAsync(repoRoot, event.baseRef);
   // Only path filters look at the changed files, and computing them takes two or three git processes.
   if (workflows.some((wf) => hasPathFilters(wf, eventName)))
     event.changedFiles = changedFiles(repoRoot, event.baseRef);
@@ -81,13 +94,17 @@ export async function runRepository(req: RunRequest): Promise<RepositoryRun> {
   const matched: Array<{ wf: WorkflowDef; inputs: Record<string, unknown> }> = [];
   const skipped: RepositoryRun["skipped"] = [];
   for (const wf of workflows) {
-    const m = matchTrigger(wf.events, {
-      name: event.name,
-      ref: event.ref,
-      baseRef: event.baseRef,
-      action: event.action,
-      changedFiles: event.changedFiles,
-    });
+    const reason = unselected.get(wf);
+    const m = reason
+      ? { matched: false as const, reason }
+      : matchTrigger(wf.events, {
+          name: event.name,
+          ref: event.ref,
+          baseRef: event.baseRef,
+          action: event.action,
+          changedFiles: event.changedFiles,
+          headCommitMessage: event.headCommit?.message,
+        });
     if (!m.matched) {
       skipped.push({ workflow: wf.path, reason: m.reason });
       continue;
@@ -98,10 +115,7 @@ export async function runRepository(req: RunRequest): Promise<RepositoryRun> {
       inputs: event.name === "workflow_dispatch" ? coerceInputs(specs, req.inputs, wf.path) : {},
     });
   }
-  event.payload = {
-    ...buildPayload(event, git.repository, matched[0]?.inputs ?? {}),
-    ...(await readEventFile(req)),
-  };
+  const facts = { repository: git.repository, baseSha: await baseSha };
 
   const secrets = {
     ...(config.secrets.file ? await loadDotenvFile(path.resolve(repoRoot, config.secrets.file)) : {}),
@@ -114,7 +128,7 @@ export async function runRepository(req: RunRequest): Promise<RepositoryRun> {
   const storePath = path.resolve(repoRoot, config.store.path);
   // One executor for every workflow of the run (it may hold a spawn helper process until closed).
   // With many jobs ahead, its spawn helper starts now, while the store opens.
-  const executor = new LocalExecutor();
+  const executor = new LocalExecutor({ recordDir: processRecordDir(stateDir) });
   if (matched.reduce((n, { wf }) => n + wf.jobs.length, 0) > HELPER_AFTER) executor.warm();
   let store: Store;
   try {
@@ -124,7 +138,8 @@ export async function runRepository(req: RunRequest): Promise<RepositoryRun> {
     throw err;
   }
   try {
-    const repaired = await store.recoverOrphans(isPidAlive);
+    const grace = req.killGraceMs ?? killGraceFromEnv(req.env) ?? 5000;
+    const repaired = await recoverDeadRuns(store, stateDir, grace);
     if (repaired.length > 0)
       req.reporter.info(`marked ${repaired.length} run(s) left unfinished by a crashed process as failed`);
     const slots = new Semaphore(req.concurrency ?? config.run.concurrency ?? os.availableParallelism());
@@ -136,14 +151,7 @@ export async function runRepository(req: RunRequest): Promise<RepositoryRun> {
           repoRoot,
           repository: git.repository,
           stateDir,
-          event: {
-            ...event,
-            payload: {
-              ...event.payload,
-              // The webhook payload carries inputs as strings; only the inputs context is typed.
-              ...(event.name === "workflow_dispatch" ? { inputs: payloadInputs(inputs) } : {}),
-            },
-          },
+          event: { ...event, payload: payloadFor(event, wf, inputs, eventFile, facts) },
           trigger: req.trigger ?? "cli",
           secrets,
           vars,
@@ -157,7 +165,7 @@ export async function runRepository(req: RunRequest): Promise<RepositoryRun> {
           loadWorkflow: (rel) => loadWorkflow(path.resolve(repoRoot, rel), repoRoot),
           hostEnv,
           killGraceMs: req.killGraceMs ?? killGraceFromEnv(req.env),
-          debug: req.env.RUNNER_DEBUG === "1",
+          debug: debugLogging(req.env, secrets, vars),
           defaultShell: config.run.shell,
           defaultTimeoutMinutes: config.run.timeoutMinutes,
         }),
@@ -235,7 +243,8 @@ function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {
 }
 
 /**
- * SLUICE_KILL_GRACE_MS: how long cancelled steps get between SIGINT and SIGKILL (default 5000 ms);
+ * SLUICE_KILL_GRACE_MS: how long cancelled steps get between SIGINT and SIGKILL (default 10 000 ms,
+ * DEFAULT_KILL_GRACE_MS; SIGTERM comes after three quarters of it);
  * tests and impatient users shorten it. Anything but a non-negative integer is ignored.
  */
 function killGraceFromEnv(env: NodeJS.ProcessEnv): number | undefined {
@@ -244,6 +253,39 @@ function killGraceFromEnv(env: NodeJS.ProcessEnv): number | undefined {
   return Number(raw);
 }
 
+/** One workflow's `github.event`: the payload Sluice builds, the event file over it, settled facts over both. */
+function payloadFor(
+  event: EventInfo,
+  wf: WorkflowDef,
+  inputs: Record<string, unknown>,
+  file: Record<string, unknown>,
+  facts: Pick<PayloadFacts, "repository" | "baseSha">,
+): Record<string, unknown> {
+  // The webhook payload carries inputs as strings; only the inputs context is typed.
+  const strings = payloadInputs(inputs);
+  // GitHub names the cron entry that fired; a local run picks the first (an event file may name another).
+  const schedule = wf.events.schedule?.[0]?.cron;
+  const built = buildPayload(event, { ...facts, workflowPath: wf.path, inputs: strings, schedule });
+  const merged = mergePayload(mergePayload(built, file), settledFields(event));
+  return event.name === "workflow_dispatch" ? { ...merged, inputs: strings } : merged;
+}
+
 function payloadInputs(inputs: Record<string, unknown>): Record<string, string> {
   return Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, String(v)]));
+}
+
+/**
+ * Debug logging, as GitHub turns it on: the secret or variable ACTIONS_STEP_DEBUG or
+ * ACTIONS_RUNNER_DEBUG set to `true` (`::debug::` lines shown, RUNNER_DEBUG=1, runner.debug), or
+ * RUNNER_DEBUG=1 in Sluice's own environment.
+ */
+function debugLogging(
+  env: NodeJS.ProcessEnv,
+  secrets: Record<string, string>,
+  vars: Record<string, string>,
+): boolean {
+  if (env.RUNNER_DEBUG === "1") return true;
+  return ["ACTIONS_STEP_DEBUG", "ACTIONS_RUNNER_DEBUG"].some(
+    (name) => secrets[name]?.toLowerCase() === "true" || vars[name]?.toLowerCase() === "true",
+  );
 }

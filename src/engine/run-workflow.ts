@@ -12,6 +12,12 @@ import { evaluateStringMap } from "../workflow/expression/template";
 import type { WorkflowDef } from "../workflow/model";
 import { Masker } from "./commands/mask";
 import { githubContext } from "./contexts";
+
+/**
+ * How long cancelled steps get between SIGINT and SIGKILL: the GitHub runner's 7.5 s before SIGTERM
+ * and 2.5 s before SIGKILL (SLUICE_KILL_GRACE_MS overrides it).
+ */
+export const DEFAULT_KILL_GRACE_MS = 10_000;
 import type { RunIdentity } from "./contexts";
 import { acquireRunGroup, resolveConcurrency, watchCancelRequest } from "./concurrency";
 import { executeJobs } from "./job/execute-jobs";
@@ -66,7 +72,7 @@ export async function runWorkflow(opts: RunWorkflowOptions): Promise<RunResult> 
   writeFileSync(eventPath, JSON.stringify(opts.event.payload, null, 2));
   const identity: RunIdentity = {
     runId: record.id,
-    runNumber: record.number,
+    workflowRunNumber: await opts.store.countWorkflowRuns(record),
     workflowName: wf.name,
     workflowPath: wf.path,
     workspace: opts.repoRoot,
@@ -86,7 +92,7 @@ export async function runWorkflow(opts: RunWorkflowOptions): Promise<RunResult> 
     inputs: opts.inputs,
     stateDir: opts.stateDir,
     hostEnv: opts.hostEnv,
-    killGraceMs: opts.killGraceMs ?? 5000,
+    killGraceMs: opts.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
     debug: opts.debug ?? false,
     defaultShell: opts.defaultShell,
     defaultTimeoutMinutes: opts.defaultTimeoutMinutes ?? 360,
@@ -100,7 +106,7 @@ export async function runWorkflow(opts: RunWorkflowOptions): Promise<RunResult> 
   if (opts.signal.aborted) onAbort();
   else opts.signal.addEventListener("abort", onAbort, { once: true });
   const group = resolveConcurrency(wf.concurrency, baseContexts);
-  const stopWatching = watchCancelRequest(opts.stateDir, record.id, controller);
+  const stopWatching = watchCancelRequest(opts.stateDir, record.id, onAbort);
   const release = await acquireRunGroup(run, group, controller);
 
   await opts.store.updateRun(record.id, {

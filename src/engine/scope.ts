@@ -55,11 +55,18 @@ export interface StepFrame {
   /** Inside a composite action: its inputs and directory. */
   inputs?: Record<string, unknown>;
   actionPath?: string;
+  /**
+   * Inside a composite action: the calling step's `env` context (workflow, job, GITHUB_ENV and the
+   * `uses:` step's own `env:`). GitHub's runner lays it over the job's env for every inner step.
+   */
+  env?: Record<string, string>;
 }
 
 /** A `post:` phase registered by a step, run in reverse order after the job's main steps. */
 export interface PostStep {
   name: string;
+  /** `github.action` while it runs: its main step's id (GitHub runs both phases as one action). */
+  action?: string;
   /** The post phase's `if:` expression (post-if), evaluated with the job's final status. */
   condition: string;
   /** Runs the phase, writing to its own step output. */
@@ -94,6 +101,13 @@ export interface JobScope {
   signal: AbortSignal;
   /** Why the job was interrupted, once it was. */
   interruption(): "cancelled" | "timeout" | null;
+  /**
+   * Output of the step running now (the innermost one inside a composite action); null between
+   * steps. A job timeout is logged there, in the step it stopped.
+   */
+  runningStep: StepOutput | null;
+  /** Output of the step that started last: job-level messages after the steps end its log. */
+  lastStep: StepOutput | null;
   /** Markdown written to GITHUB_STEP_SUMMARY by the job's steps. */
   summary: string[];
   stepCounter: number;

@@ -1,5 +1,6 @@
 /** Shared types of the run engine: what a run is started with, what it reports and returns. */
 import type { Conclusion } from "../store/types";
+import type { CommitInfo } from "./git-info";
 
 /** The event that triggers a run, as `sluice run --event/--ref/--sha` or a webhook gives it. */
 export interface EventInfo {
@@ -7,9 +8,13 @@ export interface EventInfo {
   /** Full ref: refs/heads/main, refs/tags/v1.0.0, refs/pull/1/merge. */
   ref: string;
   sha: string;
-  /** Pull requests: the base (target) and head branch names. */
+  /** Pull requests: the base (target) and head branch names (head unknown on a detached HEAD). */
   baseRef?: string;
   headRef?: string;
+  /** Pull request events: the pull request's number. */
+  number?: number;
+  /** The commit `sha` names, for push and pull request events, when git could read it. */
+  headCommit?: CommitInfo | null;
   /** Activity type (pull_request: opened, synchronize…). */
   action?: string;
   /** Files changed by the event, for path filters; null when unknown. */

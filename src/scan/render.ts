@@ -1,5 +1,6 @@
 /** Scan results for people: a terminal table and a Markdown summary. */
 import pc from "picocolors";
+import { formatLocation, type Problem } from "../core/errors";
 import type { ScanFinding, ScanResult, ScanSeverity } from "./types";
 
 export const SEVERITIES: ScanSeverity[] = ["critical", "high", "medium", "low", "info"];
@@ -15,7 +16,32 @@ function where(f: ScanFinding): string {
   return `${f.file}${f.line ? `:${f.line}` : ""}${f.column ? `:${f.column}` : ""}`;
 }
 
-export function renderScanText(results: ScanResult[], color: boolean, limit = 50): string {
+/** The status line's words for a result that is not simply "N findings". */
+function outcomeWords(r: ScanResult): string | undefined {
+  if (r.notRun !== undefined) return `not run: ${r.notRun}`;
+  if (r.findings.length > 0) return undefined;
+  const notes = r.notes?.length ?? 0;
+  const errors = r.errors?.length ?? 0;
+  if (errors > 0) return `no findings, but ${errors} error(s): the scan is incomplete`;
+  return notes > 0 ? `no findings, ${notes} note(s)` : "no findings";
+}
+
+/** The error of a scanner that was named but could not run: its not-run reason, as one message. */
+export function notRunMessage(r: ScanResult): string {
+  return `${r.kind} was not run: ${r.notRun ?? ""}`;
+}
+
+/** The errors to show besides the not-run line (which already says what that error says). */
+export function otherErrors(r: ScanResult): Problem[] {
+  const same = r.notRun === undefined ? undefined : notRunMessage(r);
+  return (r.errors ?? []).filter((p) => p.message !== same);
+}
+
+function locatedProblem(p: Problem): string {
+  return p.location ? `${formatLocation(p.location)}: ${p.message}` : p.message;
+}
+
+export function renderScanText(results: ScanResult[], color: boolean, limit = 50, noteLimit = 20): string {
   const paint = (f: (s: string) => string, s: string) => (color ? f(s) : s);
   const sev = (s: ScanSeverity) => {
     const text = s.toUpperCase().padEnd(8);
@@ -31,9 +57,17 @@ export function renderScanText(results: ScanResult[], color: boolean, limit = 50
     const summary = SEVERITIES.filter((s) => counts[s] > 0)
       .map((s) => `${counts[s]} ${s}`)
       .join(", ");
-    out.push(
-      `${paint(pc.bold, r.kind)}: ${r.findings.length === 0 ? paint(pc.green, "no findings") : `${r.findings.length} finding(s) (${summary})`}`,
-    );
+    const words = outcomeWords(r);
+    // Green only for a clean, complete scan: a skipped or partial one must not look like one.
+    const status =
+      words === undefined
+        ? `${r.findings.length} finding(s) (${summary})`
+        : words === "no findings"
+          ? paint(pc.green, words)
+          : paint(r.errors?.length ? pc.red : pc.yellow, words);
+    out.push(`${paint(pc.bold, r.kind)}: ${status}`);
+    for (const p of otherErrors(r))
+      out.push(`  ${paint(pc.red, "ERROR   ")} ${p.code.padEnd(28)} ${locatedProblem(p)}`);
     const sorted = [...r.findings].sort(
       (a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity),
     );
@@ -44,24 +78,43 @@ export function renderScanText(results: ScanResult[], color: boolean, limit = 50
     }
     if (sorted.length > limit)
       out.push(paint(pc.dim, `  … and ${sorted.length - limit} more (see --json or --sarif)`));
+    const notes = r.notes ?? [];
+    for (const note of notes.slice(0, noteLimit)) out.push(`  ${paint(pc.yellow, "note:")} ${note}`);
+    if (notes.length > noteLimit)
+      out.push(paint(pc.dim, `  … and ${notes.length - noteLimit} more note(s) (see --json or --sarif)`));
   }
   return out.join("\n") + "\n";
 }
 
-export function renderScanMarkdown(results: ScanResult[], limit = 100): string {
+export function renderScanMarkdown(results: ScanResult[], limit = 100, noteLimit = 50): string {
   const esc = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
   const out: string[] = [];
   for (const r of results) {
     const counts = countBySeverity(r.findings);
-    out.push(
-      `### ${r.findings.length === 0 ? "✅" : counts.critical + counts.high > 0 ? "❌" : "⚠️"} Scan \`${r.kind}\`: ${r.findings.length} finding(s)`,
-      "",
-    );
-    if (r.findings.length === 0) continue;
-    out.push("| Severity | Rule | Where | Finding |", "|---|---|---|---|");
-    for (const f of r.findings.slice(0, limit))
-      out.push(`| ${f.severity} | \`${esc(f.ruleId)}\` | ${esc(where(f))} | ${esc(f.message)} |`);
-    out.push("");
+    const errors = otherErrors(r);
+    const notes = r.notes ?? [];
+    const icon =
+      r.errors?.length || counts.critical + counts.high > 0
+        ? "❌"
+        : r.notRun !== undefined || r.findings.length > 0 || notes.length > 0
+          ? "⚠️"
+          : "✅";
+    const what = r.notRun !== undefined ? "not run" : `${r.findings.length} finding(s)`;
+    out.push(`### ${icon} Scan \`${r.kind}\`: ${what}`, "");
+    if (r.notRun !== undefined) out.push(`**Not run:** ${esc(r.notRun)}`, "");
+    for (const p of errors) out.push(`- ❌ \`${p.code}\` ${esc(locatedProblem(p))}`);
+    if (errors.length > 0) out.push("");
+    if (r.findings.length > 0) {
+      out.push("| Severity | Rule | Where | Finding |", "|---|---|---|---|");
+      for (const f of r.findings.slice(0, limit))
+        out.push(`| ${f.severity} | \`${esc(f.ruleId)}\` | ${esc(where(f))} | ${esc(f.message)} |`);
+      if (r.findings.length > limit)
+        out.push("", `… and ${r.findings.length - limit} more (see the SARIF or JSON)`);
+      out.push("");
+    }
+    for (const note of notes.slice(0, noteLimit)) out.push(`- ⚠️ ${esc(note)}`);
+    if (notes.length > noteLimit) out.push(`- … and ${notes.length - noteLimit} more note(s)`);
+    if (notes.length > 0) out.push("");
   }
   return out.join("\n") + "\n";
 }

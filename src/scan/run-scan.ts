@@ -7,7 +7,9 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import picomatch from "picomatch";
 import type { SluiceConfig } from "../config/schema";
-import { createError } from "../core/errors";
+import { createError, type SluiceError } from "../core/errors";
+import { advisoryDbHelp } from "./deps/help";
+import { notRunMessage } from "./render";
 import type { ScanKind, ScanResult, ScanSeverity } from "./types";
 
 /** The scanners that produce findings (`sbom` produces a document instead: see generateSbom). */
@@ -25,6 +27,12 @@ export interface ScanRequest {
     revisions?: string[];
   };
   deps?: { db?: string; online?: boolean };
+  /**
+   * Kinds the user named (`sluice scan deps`, `scans: deps`): one that cannot run at all (no advisory
+   * source) is an error. Kinds run by default (`sluice scan`) that cannot run are reported "not run"
+   * with a note, and the other scanners' results stand.
+   */
+  required?: FindingKind[];
   version: string;
 }
 
@@ -35,10 +43,17 @@ export function defaultOsvDir(root: string): string {
 
 export async function runScans(req: ScanRequest): Promise<ScanResult[]> {
   const out: ScanResult[] = [];
-  const excluded =
-    req.config.scan.exclude.length > 0 ? picomatch(req.config.scan.exclude, { dot: true }) : null;
+  const excluded = excludeMatcher(req.config.scan.exclude);
   for (const kind of req.kinds) {
-    const result = await runOne(kind, req);
+    const result = await runOne(kind, req, excluded ?? undefined);
+    if (result.notRun !== undefined && req.required?.includes(kind)) {
+      // Named on the command line: "nothing was checked" is a failure, not a warning. Only deps can
+      // be left unrun (by a missing advisory source), hence the code.
+      result.errors = [
+        ...(result.errors ?? []),
+        { code: "SLUICE_E_ADVISORY_DB", message: notRunMessage(result) },
+      ];
+    }
     if (excluded) {
       const kept = result.findings.filter((f) => !f.file || !excluded(f.file));
       result.stats = { ...result.stats, excluded: result.findings.length - kept.length };
@@ -49,7 +64,16 @@ export async function runScans(req: ScanRequest): Promise<ScanResult[]> {
   return out;
 }
 
-async function runOne(kind: FindingKind, req: ScanRequest): Promise<ScanResult> {
+/** scan.exclude as a path test; null when nothing is excluded. */
+export function excludeMatcher(globs: readonly string[]): ((file: string) => boolean) | null {
+  return globs.length > 0 ? picomatch([...globs], { dot: true }) : null;
+}
+
+async function runOne(
+  kind: FindingKind,
+  req: ScanRequest,
+  exclude: ((file: string) => boolean) | undefined,
+): Promise<ScanResult> {
   const { root, config } = req;
   const resolve = (p: string | undefined) => (p === undefined ? undefined : path.resolve(root, p));
   switch (kind) {
@@ -73,11 +97,14 @@ async function runOne(kind: FindingKind, req: ScanRequest): Promise<ScanResult> 
           : existsSync(defaultOsvDir(root))
             ? defaultOsvDir(root)
             : undefined;
-      return scanDependencies({ root, db, online: req.deps?.online ?? config.scan.deps.online });
+      const online = req.deps?.online ?? config.scan.deps.online;
+      if (db === undefined && !online)
+        return notRun("deps", req.version, `no advisory database; ${advisoryDbHelp(false)}`);
+      return scanDependencies({ root, db, online, exclude });
     }
     case "license": {
       const { scanLicenses } = await import("./license/index");
-      return scanLicenses(root, config.scan.license);
+      return scanLicenses(root, config.scan.license, { exclude });
     }
     case "policy": {
       const { scanPolicy } = await import("./policy/index");
@@ -91,6 +118,37 @@ async function runOne(kind: FindingKind, req: ScanRequest): Promise<ScanResult> 
       });
     }
   }
+}
+
+function notRun(kind: FindingKind, version: string, reason: string): ScanResult {
+  return {
+    kind,
+    tool: { name: `sluice-${kind}`, version },
+    rules: [],
+    findings: [],
+    stats: {},
+    notRun: reason,
+  };
+}
+
+/**
+ * The kinds `words` names one by one (`sluice scan deps,policy`); none for `sluice scan` or `all`,
+ * which ask for "whatever can run" rather than for a particular scanner.
+ */
+export function namedKinds(words: string[]): FindingKind[] {
+  return words.length === 0 || words.includes("all") ? [] : parseKinds(words);
+}
+
+/**
+ * The first problem of the results (errors of any scanner), with the others attached: what
+ * `sluice scan` exits with after writing its reports. Undefined when every scanner ran cleanly.
+ */
+export function scanFailure(results: ScanResult[]): SluiceError | undefined {
+  const problems = results.flatMap((r) => r.errors ?? []);
+  const [first, ...rest] = problems;
+  if (first === undefined) return undefined;
+  const more = rest.length > 0 ? ` (and ${rest.length} more problem(s), listed below)` : "";
+  return createError(first.code, `${first.message}${more}`, { location: first.location, problems: rest });
 }
 
 /** Parses `secrets,deps` / repeated kinds; `all` means every finding scanner. */

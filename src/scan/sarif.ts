@@ -3,7 +3,9 @@
  * `security-severity`, results with `partialFingerprints` so code-scanning UIs track findings across
  * commits, and locations relative to the repository root (`%SRCROOT%`).
  */
+import { isAbsolute } from "node:path";
 import { pathToFileURL } from "node:url";
+import { otherErrors } from "./render";
 import type { ScanResult, ScanSeverity } from "./types";
 
 export const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -55,6 +57,7 @@ function sarifRun(result: ScanResult, root: string, version: string): Record<str
         })),
       },
     },
+    invocations: [invocation(result)],
     originalUriBaseIds: { "%SRCROOT%": { uri: pathToFileURL(root.endsWith("/") ? root : `${root}/`).href } },
     results: result.findings.map((f) => ({
       ruleId: f.ruleId,
@@ -66,7 +69,7 @@ function sarifRun(result: ScanResult, root: string, version: string): Record<str
             locations: [
               {
                 physicalLocation: {
-                  artifactLocation: { uri: encodeURI(f.file.replace(/\\/g, "/")), uriBaseId: "%SRCROOT%" },
+                  artifactLocation: { uri: uri(f.file), uriBaseId: "%SRCROOT%" },
                   ...(f.line ? { region: region(f) } : {}),
                 },
               },
@@ -82,6 +85,53 @@ function sarifRun(result: ScanResult, root: string, version: string): Record<str
       },
     })),
   };
+}
+
+/**
+ * How the run went: notes (coverage gaps, skipped lockfiles) as warnings, a scanner that did not run
+ * and problems such as a rule that could not be evaluated as errors, with executionSuccessful false —
+ * so a SARIF consumer can tell "nothing found" from "nothing checked".
+ */
+function invocation(result: ScanResult): Record<string, unknown> {
+  const notifications: Record<string, unknown>[] = [];
+  if (result.notRun !== undefined)
+    notifications.push({
+      level: result.errors?.length ? "error" : "warning",
+      message: { text: `not run: ${result.notRun}` },
+    });
+  for (const p of otherErrors(result)) {
+    notifications.push({
+      level: "error",
+      message: { text: p.message },
+      descriptor: { id: p.code },
+      ...(p.location
+        ? {
+            locations: [
+              {
+                physicalLocation: {
+                  artifactLocation: artifact(p.location.file),
+                  ...(p.location.line ? { region: region(p.location) } : {}),
+                },
+              },
+            ],
+          }
+        : {}),
+    });
+  }
+  for (const note of result.notes ?? []) notifications.push({ level: "warning", message: { text: note } });
+  return {
+    executionSuccessful: result.notRun === undefined && !result.errors?.length,
+    ...(notifications.length > 0 ? { toolExecutionNotifications: notifications } : {}),
+  };
+}
+
+/** Relative paths against the repository root; an absolute one (a database elsewhere) as a file URL. */
+function artifact(file: string): Record<string, string> {
+  return isAbsolute(file) ? { uri: pathToFileURL(file).href } : { uri: uri(file), uriBaseId: "%SRCROOT%" };
+}
+
+function uri(file: string): string {
+  return encodeURI(file.replace(/\\/g, "/"));
 }
 
 function region(f: {

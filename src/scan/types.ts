@@ -4,6 +4,8 @@
  * (`secrets.count`, `vulnerabilities.critical`, `licenses.denied`, `policy.high`) are derived from it.
  */
 
+import type { Problem } from "../core/errors";
+
 export type ScanKind = "secrets" | "deps" | "sbom" | "license" | "policy";
 export type ScanSeverity = "critical" | "high" | "medium" | "low" | "info";
 
@@ -61,6 +63,18 @@ export interface ScanResult {
   stats: Record<string, number>;
   /** Non-fatal remarks for the reader (an advisory source was offline, a lockfile was skipped…). */
   notes?: string[];
+  /**
+   * Set when the scanner checked nothing (no advisory database, the OSV API unreachable): why, and
+   * how to fix it. Renderers then say "not run", never "no findings": an empty result must not read
+   * as an all-clear.
+   */
+  notRun?: string;
+  /**
+   * Problems that leave the result incomplete in a way no `--fail-on` may wave through (a policy rule
+   * that could not be evaluated, a scanner named on the command line that could not run). Reports are
+   * still written; then `sluice scan` exits with the first one's code.
+   */
+  errors?: Problem[];
 }
 
 /** One package as lockfiles describe it (the dependency, SBOM and licence scanners share this). */
@@ -81,6 +95,12 @@ export interface PackageNode {
   resolved?: string;
   /** SPDX expression or raw licence string, when the lockfile or installed manifest says. */
   license?: string;
+  /**
+   * Set by licence resolution when the lockfile records no licence: whether the package was found
+   * installed at the locked version. `false` means its licence is unknown (not looked up), which is
+   * not the same as a package that declares none.
+   */
+  installed?: boolean;
   /** Ids of the packages this one depends on. */
   dependencies: string[];
   /** One-based line of the package's entry in the lockfile, when the format allows. */

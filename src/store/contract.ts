@@ -8,6 +8,7 @@ import { describeGateResultsContract } from "./contract-gate-results";
 import { describeDeploymentsContract } from "./contract-deployments";
 import type { DeploymentContractOptions } from "./contract-deployments";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describeConcurrencyGroupsContract } from "./contract-concurrency";
 import type { ErrorCode } from "../core/errors";
 import type { JobRecord, NewRun, RunRecord, StepRecord, Store } from "./types";
 
@@ -83,6 +84,7 @@ export function describeStoreContract(
 
     describeGateResultsContract(async (fn) => fn(store));
     describeDeploymentsContract(async (fn) => fn(store), options);
+    describeConcurrencyGroupsContract(async (fn) => fn(store), options.inProcesses);
 
     describe("runs", () => {
       it("creates queued runs with fresh ids and consecutive numbers", async () => {
@@ -151,6 +153,21 @@ export function describeStoreContract(
         expect(ids(await store.listRuns({ limit: 2 }))).toEqual([ci2.id, rel.id]);
         expect(await store.listRuns({ workflowPath: "nope.yml" })).toEqual([]);
         expect((await store.listRuns())[0]).toEqual(await store.getRun(ci2.id));
+      });
+
+      it("counts a run's number among the runs of its workflow", async () => {
+        const ci1 = await store.createRun(newRun());
+        const rel = await store.createRun(newRun({ workflowPath: "release.yml" }));
+        const ci2 = await store.createRun(newRun());
+        const ci3 = await store.createRun(newRun());
+        expect(await store.countWorkflowRuns(ci1)).toBe(1);
+        expect(await store.countWorkflowRuns(rel)).toBe(1);
+        expect(await store.countWorkflowRuns(ci2)).toBe(2);
+        expect(await store.countWorkflowRuns(ci3)).toBe(3);
+        // Later runs do not change an earlier run's count.
+        await store.createRun(newRun());
+        expect(await store.countWorkflowRuns(ci2)).toBe(2);
+        expect(await store.countWorkflowRuns({ workflowPath: "nope.yml", number: 99 })).toBe(0);
       });
     });
 

@@ -10,6 +10,7 @@ import { runToRow, stepFromRow, stepPatchToRow, stepToRow } from "./rows";
 import { QueryTemplates } from "./query-templates";
 import type { QueryExecutor } from "./query-templates";
 import { recoverOrphanedRuns } from "./recover-orphans";
+import { claimGroup, joinGroup, selectContenders } from "./concurrency-groups";
 import { RUN_NUMBER_COUNTER } from "./schema";
 import type { JobsTable, RunsTable, StepsTable, StoreDatabase } from "./schema";
 import { insertGateResult, selectGateResults, selectLatestGateResult } from "./gate-results";
@@ -22,6 +23,8 @@ import { selectEnvironment, selectEnvironments, upsertEnvironmentRow } from "./e
 import { isForeignKeyViolation } from "./store-errors";
 import type * as D from "./deployment-types";
 import type {
+  ConcurrencyContender,
+  ConcurrencyMember,
   GateResultQuery,
   GateResultRecord,
   JobRecord,
@@ -128,6 +131,19 @@ export class KyselyStore implements Store {
       if (filter.status !== undefined) query = query.where("status", "=", filter.status);
       if (filter.limit !== undefined) query = query.limit(Math.max(0, Math.floor(filter.limit)));
       return (await query.execute()).map(runFromRow);
+    });
+  }
+
+  countWorkflowRuns(run: Pick<RunRecord, "workflowPath" | "number">): Promise<number> {
+    return this.guard("count runs", async () => {
+      // A range of the (workflow_path, number) index.
+      const row = await this.db
+        .selectFrom("runs")
+        .select((eb) => eb.fn.countAll().as("count"))
+        .where("workflow_path", "=", run.workflowPath)
+        .where("number", "<=", run.number)
+        .executeTakeFirstOrThrow();
+      return Number(row.count);
     });
   }
 
@@ -249,8 +265,26 @@ export class KyselyStore implements Store {
     });
   }
 
-  recoverOrphans(isAlive: (pid: number) => boolean): Promise<string[]> {
-    return this.guard("recover orphaned runs", () => recoverOrphanedRuns(this.db, isAlive, this.now()));
+  recoverOrphans(
+    isAlive: (pid: number) => boolean,
+    beforeRepair?: (orphans: Array<{ id: string; pid: number }>) => Promise<void>,
+  ): Promise<string[]> {
+    return this.guard("recover orphaned runs", () =>
+      recoverOrphanedRuns(this.db, isAlive, () => this.now(), beforeRepair),
+    );
+  }
+
+  joinConcurrencyGroup(member: ConcurrencyMember, group: string): Promise<void> {
+    const now = this.now().toISOString();
+    return this.guard("join a concurrency group", () => joinGroup(this.db, member, group, now));
+  }
+
+  listConcurrencyContenders(group: string): Promise<ConcurrencyContender[]> {
+    return this.guard("list a concurrency group", () => selectContenders(this.db, group));
+  }
+
+  claimConcurrencyGroup(member: ConcurrencyMember, startedAt: string): Promise<boolean> {
+    return this.guard("claim a concurrency group", () => claimGroup(this.db, member, startedAt));
   }
 
   recordGateResult(result: Omit<GateResultRecord, "id" | "createdAt">): Promise<GateResultRecord> {

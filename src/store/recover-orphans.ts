@@ -7,11 +7,13 @@ const UNFINISHED = ["queued", "in_progress"] as const;
  * The portable body of {@link Store.recoverOrphans}: completes as failed every unfinished run whose
  * owning process is gone, with its unfinished jobs and steps, stamping `completedAt` with `now`.
  * Returns the ids of the runs this call repaired (none twice, even against a concurrent call).
+ * `beforeRepair` sees the dead runs first (it stops what they left running); `now` is read after it.
  */
 export async function recoverOrphanedRuns(
   db: Kysely<StoreDatabase>,
   isAlive: (pid: number) => boolean,
-  now: Date,
+  now: () => Date,
+  beforeRepair?: (orphans: Array<{ id: string; pid: number }>) => Promise<void>,
 ): Promise<string[]> {
   // Runs without a pid are waiting in a queue that owns them, not held by a process that can die.
   const candidates = await db
@@ -20,9 +22,14 @@ export async function recoverOrphanedRuns(
     .where("status", "in", UNFINISHED)
     .where("pid", "is not", null)
     .execute();
-  const dead = candidates.filter((r) => r.pid !== null && !isAlive(r.pid)).map((r) => r.id);
-  if (dead.length === 0) return [];
-  const at = now.toISOString();
+  const orphans = candidates.flatMap((r) =>
+    r.pid !== null && !isAlive(r.pid) ? [{ id: r.id, pid: r.pid }] : [],
+  );
+  if (orphans.length === 0) return [];
+  // Completing the runs releases their concurrency groups: whatever they left running goes first.
+  await beforeRepair?.(orphans);
+  const dead = orphans.map((r) => r.id);
+  const at = now().toISOString();
   // Separate autocommit statements rather than a transaction, for the reason given in createRun.
   // Runs are marked last, so recovery cut short leaves them unfinished and the next call completes
   // it; the status guards make repeated or concurrent recovery harmless, and RETURNING reports only

@@ -4,6 +4,10 @@
  */
 import type { Conclusion, JobRecord, NewRun, RunRecord, RunStatus, StepRecord } from "./types";
 import type { JobsTable, RunsTable, StepsTable } from "./schema";
+import { concurrencyKey } from "./concurrency-groups";
+
+/** Job columns that only the concurrency-group calls write (concurrency-groups.ts). */
+type JobGroupColumns = "concurrency_group" | "concurrency_key" | "queued_at";
 
 type RunPatch = Partial<Omit<RunRecord, "id" | "number">>;
 type JobPatch = Partial<Omit<JobRecord, "id" | "runId">>;
@@ -69,11 +73,12 @@ export function runToRow(run: RunRecord): RunsTable {
     completed_at: run.completedAt,
     pid: run.pid,
     concurrency_group: run.concurrencyGroup,
+    concurrency_key: concurrencyKey(run.concurrencyGroup),
     inputs: JSON.stringify(run.inputs),
   };
 }
 
-export function jobFromRow(row: JobsTable): JobRecord {
+export function jobFromRow(row: Omit<JobsTable, JobGroupColumns>): JobRecord {
   return {
     id: row.id,
     runId: row.run_id,
@@ -89,7 +94,7 @@ export function jobFromRow(row: JobsTable): JobRecord {
 }
 
 /** The row of a new job; `position` comes from the database, so it is left to the caller. */
-export function jobToRow(job: JobRecord): Omit<JobsTable, "position"> {
+export function jobToRow(job: JobRecord): Omit<JobsTable, "position" | JobGroupColumns> {
   return {
     id: job.id,
     run_id: job.runId,
@@ -157,7 +162,10 @@ export function runPatchToRow(patch: RunPatch): Partial<RunsTable> {
   if (patch.startedAt !== undefined) row.started_at = patch.startedAt;
   if (patch.completedAt !== undefined) row.completed_at = patch.completedAt;
   if (patch.pid !== undefined) row.pid = patch.pid;
-  if (patch.concurrencyGroup !== undefined) row.concurrency_group = patch.concurrencyGroup;
+  if (patch.concurrencyGroup !== undefined) {
+    row.concurrency_group = patch.concurrencyGroup;
+    row.concurrency_key = concurrencyKey(patch.concurrencyGroup);
+  }
   if (patch.inputs !== undefined) row.inputs = JSON.stringify(patch.inputs);
   return row;
 }

@@ -21,6 +21,8 @@ export interface RunsTable {
   completed_at: string | null;
   pid: number | null;
   concurrency_group: string | null;
+  /** `concurrency_group` case-folded: what group comparisons use (GitHub ignores case). */
+  concurrency_key: string | null;
   /** JSON object. */
   inputs: string;
 }
@@ -41,6 +43,11 @@ export interface JobsTable {
   completed_at: string | null;
   /** JSON object of strings. */
   outputs: string;
+  /** The job-level concurrency group the job waits for or holds (set through the store's group calls). */
+  concurrency_group: string | null;
+  concurrency_key: string | null;
+  /** When the job joined its group (store clock): pending jobs are ordered by it. */
+  queued_at: string | null;
 }
 
 /** `steps`: one row per step of a job. */

@@ -90,6 +90,31 @@ export interface NewRun {
   pid?: number | null;
 }
 
+/** A run or job in a concurrency group: the run's own group (workflow level) or a job's. */
+export interface ConcurrencyMember {
+  kind: "run" | "job";
+  /** The run id or the job id. */
+  id: string;
+}
+
+/** An unfinished member of a concurrency group, as {@link Store.listConcurrencyContenders} lists it. */
+export interface ConcurrencyContender extends ConcurrencyMember {
+  runId: string;
+  runNumber: number;
+  /** The group name as the member gave it (members may differ in case). */
+  group: string;
+  /** `queued`: pending; `in_progress`: holds the group. */
+  status: "queued" | "in_progress";
+  /** The pid of the process executing the run (null: nothing owns it yet). */
+  pid: number | null;
+  /** When it joined the group (store clock): a run's createdAt, a job's joining time. */
+  queuedAt: string;
+  /** A job's position in its run; -1 for a run. With queuedAt and runNumber, a total order. */
+  position: number;
+  /** Job name or workflow name, for messages. */
+  name: string;
+}
+
 /** A recorded quality-gate evaluation (see src/gate). */
 export interface GateResultRecord {
   id: string;
@@ -136,6 +161,12 @@ export interface Store extends DeploymentStore {
   getRun(idOrNumber: string): Promise<RunRecord | null>;
   /** Newest first (by number); all matching runs unless `limit` is given. */
   listRuns(filter?: RunFilter): Promise<RunRecord[]>;
+  /**
+   * How many runs of `run.workflowPath` are numbered up to `run.number`: a run's number among its
+   * workflow's runs (1 for the first), as GitHub counts github.run_number. Runs are never deleted, so
+   * it never changes, and two runs of one workflow never share it.
+   */
+  countWorkflowRuns(run: Pick<RunRecord, "workflowPath" | "number">): Promise<number>;
 
   /** Stores the job as given with a new id; an unknown `runId` throws SLUICE_E_RUN_NOT_FOUND. */
   createJob(job: Omit<JobRecord, "id">): Promise<JobRecord>;
@@ -165,7 +196,29 @@ export interface Store extends DeploymentStore {
    * null pid are left alone: nothing owns them yet (a queue holds them). Returns the ids it repaired.
    * Idempotent: a second call, or a concurrent one in another process, repairs nothing twice.
    */
-  recoverOrphans(isAlive: (pid: number) => boolean): Promise<string[]>;
+  recoverOrphans(
+    isAlive: (pid: number) => boolean,
+    /**
+     * Called with the dead runs found, before any of them is changed: what they left running is
+     * stopped before their concurrency groups are released (completing them releases the groups).
+     */
+    beforeRepair?: (orphans: Array<{ id: string; pid: number }>) => Promise<void>,
+  ): Promise<string[]>;
+
+  /**
+   * Concurrency groups (case-insensitive names, shared by runs and jobs across processes). A job
+   * joins while `queued`; a run's group is set with updateRun's `concurrencyGroup` or here. Joining
+   * a job records when (its place among pending members).
+   */
+  joinConcurrencyGroup(member: ConcurrencyMember, group: string): Promise<void>;
+  /** Every unfinished (`queued` or `in_progress`) run and job in the group, in no particular order. */
+  listConcurrencyContenders(group: string): Promise<ConcurrencyContender[]>;
+  /**
+   * Moves a `queued` member to `in_progress` (startedAt = `startedAt`) in one atomic statement,
+   * unless another run or job of its group is `in_progress`: true when it did. Two processes can
+   * never both take a group this way.
+   */
+  claimConcurrencyGroup(member: ConcurrencyMember, startedAt: string): Promise<boolean>;
 
   /** Releases the connection; idempotent. No other method may be called afterwards. */
   /** Records a gate evaluation; returns it with id and createdAt. */

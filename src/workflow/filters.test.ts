@@ -367,3 +367,35 @@ describe("matchTrigger: pull requests", () => {
     expect(matchTrigger(events, pr("main", { changedFiles: ["README.md", "a.ts"] })).matched).toBe(true);
   });
 });
+
+describe("matchTrigger: skip instructions", () => {
+  const events: EventsConfig = {
+    push: {},
+    pull_request: {},
+    pull_request_target: {},
+    workflow_dispatch: {},
+  };
+  const message = "docs: typo [skip ci]";
+
+  it("stops push and pull_request, and says why", () => {
+    const push = matchTrigger(events, { name: "push", ref: "refs/heads/main", headCommitMessage: message });
+    expect(push.matched).toBe(false);
+    expect(push.reason).toContain('"[skip ci]"');
+    const trailer = "Update\n\nskip-checks: true";
+    expect(matchTrigger(events, pr("main", { headCommitMessage: trailer })).matched).toBe(false);
+  });
+
+  it("does not stop other events, or workflows that do not match anyway", () => {
+    const ev = { ref: "refs/heads/main", headCommitMessage: message };
+    expect(matchTrigger(events, { name: "pull_request_target", ...ev, baseRef: "main" }).matched).toBe(true);
+    expect(matchTrigger(events, { name: "workflow_dispatch", ...ev }).matched).toBe(true);
+    const other = matchTrigger({ push: { branches: ["release"] } }, { name: "push", ...ev });
+    expect(other.reason).toContain("does not match push.branches");
+  });
+
+  it("runs when the message is unknown or has no instruction", () => {
+    expect(matchTrigger(events, { name: "push", ref: "refs/heads/main" }).matched).toBe(true);
+    const ev = { name: "push", ref: "refs/heads/main", headCommitMessage: "skip ci later" };
+    expect(matchTrigger(events, ev).matched).toBe(true);
+  });
+});

@@ -1,4 +1,5 @@
 import type { WorkflowTemplate } from "@actions/workflow-parser";
+import { SKIPPABLE_EVENTS, skipInstruction } from "./skip-instructions";
 
 /**
  * Trigger matching: does an event start a workflow, given its `on:` block?
@@ -25,6 +26,8 @@ export interface TriggerEvent {
   action?: string;
   /** Paths changed by the push or pull request, relative to the repository root; null/undefined = unknown. */
   changedFiles?: string[] | null;
+  /** The message of the pushed commit or of the pull request's head commit; undefined = unknown. */
+  headCommitMessage?: string;
 }
 
 /** The outcome of {@link matchTrigger}; `reason` is a sentence for people, not for code. */
@@ -315,9 +318,9 @@ function matchOther(config: unknown, ev: TriggerEvent): TriggerMatch {
  * (a push of a kind that has no filter while the other kind has one does not match; tag pushes skip path
  * filters); pull request branch filters select the base branch and `types` defaults to opened, synchronize
  * and reopened; `paths` needs one changed file selected, `paths-ignore` needs one changed file not ignored,
- * and an empty change set matches neither; branch and path filters must both pass. Unknown facts (no
- * `changedFiles`, no `baseRef`, no `action`) never exclude; the reason then says which filter was skipped.
- * Pure.
+ * and an empty change set matches neither; branch and path filters must both pass; a skip instruction in
+ * the head commit message (`[skip ci]`…) stops push and pull_request. Unknown facts (no `changedFiles`,
+ * no `baseRef`, no `action`) never exclude; the reason then says which filter was skipped. Pure.
  */
 export function matchTrigger(events: EventsConfig, ev: TriggerEvent): TriggerMatch {
   if (ev.name === "workflow_call") {
@@ -328,6 +331,16 @@ export function matchTrigger(events: EventsConfig, ev: TriggerEvent): TriggerMat
     return miss(`workflow is not triggered by ${ev.name} (on: ${keys.join(", ") || "nothing"})`);
   }
   const config: unknown = events[ev.name];
+  const match = matchEvent(config, ev);
+  if (!match.matched || !SKIPPABLE_EVENTS.includes(ev.name) || ev.headCommitMessage === undefined)
+    return match;
+  const instruction = skipInstruction(ev.headCommitMessage);
+  return instruction
+    ? miss(`${ev.name} matches, but the head commit message skips it with ${instruction}`)
+    : match;
+}
+
+function matchEvent(config: unknown, ev: TriggerEvent): TriggerMatch {
   switch (ev.name) {
     case "push":
       return matchPush(config, ev);

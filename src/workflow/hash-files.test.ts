@@ -134,6 +134,24 @@ describe("matchWorkspaceFiles", () => {
   });
 });
 
+describe("the exclude option", () => {
+  it("leaves out excluded directories and files, whatever the patterns select", async () => {
+    const exclude = ["node_modules/dep", "docs/readme.md"];
+    const want = ["package-lock.json", "src/a.js", "src/sub/b.js"];
+    expect(await matchWorkspaceFiles(ws, ["**/*.js", "**/*.json", "docs/**"], { exclude })).toEqual(
+      [".hidden/config.js", ...want].sort(),
+    );
+    expect(matchWorkspaceFilesSync(ws, ["node_modules/dep/**", "docs"], { exclude })).toEqual([]);
+    expect(hashFilesSync(ws, ["**/package-lock.json"], { exclude })).toBe(expected(["package-lock.json"]));
+    expect(await hashFiles(ws, ["**/package-lock.json"], { exclude })).toBe(expected(["package-lock.json"]));
+  });
+
+  it("reads excluded paths literally, not as globs", async () => {
+    expect(await matchWorkspaceFiles(ws, ["*.txt"], { exclude: ["{a,b}.txt"] })).toEqual([]);
+    expect(await matchWorkspaceFiles(ws, ["src/*.js"], { exclude: ["src/*"] })).toEqual(["src/a.js"]);
+  });
+});
+
 describe("hashFilesSync and matchWorkspaceFilesSync", () => {
   it.each([
     [["package-lock.json"]],

@@ -4,7 +4,7 @@ import { lstat, realpath } from "node:fs/promises";
 import path from "node:path";
 import picomatch from "picomatch";
 import type { GlobOptions } from "tinyglobby";
-import { glob, globSync } from "tinyglobby";
+import { escapePath, glob, globSync } from "tinyglobby";
 import { createError } from "../core/errors";
 
 /**
@@ -15,6 +15,15 @@ import { createError } from "../core/errors";
 // The runner matches with @actions/glob (minimatch with dot files, no braces, no extglobs); use the same
 // dialect so `{a,b}` or `+(x)` mean what they mean on GitHub: literal characters.
 const GLOB_DIALECT = { dot: true, nobrace: true, noextglob: true } as const;
+
+/** What hashFiles never selects, whatever the patterns say. */
+export interface HashFilesOptions {
+  /**
+   * Workspace-relative paths (`/`-separated) of files or directories to leave out, with everything
+   * below them: files inside the workspace that a GitHub runner keeps elsewhere (Sluice's state).
+   */
+  exclude?: readonly string[];
+}
 
 interface ParsedPattern {
   negated: boolean;
@@ -91,7 +100,7 @@ interface GlobPlan {
 }
 
 /** What to crawl for, given the workspace's real path; undefined when no pattern can select anything. */
-function planGlob(root: string, patterns: readonly string[]): GlobPlan | undefined {
+function planGlob(root: string, patterns: readonly string[], opts: HashFilesOptions): GlobPlan | undefined {
   const parsed = parsePatterns(root, patterns);
   const lastPositive = parsed.findLastIndex((p) => !p.negated);
   if (lastPositive < 0) return undefined;
@@ -107,7 +116,10 @@ function planGlob(root: string, patterns: readonly string[]): GlobPlan | undefin
     positives: ordered.filter((p) => !p.negated).map((p) => p.glob),
     options: {
       cwd: root,
-      ignore: parsed.slice(lastPositive + 1).map((p) => p.glob),
+      ignore: [
+        ...parsed.slice(lastPositive + 1).map((p) => p.glob),
+        ...(opts.exclude ?? []).flatMap((rel) => [escapePath(rel), `${escapePath(rel)}/**`]),
+      ],
       dot: true,
       braceExpansion: false,
       extglob: false,
@@ -149,10 +161,15 @@ function sortPaths(paths: string[]): string[] {
  * pattern naming a directory selects everything below it, and a `!` pattern deselects what earlier
  * patterns selected (a later positive pattern selects again). Only regular files count: symbolic links
  * are neither followed nor hashed, so a link cannot pull content from outside the workspace into a key.
+ * Nothing under `opts.exclude` is selected.
  */
-export async function matchWorkspaceFiles(workspace: string, patterns: readonly string[]): Promise<string[]> {
+export async function matchWorkspaceFiles(
+  workspace: string,
+  patterns: readonly string[],
+  opts: HashFilesOptions = {},
+): Promise<string[]> {
   const root = await realpath(workspace);
-  const plan = planGlob(root, patterns);
+  const plan = planGlob(root, patterns, opts);
   if (!plan) return [];
   const files: string[] = [];
   for (const c of insideCandidates(root, plan, await glob(plan.positives, plan.options))) {
@@ -164,9 +181,13 @@ export async function matchWorkspaceFiles(workspace: string, patterns: readonly 
 }
 
 /** {@link matchWorkspaceFiles}, synchronously. */
-export function matchWorkspaceFilesSync(workspace: string, patterns: readonly string[]): string[] {
+export function matchWorkspaceFilesSync(
+  workspace: string,
+  patterns: readonly string[],
+  opts: HashFilesOptions = {},
+): string[] {
   const root = realpathSync(workspace);
-  const plan = planGlob(root, patterns);
+  const plan = planGlob(root, patterns, opts);
   if (!plan) return [];
   const files: string[] = [];
   for (const c of insideCandidates(root, plan, globSync(plan.positives, plan.options))) {
@@ -184,8 +205,12 @@ function readError(rel: string, cause: unknown): Error {
  * {@link matchWorkspaceFiles} selects, in sorted path order; "" when no file is selected. Reads files as
  * streams. Throws SLUICE_E_EXPRESSION_EVAL when a selected file cannot be read.
  */
-export async function hashFiles(workspace: string, patterns: readonly string[]): Promise<string> {
-  const files = await matchWorkspaceFiles(workspace, patterns);
+export async function hashFiles(
+  workspace: string,
+  patterns: readonly string[],
+  opts: HashFilesOptions = {},
+): Promise<string> {
+  const files = await matchWorkspaceFiles(workspace, patterns, opts);
   if (files.length === 0) return "";
   const root = await realpath(workspace);
   const outer = createHash("sha256");
@@ -203,8 +228,12 @@ export async function hashFiles(workspace: string, patterns: readonly string[]):
  * {@link hashFiles}, synchronously, for the expression evaluator (whose functions cannot await). Same
  * result; files are read in 1 MiB chunks, never whole. Throws SLUICE_E_EXPRESSION_EVAL like hashFiles.
  */
-export function hashFilesSync(workspace: string, patterns: readonly string[]): string {
-  const files = matchWorkspaceFilesSync(workspace, patterns);
+export function hashFilesSync(
+  workspace: string,
+  patterns: readonly string[],
+  opts: HashFilesOptions = {},
+): string {
+  const files = matchWorkspaceFilesSync(workspace, patterns, opts);
   if (files.length === 0) return "";
   const root = realpathSync(workspace);
   const outer = createHash("sha256");

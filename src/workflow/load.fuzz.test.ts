@@ -29,7 +29,15 @@ const HANG_TIMEOUT_MS = 6000;
 /** `sluice run` on a malformed workflow is killed after this long. */
 const CLI_TIMEOUT_MS = 12_000;
 const FILE = ".github/workflows/fuzz.yml";
-const ABS = `/repo/${FILE}`;
+/** A repository holding the reusable workflow `dispatch` calls, so the unmutated workflows are valid. */
+const fuzzRepo = mkdtempSync(path.join(tmpdir(), "sluice-fuzz-repo-"));
+const ABS = path.join(fuzzRepo, FILE);
+mkdirSync(path.dirname(ABS), { recursive: true });
+writeFileSync(
+  path.join(fuzzRepo, ".github/workflows/build.yml"),
+  "on:\n  workflow_call:\n    inputs:\n      level: {type: string}\njobs:\n  b:\n    runs-on: x\n    steps:\n      - run: echo\n",
+);
+afterAll(() => rmSync(fuzzRepo, { recursive: true, force: true }));
 
 const ci = `# CI for the service
 name: CI — café ✓

@@ -13,7 +13,11 @@ import type { ErrorCode, Problem } from "../core/errors";
 import type { JobDef, RunDefaults, StepDef, WorkflowDef } from "./model";
 import { literalString, mappingEntries, tokenLocation } from "./tokens";
 import { parseWorkflowDocument } from "./document-reader";
+import { checkFilterConflicts } from "./filter-conflicts";
+import { checkStaticMatrices } from "./matrix-check";
 import { findNeedsCycle } from "./needs-graph";
+import { checkReusableCalls } from "./reusable-calls";
+import type { SourceParse } from "./reusable-calls";
 import { checkYamlShape, parseWorkflowYaml } from "./yaml-guard";
 
 /** ErrorPolicy.TryConversion: convert even after parse errors so one pass reports every problem. */
@@ -25,7 +29,9 @@ export interface ParsedWorkflow {
 }
 
 /**
- * Parses workflow text. Never throws for bad input: problems are returned as data.
+ * Parses workflow text. Never throws for bad input: problems are returned as data. Local reusable
+ * workflows it calls are read too (reusable-calls.ts), from the repository root that `displayPath`
+ * and `absPath` together give.
  * @param displayPath the path shown in problems (relative to the repository root)
  */
 export async function parseWorkflowText(
@@ -33,6 +39,27 @@ export async function parseWorkflowText(
   displayPath: string,
   absPath: string,
 ): Promise<ParsedWorkflow> {
+  const { workflow, problems, tree } = await parseSource(content, displayPath, absPath);
+  const root = repoRootOf(displayPath, absPath);
+  if (!workflow || !tree || root === undefined) return { workflow, problems };
+  const calls = await checkReusableCalls(
+    { abs: path.resolve(absPath), path: displayPath, workflow, tree },
+    root,
+    parseSource,
+  );
+  return calls.length > 0 ? { workflow: null, problems: calls } : { workflow, problems };
+}
+
+/** The repository root: `absPath` without `displayPath`; unknown for a file outside the root. */
+function repoRootOf(displayPath: string, absPath: string): string | undefined {
+  if (path.isAbsolute(displayPath) || displayPath.startsWith("..")) return undefined;
+  const up = displayPath.split(/[\\/]/).map(() => "..");
+  const root = path.resolve(absPath, ...up);
+  return path.resolve(root, displayPath) === path.resolve(absPath) ? root : undefined;
+}
+
+/** One file on its own, as GitHub's parser and Sluice's own load-time checks see it. */
+async function parseSource(content: string, displayPath: string, absPath: string): Promise<SourceParse> {
   // One YAML parse serves both the shape check and GitHub's parser.
   const yaml = parseWorkflowYaml(content);
   const shape = checkYamlShape(yaml, displayPath);
@@ -50,8 +77,10 @@ export async function parseWorkflowText(
     ...all.slice(0, parseErrors).map((e) => toProblem(e, displayPath, classifyParseError(e.rawMessage))),
     ...all.slice(parseErrors).map((e) => toProblem(e, displayPath, classifyConvertError(e.rawMessage))),
   ]);
-  if (!parsed.value || !template || problems.length > 0) return { workflow: null, problems };
-  const workflow = buildModel(parsed.value as MappingToken, template, displayPath, absPath);
+  const tree = parsed.value;
+  if (tree) problems.push(...gitHubOnlyChecks(tree, displayPath, problems));
+  if (!tree || !template || problems.length > 0) return { workflow: null, problems, tree };
+  const workflow = buildModel(tree as MappingToken, template, displayPath, absPath);
   const cycle = findNeedsCycle(workflow.jobs);
   if (cycle) {
     const job = workflow.jobs.find((j) => j.id === cycle[0]);
@@ -60,9 +89,9 @@ export async function parseWorkflowText(
       message: `jobs form a dependency cycle through needs: ${cycle.join(" → ")}`,
       location: job?.location ?? { file: displayPath },
     });
-    return { workflow: null, problems };
+    return { workflow: null, problems, tree };
   }
-  return { workflow, problems };
+  return { workflow, problems, tree };
 }
 
 /** Reads and parses a workflow file; throws one SluiceError carrying every problem. */
@@ -91,6 +120,21 @@ export function workflowError(displayPath: string, problems: Problem[]) {
       problems,
     },
   );
+}
+
+/** What GitHub rejects when it reads a workflow but the parser's schema lets through. */
+function gitHubOnlyChecks(root: TemplateToken, file: string, found: Problem[]): Problem[] {
+  // A matrix the parser already found fault with is not expanded again: one report per mistake.
+  const reported = (token: TemplateToken) => found.some((p) => within(token, p.location));
+  return [...checkFilterConflicts(root, file), ...checkStaticMatrices(root, file, reported)];
+}
+
+function within(token: TemplateToken, loc: Problem["location"]): boolean {
+  const r = token.range;
+  if (!r || loc?.line === undefined) return false;
+  const at = [loc.line, loc.column ?? 1];
+  const before = (a: number[], b: number[]) => a[0]! < b[0]! || (a[0] === b[0] && a[1]! <= b[1]!);
+  return before([r.start.line, r.start.column], at) && before(at, [r.end.line, r.end.column]);
 }
 
 function classifyParseError(message: string): ErrorCode {

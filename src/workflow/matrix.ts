@@ -6,12 +6,23 @@
 /** One job's matrix values, keyed by matrix key in definition order. */
 export type MatrixCombination = Record<string, unknown>;
 
+/** One reason a matrix is invalid, with where it lies so a loader can point at the YAML. */
+export interface MatrixProblem {
+  message: string;
+  /** Keys and indexes from the matrix mapping to the culprit ([] = the matrix itself). */
+  path: Array<string | number>;
+  /** The culprit is the last path element's key, not its value (an unknown exclude key). */
+  atKey?: boolean;
+}
+
 /** The outcome of {@link expandMatrix}. */
 export interface MatrixExpansion {
   /** The job combinations in GitHub's order; empty whenever `problems` is not. */
   combinations: MatrixCombination[];
   /** Why the matrix is invalid (GitHub fails the workflow for each of these); empty when valid. */
   problems: string[];
+  /** The same problems with where each lies. */
+  located: MatrixProblem[];
 }
 
 /** GitHub's limit on the jobs one matrix may generate. */
@@ -43,16 +54,16 @@ export function deepEqual(a: unknown, b: unknown): boolean {
 function entryList(
   value: unknown,
   key: "include" | "exclude",
-  problems: string[],
-): Record<string, unknown>[] {
+  problems: MatrixProblem[],
+): Array<[number, Record<string, unknown>]> {
   if (!Array.isArray(value)) {
-    problems.push(`Matrix ${key} must be a sequence of mappings`);
+    problems.push({ message: `Matrix ${key} must be a sequence of mappings`, path: [key] });
     return [];
   }
-  const entries: Record<string, unknown>[] = [];
+  const entries: Array<[number, Record<string, unknown>]> = [];
   value.forEach((entry, i) => {
-    if (isPlainObject(entry)) entries.push(entry);
-    else problems.push(`Matrix ${key} entry ${i + 1} must be a mapping`);
+    if (isPlainObject(entry)) entries.push([i, entry]);
+    else problems.push({ message: `Matrix ${key} entry ${i + 1} must be a mapping`, path: [key, i] });
   });
   return entries;
 }
@@ -82,39 +93,58 @@ function product(vectors: [string, unknown[]][]): MatrixCombination[] {
  * Pure; the input is not modified.
  */
 export function expandMatrix(matrix: unknown): MatrixExpansion {
-  if (!isPlainObject(matrix)) return { combinations: [], problems: ["Matrix must be a mapping"] };
-  const problems: string[] = [];
+  const located = checkMatrix(matrix);
+  return {
+    combinations: located.combinations,
+    problems: located.problems.map((p) => p.message),
+    located: located.problems,
+  };
+}
+
+function checkMatrix(matrix: unknown): { combinations: MatrixCombination[]; problems: MatrixProblem[] } {
+  const fail = (message: string) => ({ combinations: [], problems: [{ message, path: [] }] });
+  if (!isPlainObject(matrix)) return fail("Matrix must be a mapping");
+  const problems: MatrixProblem[] = [];
   const vectors: [string, unknown[]][] = [];
-  let include: Record<string, unknown>[] = [];
-  let exclude: Record<string, unknown>[] = [];
+  let include: Array<[number, Record<string, unknown>]> = [];
+  let exclude: Array<[number, Record<string, unknown>]> = [];
   for (const [key, value] of Object.entries(matrix)) {
     if (key === "include") include = entryList(value, key, problems);
     else if (key === "exclude") exclude = entryList(value, key, problems);
-    else if (!Array.isArray(value)) problems.push(`Matrix vector '${key}' must be a sequence`);
-    else if (value.length === 0) problems.push(`Matrix vector '${key}' does not contain any values`);
+    else if (!Array.isArray(value))
+      problems.push({ message: `Matrix vector '${key}' must be a sequence`, path: [key] });
+    else if (value.length === 0)
+      problems.push({ message: `Matrix vector '${key}' does not contain any values`, path: [key] });
     else vectors.push([key, value]);
   }
   const vectorKeys = new Set(vectors.map(([key]) => key));
-  for (const entry of exclude) {
+  for (const [i, entry] of exclude) {
     for (const key of Object.keys(entry)) {
       if (!vectorKeys.has(key))
-        problems.push(`Matrix exclude key '${key}' does not match any key within the matrix`);
+        problems.push({
+          message: `Matrix exclude key '${key}' does not match any key within the matrix`,
+          path: ["exclude", i, key],
+          atKey: true,
+        });
     }
   }
   const size = vectors.reduce((n, [, values]) => n * values.length, vectors.length > 0 ? 1 : 0);
   if (size > MAX_PRODUCT) {
-    problems.push(`Matrix would generate ${size} jobs; GitHub allows at most ${MAX_MATRIX_COMBINATIONS}`);
+    problems.push({
+      message: `Matrix would generate ${size} jobs; GitHub allows at most ${MAX_MATRIX_COMBINATIONS}`,
+      path: [],
+    });
   }
   if (problems.length > 0) return { combinations: [], problems };
 
   // An empty exclude entry is skipped rather than read as "exclude everything".
-  const excluding = exclude.filter((entry) => Object.keys(entry).length > 0);
+  const excluding = exclude.map(([, entry]) => entry).filter((entry) => Object.keys(entry).length > 0);
   const originals = (vectors.length > 0 ? product(vectors) : []).filter(
     (combo) => !excluding.some((entry) => Object.entries(entry).every(([k, v]) => deepEqual(combo[k], v))),
   );
   const merged = originals.map((combo) => ({ ...combo }));
   const added: MatrixCombination[] = [];
-  for (const entry of include) {
+  for (const [, entry] of include) {
     let fitted = false;
     originals.forEach((original, i) => {
       const keepsOriginals = Object.entries(entry).every(
@@ -129,16 +159,14 @@ export function expandMatrix(matrix: unknown): MatrixExpansion {
   }
   const combinations = [...merged, ...added];
   if (combinations.length === 0) {
-    const why = vectors.length > 0 ? "every combination is excluded" : "it defines no vector and no include";
-    return { combinations: [], problems: [`Matrix does not contain any combinations: ${why}`] };
+    // GitHub's words for a matrix without vectors (an empty `include` from fromJSON, say).
+    if (vectors.length === 0) return fail("Matrix must define at least one vector");
+    return fail("Matrix does not contain any combinations: every combination is excluded");
   }
   if (combinations.length > MAX_MATRIX_COMBINATIONS) {
-    return {
-      combinations: [],
-      problems: [
-        `Matrix generates ${combinations.length} jobs; GitHub allows at most ${MAX_MATRIX_COMBINATIONS}`,
-      ],
-    };
+    return fail(
+      `Matrix generates ${combinations.length} jobs; GitHub allows at most ${MAX_MATRIX_COMBINATIONS}`,
+    );
   }
   return { combinations, problems: [] };
 }

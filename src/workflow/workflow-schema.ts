@@ -21,12 +21,16 @@ import workflowSchemaJson from "../../node_modules/@actions/workflow-parser/dist
 let schema: TemplateSchema | undefined;
 
 export function workflowSchema(): TemplateSchema {
-  if (schema === undefined) {
-    schema = new TemplateSchema(toToken(workflowSchemaJson) as MappingToken);
-    // What TemplateSchema.load does after reading: checks references (private in the typings only).
-    (schema as unknown as { validate(): void }).validate();
-  }
+  schema ??= schemaFromJson(workflowSchemaJson);
   return schema;
+}
+
+/** A TemplateSchema from its JSON, as TemplateSchema.load builds it from a reader. */
+export function schemaFromJson(json: unknown): TemplateSchema {
+  const built = new TemplateSchema(toToken(json) as MappingToken);
+  // What TemplateSchema.load does after reading: checks references (private in the typings only).
+  (built as unknown as { validate(): void }).validate();
+  return built;
 }
 
 /** The tokens the parser's JSON reader makes of a JSON value: no file, no range. */

@@ -1,8 +1,9 @@
 /**
  * Cancellation end to end with the real CLI: Ctrl-C stops a running step and everything it started
  * (also a child that ignores SIGINT) within the kill grace period and records the run as cancelled;
- * a `sluice run` killed with SIGKILL leaves an unfinished run that the next `sluice run` in the same
- * repository completes as failed.
+ * a second Ctrl-C SIGKILLs the steps at once and still records the run as cancelled; a `sluice run`
+ * killed with SIGKILL leaves an unfinished run (and running steps) that the next `sluice run` in the
+ * same repository completes as failed (and stops).
  */
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -128,6 +129,47 @@ jobs:
     ]);
   });
 
+  it("a second Ctrl-C SIGKILLs the steps at once, records the run as cancelled and leaves nothing running", async () => {
+    const n = uniqueSeconds();
+    const deaf = `sleep ${n}`;
+    leftovers.push(deaf);
+    const repo = repoWith({
+      "deaf.yml": `
+name: deaf
+on: push
+jobs:
+  deaf:
+    runs-on: ubuntu-latest
+    steps:
+      - run: |
+          echo step-started
+          bash -c "trap '' INT TERM; ${deaf}"
+`,
+    });
+    // A grace period far longer than the test: only the second Ctrl-C can end the step in time.
+    const child = spawnSluice(["run"], {
+      cwd: repo,
+      env: { SLUICE_KILL_GRACE_MS: "600000" },
+      detached: true,
+    });
+    const done = collect(child);
+    await waitForOutput(child, (out) => out.includes("step-started"), 20_000);
+    await expect.poll(() => processesMatching(deaf).length, { timeout: 5000 }).toBeGreaterThan(0);
+
+    process.kill(-child.pid!, "SIGINT");
+    // As a user would press it again: the interval is the scenario, not a wait for a condition.
+    await new Promise((r) => setTimeout(r, 500));
+    process.kill(-child.pid!, "SIGINT");
+    const result = await done;
+
+    expect(result.code, `stdout:\n${result.stdout}\nstderr:\n${result.stderr}`).toBe(1);
+    expect(result.durationMs).toBeLessThan(60_000);
+    expect(await waitForNoProcesses(deaf, 2000)).toEqual([]);
+    const store = readStore(repo);
+    expect(store.runs.map((r) => [r.status, r.conclusion])).toEqual([["completed", "cancelled"]]);
+    expect(store.jobs.map((j) => [j.status, j.conclusion])).toEqual([["completed", "cancelled"]]);
+  });
+
   it("a run whose sluice process was killed with SIGKILL is completed as failed by the next sluice run", async () => {
     const n = uniqueSeconds();
     const marker = `sleep ${n}`;
@@ -161,15 +203,20 @@ jobs:
     expect(before.runs).toHaveLength(1);
     expect(before.runs[0]).toMatchObject({ status: "in_progress", pid: child.pid });
 
+    await expect.poll(() => processesMatching(marker).length, { timeout: 5000 }).toBeGreaterThan(0);
     child.kill("SIGKILL");
     expect((await done).signal).toBe("SIGKILL");
-    // Nothing was left to record the end of the run.
+    // Nothing was left to record the end of the run, nor to stop its step.
     expect(readStore(repo).runs[0]!.status).toBe("in_progress");
-    // The step's process group outlives a SIGKILLed sluice; end it here, as its starter is gone.
-    killAll(processesMatching(marker));
+    expect(processesMatching(marker).length).toBeGreaterThan(0);
 
-    const next = await runSluice(["run", "--event", "workflow_dispatch", "--json"], { cwd: repo });
+    const next = await runSluice(["run", "--event", "workflow_dispatch", "--json"], {
+      cwd: repo,
+      env: { SLUICE_KILL_GRACE_MS: String(GRACE_MS) },
+    });
     expect(next.code, next.stderr).toBe(0);
+    // The next run stopped the step it left, before repairing the run.
+    expect(await waitForNoProcesses(marker, 2000)).toEqual([]);
     const after = readStore(repo);
     expect(after.runs).toHaveLength(2);
     const [killed, quick] = after.runs;

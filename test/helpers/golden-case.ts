@@ -66,7 +66,7 @@ export interface GoldenCase {
   runConclusions?: Record<string, string>;
   /** Workflow paths skipped by their triggers, exactly (any order). */
   skipped?: Array<{ workflow: string; reasonContains?: string }>;
-  /** Keyed by job display name (matrix instances: `build (1, a)`; reusable: `caller/job`). */
+  /** Keyed by job display name (matrix instances: `build (1, a)`; reusable: `caller / job`, `caller (1) / job`). */
   jobs?: Record<string, JobExpectation>;
   /** Exactly this many job results. */
   jobCount?: number;
@@ -82,6 +82,8 @@ export interface GoldenCase {
   logNotContains?: string[];
   /** No run may be recorded at all (invalid configuration: nothing ran). */
   nothingRan?: boolean;
+  /** With `--json` and exit 2: the error object's code, and the number of problems it locates. */
+  jsonError?: { code: string; problems?: number };
   /** Values that must appear in no file under `.sluice/` (database, logs, summaries, scripts). */
   notStored?: string[];
   /** Files (relative to the repository; `{runId}` is the first run's id) and substrings they contain. */
@@ -105,6 +107,18 @@ export interface JsonReport {
   }>;
 }
 
+export interface JsonError {
+  status: "error";
+  code: string;
+  exitCode: number;
+  message: string;
+  problems: Array<{
+    code: string;
+    message: string;
+    location?: { file: string; line?: number; column?: number };
+  }>;
+}
+
 export function loadCase(dir: string): GoldenCase {
   return JSON.parse(readFileSync(path.join(dir, "expected.json"), "utf8")) as GoldenCase;
 }
@@ -121,11 +135,15 @@ export function checkCase(c: GoldenCase, result: CliResult, repo: string): void 
   const store = readStore(repo);
   if (c.nothingRan) expect(store.runs, "no run may be recorded").toEqual([]);
 
-  const report =
+  const json =
     c.args.includes("--json") && result.stdout.trim().startsWith("{")
-      ? (JSON.parse(result.stdout) as JsonReport)
+      ? (JSON.parse(result.stdout) as JsonReport | JsonError)
       : null;
-  if (c.args.includes("--json") && c.exitCode !== 2) expect(report, context).not.toBeNull();
+  // --json always prints one object: the run's report, or the error that stopped it.
+  if (c.args.includes("--json")) expect(json, context).not.toBeNull();
+  const report = json && json.status !== "error" ? (json as JsonReport) : null;
+  if (json?.status === "error") checkJsonError(c, json as JsonError, context);
+  else if (c.jsonError) expect.fail(`expected a JSON error object\n${context}`);
   if (report) checkReport(c, report, context);
 
   const runIds = report ? report.runs.map((r) => r.runId) : store.runs.slice(-1).map((r) => r.id);
@@ -144,6 +162,17 @@ export function checkCase(c: GoldenCase, result: CliResult, repo: string): void 
     expect(existsSync(file), `${rel} should exist`).toBe(true);
     const text = readFileSync(file, "utf8");
     for (const n of needles) expect(text, `${rel} should contain ${n}`).toContain(n);
+  }
+}
+
+/** `--json` on an error (docs/errors.md): its exit code and code, each problem naming its file. */
+function checkJsonError(c: GoldenCase, error: JsonError, context: string): void {
+  expect(error.exitCode, context).toBe(c.exitCode);
+  if (c.jsonError) expect(error.code, context).toBe(c.jsonError.code);
+  if (c.jsonError?.problems !== undefined) expect(error.problems, context).toHaveLength(c.jsonError.problems);
+  for (const p of error.problems) {
+    expect(p.code, context).toMatch(/^SLUICE_E_/);
+    expect(p.location?.file, `problem with a file: ${JSON.stringify(p)}`).toBeTruthy();
   }
 }
 

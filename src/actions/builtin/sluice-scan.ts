@@ -5,11 +5,13 @@
  * fails the step when a finding reaches `fail-on`. Gate on the SARIF with `uses: sluice/gate@v1`.
  * `sbom` in `scans` writes an SBOM as `sluice scan sbom` does: `format` (cyclonedx, the default, or
  * spdx) and `output` (default sbom.cdx.json / sbom.spdx.json); output `sbom` is its path. With only
- * `sbom` in `scans`, no finding scanner runs.
+ * `sbom` in `scans`, no finding scanner runs. As `sluice scan` does, the step fails whatever
+ * `fail-on` says when `deps` is named in `scans` and no advisory source answered, or a policy rule
+ * cannot be evaluated (after writing the SARIF and summary); by default deps is reported "not run".
  */
-import { appendFile, mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { createError } from "../../core/errors";
+import { sluiceVersion } from "../../scan/sbom/tool";
 import type { ScanSeverity } from "../../scan/types";
 import type { BuiltinAction, BuiltinContext } from "../types";
 
@@ -30,37 +32,44 @@ export const sluiceScanAction: BuiltinAction = {
     const [
       { loadConfig },
       { renderScanMarkdown, renderScanText },
-      { failsAt, parseKinds, runScans },
+      { failsAt, namedKinds, parseKinds, runScans, scanFailure },
       { toSarif },
+      { writeOutput },
     ] = await Promise.all([
       import("../../config/index"),
       import("../../scan/render"),
       import("../../scan/run-scan"),
       import("../../scan/sarif"),
+      import("../../scan/output"),
     ]);
     const { config } = await loadConfig(ctx.workspace);
     const failOn = (ctx.input("fail-on") || "high") as ScanSeverity | "none";
     if (!SEVERITIES.includes(failOn))
       throw createError("SLUICE_E_USAGE", `fail-on must be one of ${SEVERITIES.join(", ")}`);
+    const kinds = words.filter((w) => w !== "sbom");
     const results = await runScans({
       root: ctx.workspace,
       config,
-      kinds: parseKinds(words.filter((w) => w !== "sbom")),
+      kinds: parseKinds(kinds),
+      required: namedKinds(kinds),
       deps: { db: ctx.input("db") || undefined },
-      version: "1",
+      version: sluiceVersion(),
     });
     const sarif = ctx.input("sarif");
     if (sarif) {
       const file = path.resolve(ctx.workspace, sarif);
-      await mkdir(path.dirname(file), { recursive: true });
-      await writeFile(file, JSON.stringify(toSarif(results, ctx.workspace, "1"), null, 2) + "\n");
+      const text = JSON.stringify(toSarif(results, ctx.workspace, sluiceVersion()), null, 2) + "\n";
+      await writeOutput(file, text, "sarif");
       ctx.setOutput("sarif", file);
     }
     for (const line of renderScanText(results, false).trimEnd().split("\n")) ctx.log(line);
     if (ctx.env.GITHUB_STEP_SUMMARY)
-      await appendFile(ctx.env.GITHUB_STEP_SUMMARY, renderScanMarkdown(results));
+      await writeOutput(ctx.env.GITHUB_STEP_SUMMARY, renderScanMarkdown(results), "the step summary", true);
     const total = results.reduce((n, r) => n + r.findings.length, 0);
     ctx.setOutput("findings", String(total));
+    // As `sluice scan`: an unevaluable rule or a named scanner that could not run fails the step.
+    const failure = scanFailure(results);
+    if (failure) throw failure;
     if (!failsAt(results, failOn)) return { outcome: "success" };
     return {
       outcome: "failure",
@@ -75,12 +84,15 @@ async function writeSbom(ctx: BuiltinContext): Promise<void> {
   if (format !== "cyclonedx" && format !== "spdx")
     throw createError("SLUICE_E_USAGE", `format must be cyclonedx or spdx, not "${format}"`);
   // generate, not the SBOM module's index: the index loads both writers.
-  const { sbomDocumentText } = await import("../../scan/sbom/generate");
-  const text = await sbomDocumentText(ctx.workspace, format);
+  const [{ sbomDocumentText }, { readScanExclude }, { writeOutput }] = await Promise.all([
+    import("../../scan/sbom/generate"),
+    import("../../scan/sbom/exclude"),
+    import("../../scan/output"),
+  ]);
+  const text = await sbomDocumentText(ctx.workspace, format, await readScanExclude(ctx.workspace));
   const output = ctx.input("output") || (format === "spdx" ? "sbom.spdx.json" : "sbom.cdx.json");
   const file = path.resolve(ctx.workspace, output);
-  await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, text);
+  await writeOutput(file, text, "output");
   ctx.log(`wrote ${format} SBOM to ${output}`);
   ctx.setOutput("sbom", file);
 }

@@ -8,6 +8,7 @@ import { silentReporter } from "../../engine/types";
 import type { RunReporter } from "../../engine/types";
 import type { CliIO, ExitCode } from "../io";
 import { collectList, collectPairs, positiveInt } from "../options";
+import { cliOutput } from "../report-error";
 import { createLiveReporter } from "../render/live-reporter";
 import { createPlainReporter } from "../render/plain-reporter";
 import type { RegisterCommand } from "./index";
@@ -35,9 +36,15 @@ export function defineRunCommand(cmd: Command): Command {
       "workflow files to consider (default: all in .sluice/workflows and .github/workflows)",
     )
     .option("--event <name>", "event name: push, pull_request, workflow_dispatch, schedule…", "push")
-    .option("--ref <ref>", "branch, tag or full ref (default: the current branch)")
+    .option(
+      "--ref <ref>",
+      "branch, tag or full ref; pull_request: the head branch or refs/pull/<n>/merge (default: the current branch)",
+    )
     .option("--sha <sha>", "commit sha (default: HEAD)")
-    .option("--base <branch>", "pull_request: the base (target) branch", "main")
+    .option(
+      "--base <branch>",
+      "pull_request: the base (target) branch (default: the event file's, else main)",
+    )
     .option("--event-file <file>", "JSON webhook payload for github.event")
     .option("--input <key=value>", "workflow_dispatch input (repeatable)", collectPairs)
     .option("--secret <key=value>", "secret (repeatable; masked in all output)", collectPairs)
@@ -53,7 +60,7 @@ export async function runCli(io: CliIO, args: string[]): Promise<ExitCode> {
   let code: ExitCode = 0;
   const cmd = defineRunCommand(new Command("run"))
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .configureOutput(cliOutput(io))
     .action(async (workflows: string[], flags: RunFlags) => {
       code = await executeRun(io, workflows, flags);
     });

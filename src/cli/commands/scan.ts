@@ -2,9 +2,8 @@
  * `sluice scan`: secrets, vulnerable dependencies, licences and policy, offline; SARIF, JSON, tables;
  * SBOMs. Scanners are imported when the command runs: `scan sbom` loads only the SBOM code.
  */
-import { appendFile, mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { createError } from "../../core/errors";
+import { createError, formatProblem } from "../../core/errors";
 import { readRepositoryRoot } from "../../engine/git-info";
 import type { ScanSeverity } from "../../scan/types";
 import type { CliIO } from "../io";
@@ -56,8 +55,8 @@ export const registerScan: RegisterCommand = (program, io, done) => {
     .option("--output <file>", "sbom: write to this file instead of stdout")
     .action(async (words: string[], flags: ScanFlags) => {
       const root = readRepositoryRoot(io.cwd, io.env);
-      // An SBOM depends on the lockfiles alone: sluice.yml (and the schema code that checks it) is
-      // not loaded for it.
+      // An SBOM depends on the lockfiles and scan.exclude alone: the configuration module (and the
+      // schema code that checks sluice.yml) is not loaded for it.
       if (words.includes("sbom")) {
         done(await writeSbom(io, root, flags));
         return;
@@ -70,32 +69,55 @@ export const registerScan: RegisterCommand = (program, io, done) => {
           `--fail-on must be critical, high, medium, low, info or none, not "${flags.failOn}"`,
         );
       }
-      const { failsAt, parseKinds, runScans } = await import("../../scan/run-scan");
+      const { failsAt, namedKinds, parseKinds, runScans, scanFailure } = await import("../../scan/run-scan");
       const { renderScanMarkdown, renderScanText } = await import("../../scan/render");
+      const { writeOutput } = await import("../../scan/output");
       const results = await runScans({
         root,
         config,
         kinds: parseKinds(words),
+        required: namedKinds(words),
         secrets: {
           mode: flags.history ? "history" : flags.staged ? "staged" : "tree",
           baseline: flags.baseline,
           writeBaseline: flags.writeBaseline,
         },
-        deps: { db: flags.db, online: flags.online },
+        // A path on the command line is relative to where the user is, not to the repository root.
+        deps: {
+          db: flags.db === undefined ? undefined : path.resolve(io.cwd, flags.db),
+          online: flags.online,
+        },
         version,
       });
       if (flags.sarif) {
         const { toSarif } = await import("../../scan/sarif");
-        await mkdir(path.dirname(path.resolve(io.cwd, flags.sarif)), { recursive: true });
-        await writeFile(
-          path.resolve(io.cwd, flags.sarif),
-          JSON.stringify(toSarif(results, root, version), null, 2) + "\n",
-        );
+        const sarif = JSON.stringify(toSarif(results, root, version), null, 2) + "\n";
+        await writeOutput(path.resolve(io.cwd, flags.sarif), sarif, "--sarif");
       }
       const summary = flags.summary ?? io.env.GITHUB_STEP_SUMMARY;
-      if (summary) await appendFile(path.resolve(io.cwd, summary), renderScanMarkdown(results));
-      if (flags.json) io.stdout.write(JSON.stringify({ results }, null, 2) + "\n");
-      else io.stdout.write(renderScanText(results, io.stdout.isTTY === true && !io.env.NO_COLOR));
+      if (summary)
+        await writeOutput(path.resolve(io.cwd, summary), renderScanMarkdown(results), "--summary", true);
+      // After the reports: a rule that could not be evaluated, or a named scanner that could not
+      // run, fails the command whatever --fail-on says (exit 2, its code).
+      const failure = scanFailure(results);
+      if (!flags.json) {
+        io.stdout.write(renderScanText(results, io.stdout.isTTY === true && !io.env.NO_COLOR));
+        if (failure) throw failure;
+      } else if (failure) {
+        // --json prints one object: the results, with the fields a failed command's JSON has
+        // (docs/errors.md); the error goes to stderr as any error does.
+        const problems = results.flatMap((r) => r.errors ?? []);
+        const { code, exitCode, message } = failure;
+        const error = { status: "error", code, exitCode, message, problems };
+        io.stdout.write(JSON.stringify({ ...error, results }, null, 2) + "\n");
+        io.stderr.write(
+          problems.map((p, i) => `${i === 0 ? "error: " : "  "}${formatProblem(p)}\n`).join(""),
+        );
+        done(exitCode);
+        return;
+      } else {
+        io.stdout.write(JSON.stringify({ results }, null, 2) + "\n");
+      }
       done(failsAt(results, flags.failOn) ? 1 : 0);
     });
 };
@@ -105,10 +127,14 @@ async function writeSbom(io: CliIO, root: string, flags: ScanFlags): Promise<0> 
     throw createError("SLUICE_E_USAGE", `--format must be cyclonedx or spdx, not "${flags.format}"`);
   }
   // generate, not the SBOM module's index: the index loads both writers.
-  const { sbomDocumentText } = await import("../../scan/sbom/generate");
-  const text = await sbomDocumentText(root, flags.format);
+  const [{ sbomDocumentText }, { readScanExclude }] = await Promise.all([
+    import("../../scan/sbom/generate"),
+    import("../../scan/sbom/exclude"),
+  ]);
+  const text = await sbomDocumentText(root, flags.format, await readScanExclude(root));
   if (flags.output) {
-    await writeFile(path.resolve(io.cwd, flags.output), text);
+    const { writeOutput } = await import("../../scan/output");
+    await writeOutput(path.resolve(io.cwd, flags.output), text, "--output");
     io.stderr.write(`wrote ${flags.format} SBOM to ${flags.output}\n`);
   } else {
     io.stdout.write(text);

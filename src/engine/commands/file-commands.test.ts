@@ -4,7 +4,7 @@ import { parseEnvFile, parseKeyValueFile, parsePathFile } from "./file-commands"
 describe("parseKeyValueFile", () => {
   it("parses NAME=value lines, value is everything after the first '='", () => {
     const r = parseKeyValueFile("A=1\nB=x=y\nC=\n");
-    expect(r.problems).toEqual([]);
+    expect(r.error).toBeNull();
     expect(r.entries).toEqual([
       { name: "A", value: "1" },
       { name: "B", value: "x=y" },
@@ -14,7 +14,7 @@ describe("parseKeyValueFile", () => {
 
   it("parses the heredoc form without a trailing newline", () => {
     const r = parseKeyValueFile('JSON<<EOF\n{\n  "a": 1\n}\nEOF\nNEXT=ok\n');
-    expect(r.problems).toEqual([]);
+    expect(r.error).toBeNull();
     expect(r.entries).toEqual([
       { name: "JSON", value: '{\n  "a": 1\n}' },
       { name: "NEXT", value: "ok" },
@@ -31,7 +31,7 @@ describe("parseKeyValueFile", () => {
 
   it("accepts CRLF line endings", () => {
     const r = parseKeyValueFile("A=1\r\nM<<EOF\r\nx\r\ny\r\nEOF\r\n");
-    expect(r.problems).toEqual([]);
+    expect(r.error).toBeNull();
     expect(r.entries).toEqual([
       { name: "A", value: "1" },
       { name: "M", value: "x\ny" },
@@ -54,34 +54,46 @@ describe("parseKeyValueFile", () => {
     ]);
   });
 
-  it("reports a missing closing delimiter", () => {
-    const r = parseKeyValueFile("OK=1\nBAD<<EOF\nvalue\n");
+  it("stops at a missing closing delimiter, keeping what came before", () => {
+    const r = parseKeyValueFile("OK=1\nBAD<<EOF\nvalue\nLATER=2\n");
     expect(r.entries).toEqual([{ name: "OK", value: "1" }]);
-    expect(r.problems).toHaveLength(1);
-    expect(r.problems[0]).toMatch(/line 2: .*delimiter 'EOF' not found/);
+    expect(r.error).toBe("Invalid value. Matching delimiter not found 'EOF'");
   });
 
-  it("reports empty names, empty delimiters and lines of neither form, and keeps going", () => {
-    const r = parseKeyValueFile("=v\n<<EOF\nX<<\nnonsense\nGOOD=1\n");
-    expect(r.entries).toEqual([{ name: "GOOD", value: "1" }]);
-    expect(r.problems).toHaveLength(4);
-    expect(r.problems[0]).toMatch(/^line 1: /);
-    expect(r.problems[3]).toMatch(/^line 4: /);
+  it("stops at the first line of neither form, with the runner's message", () => {
+    const r = parseKeyValueFile("ok=1\n3.1.3\nlater=2\n");
+    expect(r.entries).toEqual([{ name: "ok", value: "1" }]);
+    expect(r.error).toBe("Invalid format '3.1.3'");
+  });
+
+  it.each([
+    ["=v", "Invalid format '=v'. Name must not be empty"],
+    ["<<EOF", "Invalid format '<<EOF'. Name must not be empty and delimiter must not be empty"],
+    ["X<<", "Invalid format 'X<<'. Name must not be empty and delimiter must not be empty"],
+  ])("rejects %s", (line, error) => {
+    expect(parseKeyValueFile(`${line}\nGOOD=1\n`)).toEqual({ entries: [], error });
   });
 
   it("returns nothing for an empty file", () => {
-    expect(parseKeyValueFile("")).toEqual({ entries: [], problems: [] });
+    expect(parseKeyValueFile("")).toEqual({ entries: [], error: null });
   });
 });
 
 describe("parseEnvFile", () => {
-  it("drops NODE_OPTIONS in any case and reports it like GitHub", () => {
+  it("drops NODE_OPTIONS in any case and reports it like GitHub, without an error", () => {
     const r = parseEnvFile("node_options=--require x\nA=1\nNODE_OPTIONS<<E\n-r y\nE\n");
     expect(r.entries).toEqual([{ name: "A", value: "1" }]);
-    expect(r.problems).toEqual([
+    expect(r.error).toBeNull();
+    expect(r.blocked).toEqual([
       "Can't store node_options output parameter using '$GITHUB_ENV' command.",
       "Can't store NODE_OPTIONS output parameter using '$GITHUB_ENV' command.",
     ]);
+  });
+
+  it("keeps the entries before an invalid line", () => {
+    const r = parseEnvFile("VERSION=1\n2\nAFTER=3\n");
+    expect(r.entries).toEqual([{ name: "VERSION", value: "1" }]);
+    expect(r.error).toBe("Invalid format '2'");
   });
 });
 

@@ -2,8 +2,8 @@
  * Parsers for the files a step writes to talk back to the engine: GITHUB_ENV, GITHUB_OUTPUT,
  * GITHUB_STATE (key/value) and GITHUB_PATH (one directory per line).
  *
- * Parsing is pure: problems are returned as data so the consumer can report them and fail the step,
- * the way GitHub's runner does, without losing the entries that did parse.
+ * Parsing is pure: an invalid file yields the entries before its first invalid line plus the runner's
+ * message, so the consumer can apply those, report the error and fail the step the way GitHub does.
  */
 
 /** One `NAME=value` (or heredoc) entry, in file order. */
@@ -17,12 +17,22 @@ export interface KeyValueEntry {
 /** Result of parsing a key/value command file. */
 export interface KeyValueParseResult {
   /**
-   * Entries in file order. A name may repeat: the consumer applies entries in order so the last one
-   * wins, which mirrors GitHub.
+   * Entries in file order, up to the first invalid line. A name may repeat: the consumer applies
+   * entries in order so the last one wins, which mirrors GitHub.
    */
   entries: KeyValueEntry[];
-  /** Human-readable problems, each prefixed with the 1-based line number. Empty when the file is valid. */
-  problems: string[];
+  /**
+   * The runner's message for the first invalid line (e.g. `Invalid format '3.1.3'`), null when the
+   * file is valid. Parsing stops there: the runner applies each entry as it reads it and throws at
+   * the first invalid line, so what precedes it is applied and nothing after it is.
+   */
+  error: string | null;
+}
+
+/** Result of parsing GITHUB_ENV: {@link KeyValueParseResult} plus the entries GitHub refuses. */
+export interface EnvParseResult extends KeyValueParseResult {
+  /** One message per dropped {@link BLOCKED_ENV_NAMES} entry, GitHub's wording; these do not fail the step. */
+  blocked: string[];
 }
 
 /**
@@ -50,75 +60,64 @@ function splitLines(text: string): string[] {
  * - `NAME<<DELIMITER`, then value lines, then a line exactly equal to `DELIMITER`.
  *
  * Whichever of `=` and `<<` comes first on the line decides the form. Empty lines are ignored and
- * both LF and CRLF line endings are accepted. Reported as problems (the offending line is skipped):
- * an empty name, an empty delimiter, a line with neither `=` nor `<<`, and a heredoc whose closing
- * delimiter never appears (everything after its opening line is then consumed, as GitHub does).
+ * both LF and CRLF line endings are accepted. Invalid, with the runner's messages: a line with
+ * neither `=` nor `<<`, an empty name, an empty delimiter, and a heredoc whose closing delimiter
+ * never appears. (The runner lets `=value` through as a variable with an empty name; here it is
+ * invalid too.)
  *
  * Pure and total: never throws.
  */
 export function parseKeyValueFile(text: string): KeyValueParseResult {
   const lines = splitLines(text);
   const entries: KeyValueEntry[] = [];
-  const problems: string[] = [];
+  const invalid = (error: string): KeyValueParseResult => ({ entries, error });
 
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] ?? "";
     if (line === "") continue;
-    const lineNo = i + 1;
     const eq = line.indexOf("=");
     const heredoc = line.indexOf("<<");
 
     if (eq >= 0 && (heredoc < 0 || eq < heredoc)) {
       const name = line.slice(0, eq);
-      if (name === "") {
-        problems.push(`line ${lineNo}: invalid format '${line}': name must not be empty`);
-        continue;
-      }
+      if (name === "") return invalid(`Invalid format '${line}'. Name must not be empty`);
       entries.push({ name, value: line.slice(eq + 1) });
       continue;
     }
-
-    if (heredoc < 0) {
-      problems.push(`line ${lineNo}: invalid format '${line}': expected NAME=value or NAME<<DELIMITER`);
-      continue;
-    }
+    if (heredoc < 0) return invalid(`Invalid format '${line}'`);
 
     const name = line.slice(0, heredoc);
     const delimiter = line.slice(heredoc + 2);
     if (name === "" || delimiter === "") {
-      problems.push(`line ${lineNo}: invalid format '${line}': name and delimiter must not be empty`);
-      continue;
+      return invalid(`Invalid format '${line}'. Name must not be empty and delimiter must not be empty`);
     }
     const end = lines.indexOf(delimiter, i + 1);
-    if (end < 0) {
-      problems.push(`line ${lineNo}: matching delimiter '${delimiter}' not found for '${name}'`);
-      break;
-    }
+    if (end < 0) return invalid(`Invalid value. Matching delimiter not found '${delimiter}'`);
     entries.push({ name, value: lines.slice(i + 1, end).join("\n") });
     i = end;
   }
 
-  return { entries, problems };
+  return { entries, error: null };
 }
 
 /**
  * Parses GITHUB_ENV content: {@link parseKeyValueFile} minus the names GitHub blocks
- * ({@link BLOCKED_ENV_NAMES}); each blocked entry is dropped and reported as a problem with
- * GitHub's wording, so the consumer can surface it as an error annotation.
+ * ({@link BLOCKED_ENV_NAMES}); each blocked entry is dropped and reported in `blocked` with GitHub's
+ * wording (an error annotation on GitHub, which does not fail the step).
  */
-export function parseEnvFile(text: string): KeyValueParseResult {
+export function parseEnvFile(text: string): EnvParseResult {
   const parsed = parseKeyValueFile(text);
-  const blocked = new Set(BLOCKED_ENV_NAMES.map((n) => n.toUpperCase()));
+  const isBlocked = new Set(BLOCKED_ENV_NAMES.map((n) => n.toUpperCase()));
   const entries: KeyValueEntry[] = [];
-  const problems = [...parsed.problems];
+  const blocked: string[] = [];
   for (const entry of parsed.entries) {
-    if (blocked.has(entry.name.toUpperCase())) {
-      problems.push(`Can't store ${entry.name} output parameter using '$GITHUB_ENV' command.`);
+    if (isBlocked.has(entry.name.toUpperCase())) {
+      blocked.push(`Can't store ${entry.name} output parameter using '$GITHUB_ENV' command.`);
     } else {
       entries.push(entry);
     }
   }
-  return { entries, problems };
+  return { entries, error: parsed.error, blocked };
 }
 
 /**

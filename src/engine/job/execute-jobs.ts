@@ -24,6 +24,7 @@ import { acquireJobGroup } from "./job-concurrency";
 import type { ExpandedInstance } from "./expand-job";
 import { runJobInstance } from "./run-job";
 import type { JobInstancePlan } from "./run-job";
+import { recordJobError } from "./record-job-error";
 import { runReusableJob } from "./run-reusable";
 
 export interface JobsOutcome {
@@ -38,12 +39,17 @@ export interface ExecuteJobsOptions {
   workflow: WorkflowDef;
   jobs: JobDef[];
   workflowEnv: Record<string, string>;
-  /** Prefix of job keys and names for nested (reusable) jobs: `caller / `. */
+  /** Prefix of job ids for nested (reusable) jobs: `caller/`. */
   prefix: string;
+  /** Prefix of their display names (`caller (v1) / `) and unique keys; default `prefix`. */
+  namePrefix?: string;
+  keyPrefix?: string;
   signal: AbortSignal;
 }
 
 export async function executeJobs(run: RunScope, opts: ExecuteJobsOptions): Promise<JobsOutcome> {
+  const namePrefix = opts.namePrefix ?? opts.prefix;
+  const keyPrefix = opts.keyPrefix ?? opts.prefix;
   const ids = new Set(opts.jobs.map((j) => j.id));
   const state: SchedulerState = {
     jobs: opts.jobs.map((j) =>
@@ -134,9 +140,9 @@ export async function executeJobs(run: RunScope, opts: ExecuteJobsOptions): Prom
           const result: Conclusion = expansion.kind === "skip" ? expansion.result : "failure";
           markExpanded(state, def.id, { skipped: result });
           const ref: JobRef = {
-            key: opts.prefix + def.id,
+            key: keyPrefix + def.id,
             id: opts.prefix + def.id,
-            name: opts.prefix + def.id,
+            name: namePrefix + def.id,
           };
           const message = expansion.kind === "skip" ? expansion.reason : expansion.message;
           if (expansion.kind === "fail")
@@ -189,9 +195,9 @@ export async function executeJobs(run: RunScope, opts: ExecuteJobsOptions): Prom
       started.add(key);
       const expanded = instances.get(jobId)![index]!;
       const ref: JobRef = {
-        key: opts.prefix + key,
+        key: keyPrefix + key,
         id: opts.prefix + jobId,
-        name: opts.prefix + expanded.name,
+        name: namePrefix + expanded.name,
       };
       pendingRecords.push(
         recordUnstartedJob(run, ref, jobId, "cancelled", "cancelled before it started", expanded.matrix).then(
@@ -212,9 +218,9 @@ export async function executeJobs(run: RunScope, opts: ExecuteJobsOptions): Prom
     const def = defs.get(jobId)!;
     const inst = instances.get(jobId)![index]!;
     const ref: JobRef = {
-      key: `${opts.prefix}${jobId}#${index}`,
+      key: `${keyPrefix}${jobId}#${index}`,
       id: opts.prefix + jobId,
-      name: opts.prefix + inst.name,
+      name: namePrefix + inst.name,
     };
     const needs = needsContext(def, byJob);
     const plan: JobInstancePlan = {
@@ -233,28 +239,26 @@ export async function executeJobs(run: RunScope, opts: ExecuteJobsOptions): Prom
           strategy: inst.strategy,
         })
       : null;
-    const releaseGroup = group
-      ? await acquireJobGroup(
-          group,
-          () => controllers.get(`${jobId}#${index}`)?.abort(),
-          (m) => run.reporter.info(`${ref.name}: ${m}`),
-        )
-      : () => {};
-    if (!releaseGroup) {
-      result = await recordUnstartedJob(
-        run,
-        ref,
-        jobId,
-        "cancelled",
-        `replaced by a newer job in concurrency group "${group!.group}"`,
-      );
+    const slot = group
+      ? await acquireJobGroup(run, {
+          setting: group,
+          ref,
+          jobKey: jobId,
+          matrix: inst.matrix,
+          signal,
+          cancel: () => controllers.get(`${jobId}#${index}`)?.abort(),
+        })
+      : null;
+    if (slot && "reason" in slot) {
+      const { conclusion, reason, recordId } = slot;
+      result = await recordUnstartedJob(run, ref, jobId, conclusion, reason, inst.matrix, recordId);
       addResult(result);
       return result;
     }
     try {
-      result = await runInstance(def, plan, signal);
+      result = await runInstance(def, { ...plan, recordId: slot?.recordId }, signal);
     } finally {
-      releaseGroup();
+      slot?.release();
     }
     addResult(result);
     return result;
@@ -307,19 +311,24 @@ async function recordUnstartedJob(
   conclusion: Conclusion,
   reason: string,
   matrix: Record<string, unknown> | null = null,
+  /** The job's record, when its concurrency group already created and completed it. */
+  recordId?: string,
 ): Promise<JobResult> {
   const now = new Date().toISOString();
-  await run.store.createJob({
-    runId: run.identity.runId,
-    jobKey,
-    name: ref.name,
-    matrix,
-    status: "completed",
-    conclusion,
-    startedAt: null,
-    completedAt: now,
-    outputs: {},
-  });
+  const record =
+    recordId !== undefined
+      ? { id: recordId }
+      : await run.store.createJob({
+          runId: run.identity.runId,
+          jobKey,
+          name: ref.name,
+          matrix,
+          status: "completed",
+          conclusion,
+          startedAt: null,
+          completedAt: now,
+          outputs: {},
+        });
   const result: JobResult = {
     id: ref.id,
     name: ref.name,
@@ -328,8 +337,9 @@ async function recordUnstartedJob(
     outputs: {},
     durationMs: 0,
     steps: [],
-    annotations: [],
+    annotations: conclusion === "failure" ? [{ level: "error", message: `${jobKey}: ${reason}` }] : [],
   };
+  if (conclusion === "failure") await recordJobError(run, record.id, `${jobKey}: ${reason}`);
   run.reporter.info(`${ref.name}: ${conclusion} (${reason})`);
   run.reporter.jobFinished(ref, result);
   return result;

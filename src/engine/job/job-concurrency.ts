@@ -1,78 +1,82 @@
 /**
- * Job-level `concurrency:` groups, shared by every run in this process: at most one job of a group
- * runs and one waits; a newer waiter replaces (cancels) an older one; with cancel-in-progress the
- * newcomer cancels the running job. Workflow-level groups across processes live in ../concurrency.ts.
+ * Job-level `concurrency:` groups: the job is recorded as queued, then waits for its group through
+ * the same mechanism as workflow runs (../concurrency.ts), so groups hold across runs and `sluice
+ * run` processes, and jobs and runs share them. While it waits or runs, a cancel request (a newer
+ * job's cancel-in-progress, in any process) cancels the job.
  */
+import type { Conclusion } from "../../store/types";
+import { acquireGroup, notifyGroupChange, watchCancelRequest } from "../concurrency";
 import type { ConcurrencySetting } from "../concurrency";
+import type { RunScope } from "../scope";
+import type { JobRef } from "../types";
 
-interface Holder {
-  /** Cancels this job (running or pending). */
+export interface JobGroupRequest {
+  setting: ConcurrencySetting;
+  ref: JobRef;
+  /** The workflow job id, for the job's record. */
+  jobKey: string;
+  matrix: Record<string, unknown> | null;
+  /** The job instance's cancellation: aborted, the wait ends. */
+  signal: AbortSignal;
+  /** Cancels the job instance (running or waiting). */
   cancel(): void;
-  grant(): void;
 }
 
-interface Group {
-  running: Holder | null;
-  pending: Holder | null;
+/** The job holds its group: run it on `recordId`, then release. */
+export interface JobGroupGranted {
+  recordId: string;
+  release(): void;
 }
 
-const groups = new Map<string, Group>();
+/** The job did not get its group; its record is already completed with `conclusion`. */
+export interface JobGroupDenied {
+  recordId: string;
+  conclusion: Conclusion;
+  reason: string;
+}
 
-/**
- * Waits for the group. Resolves with a release function once the job may run, or with null when a
- * newer job replaced this one while it was pending (the job then concludes cancelled).
- */
-export function acquireJobGroup(
-  setting: ConcurrencySetting,
-  cancelSelf: () => void,
-  onWait: (msg: string) => void,
-): Promise<(() => void) | null> {
-  let group = groups.get(setting.group);
-  if (!group) {
-    group = { running: null, pending: null };
-    groups.set(setting.group, group);
-  }
-  const g = group;
-  return new Promise((resolve) => {
-    let settled = false;
-    const release = () => {
-      if (g.running !== holder) return;
-      g.running = null;
-      const next = g.pending;
-      g.pending = null;
-      if (next) {
-        g.running = next;
-        next.grant();
-      } else {
-        groups.delete(setting.group);
-      }
-    };
-    const holder: Holder = {
-      cancel: () => {
-        if (!settled) {
-          settled = true;
-          resolve(null);
-        } else {
-          cancelSelf();
-        }
-      },
-      grant: () => {
-        settled = true;
-        resolve(release);
-      },
-    };
-    if (!g.running) {
-      g.running = holder;
-      holder.grant();
-      return;
-    }
-    if (g.pending) g.pending.cancel();
-    g.pending = holder;
-    if (setting.cancelInProgress) {
-      onWait(`concurrency group "${setting.group}": cancelling the job in progress`);
-      g.running.cancel();
-    } else {
-      onWait(`concurrency group "${setting.group}": waiting for the job in progress`);
-    }
+export async function acquireJobGroup(
+  run: RunScope,
+  req: JobGroupRequest,
+): Promise<JobGroupGranted | JobGroupDenied> {
+  const { setting, ref } = req;
+  const record = await run.store.createJob({
+    runId: run.identity.runId,
+    jobKey: req.jobKey,
+    name: ref.name,
+    matrix: req.matrix,
+    status: "queued",
+    conclusion: null,
+    startedAt: null,
+    completedAt: null,
+    outputs: {},
   });
+  const stopWatching = watchCancelRequest(run.stateDir, record.id, req.cancel);
+  const outcome = await acquireGroup(run, { kind: "job", id: record.id }, setting, req.signal, (m) =>
+    run.reporter.info(`${ref.name}: ${m}`),
+  );
+  if (outcome === "granted") {
+    return {
+      recordId: record.id,
+      release: () => {
+        stopWatching();
+        notifyGroupChange();
+      },
+    };
+  }
+  stopWatching();
+  const reason =
+    outcome === "replaced"
+      ? `replaced by a newer job in concurrency group "${setting.group}"`
+      : outcome === "deadlock"
+        ? // GitHub's words for a job that would wait for its own workflow run.
+          `Canceling since a deadlock was detected for concurrency group: '${setting.group}' between a top level workflow and '${req.jobKey}'`
+        : `cancelled while waiting for concurrency group "${setting.group}"`;
+  await run.store.updateJob(record.id, {
+    status: "completed",
+    conclusion: "cancelled",
+    completedAt: new Date().toISOString(),
+  });
+  notifyGroupChange();
+  return { recordId: record.id, conclusion: "cancelled", reason };
 }

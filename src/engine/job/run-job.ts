@@ -14,6 +14,7 @@ import type { JobDef, WorkflowDef } from "../../workflow/model";
 import { githubContext, runnerContext } from "../contexts";
 import type { JobScope, RunScope, StepFrame } from "../scope";
 import type { JobDir } from "./job-dirs";
+import { runPreSteps } from "../step/pre-steps";
 import { runPostStep, runStep } from "../step/run-step";
 import type { JobRef, JobResult, StepResult } from "../types";
 
@@ -25,6 +26,8 @@ export interface JobInstancePlan {
   needs: Record<string, { result: Conclusion; outputs: Record<string, string> }>;
   /** The `env` context the job starts from (workflow env, evaluated). */
   workflowEnv: Record<string, string>;
+  /** The job's record when its concurrency group created it (and marked it in progress). */
+  recordId?: string;
 }
 
 export async function runJobInstance(
@@ -34,20 +37,29 @@ export async function runJobInstance(
   cancel: AbortSignal,
 ): Promise<JobResult> {
   const started = Date.now();
-  const record = await run.store.createJob({
-    runId: run.identity.runId,
-    jobKey: plan.def.id,
-    name: plan.ref.name,
-    matrix: plan.matrix,
-    status: "in_progress",
-    conclusion: null,
-    startedAt: new Date(started).toISOString(),
-    completedAt: null,
-    outputs: {},
-  });
+  const record = plan.recordId
+    ? { id: plan.recordId }
+    : await run.store.createJob({
+        runId: run.identity.runId,
+        jobKey: plan.def.id,
+        name: plan.ref.name,
+        matrix: plan.matrix,
+        status: "in_progress",
+        conclusion: null,
+        startedAt: new Date(started).toISOString(),
+        completedAt: null,
+        outputs: {},
+      });
   run.reporter.jobStarted(plan.ref);
   const jobDir = await run.jobDirs.acquire();
-  const { job, frame, dispose } = createJobScope(run, workflow, plan, record.id, jobDir, cancel);
+  const { job, frame, dispose, unloggedTimeout } = createJobScope(
+    run,
+    workflow,
+    plan,
+    record.id,
+    jobDir,
+    cancel,
+  );
   const steps: StepResult[] = [];
   let setupFailed = false;
   try {
@@ -64,12 +76,17 @@ export async function runJobInstance(
     run.reporter.annotation(plan.ref, null, { level: "error", message });
   }
   if (!setupFailed) {
+    // Actions' `pre:` phases run first, before any step (GitHub's "Pre <action>" steps).
+    steps.push(...(await runPreSteps(job, frame, plan.def.steps)));
     for (const def of plan.def.steps) steps.push(await runStep(job, frame, def));
     for (const post of [...job.posts].reverse()) steps.push(await runPostStep(job, frame, post));
   }
   const conclusion = jobConclusion(job, steps, setupFailed);
   job.contexts.job = { status: conclusion };
+  const timeoutMessage = unloggedTimeout();
+  if (timeoutMessage) jobMessage(job, "error", timeoutMessage);
   const outputs = setupFailed ? {} : evaluateOutputs(job, frame, plan);
+  await job.lastStep?.finish();
   await dispose();
   if (job.summary.length > 0) {
     appendFileSync(
@@ -117,6 +134,7 @@ function createJobScope(
   if (cancel.aborted) onCancel();
   else cancel.addEventListener("abort", onCancel, { once: true });
   let timer: NodeJS.Timeout | undefined;
+  let unloggedTimeout: string | null = null;
   const job: ScopeWithTimeout = {
     run,
     ref: plan.ref,
@@ -145,12 +163,17 @@ function createJobScope(
     interruption: () => interruption,
     summary: [],
     stepCounter: 0,
+    runningStep: null,
+    lastStep: null,
     startTimeout(minutes: number) {
       timer = setTimeout(() => {
-        interruption ??= "timeout";
-        run.reporter.info(
-          `${plan.ref.name}: the job exceeded its timeout of ${minutes} minutes and is being stopped`,
-        );
+        if (interruption !== null) return; // cancelled first: not stopped for time
+        interruption = "timeout";
+        const runner = String((job.contexts.runner as { name?: unknown }).name);
+        const message = `The job running on runner ${runner} has exceeded the maximum execution time of ${minutes} minutes.`;
+        // Logged in the step it stops, at once; between steps, at the end of the job (runJobInstance).
+        if (job.runningStep) job.runningStep.annotate("error", message);
+        else unloggedTimeout = message;
         controller.abort();
       }, minutes * 60_000);
     },
@@ -165,7 +188,7 @@ function createJobScope(
     // file-command files may hold secrets); the emptied directory serves a later job.
     await run.jobDirs.release(jobDir);
   };
-  return { job, frame, dispose };
+  return { job, frame, dispose, unloggedTimeout: () => unloggedTimeout };
 }
 
 function jobEvalScope(job: JobScope, env: Record<string, string>): EvalScope {
@@ -198,10 +221,24 @@ function resolveDefaults(
   };
 }
 
+/**
+ * A message of the job itself (not of one step): an annotation, also written at the end of the last
+ * step's log, since stored logs are per step and GitHub's job log ends with such lines. The caller
+ * awaits `job.lastStep.finish()` afterwards so that the line is stored.
+ */
+function jobMessage(job: JobScope, level: "error" | "warning", message: string): void {
+  if (job.lastStep) {
+    job.lastStep.annotate(level, message);
+  } else {
+    job.annotations.push({ level, message });
+    job.run.reporter.annotation(job.ref, null, { level, message });
+  }
+}
+
 function jobConclusion(job: JobScope, steps: StepResult[], setupFailed: boolean): Conclusion {
-  const interruption = job.interruption();
-  if (interruption === "timeout" || setupFailed) return "failure";
-  if (interruption === "cancelled") return "cancelled";
+  if (setupFailed) return "failure";
+  // GitHub cancels a job that runs out of time: `needs.<id>.result` is cancelled, not failure.
+  if (job.interruption() !== null) return "cancelled";
   return steps.some((s) => s.conclusion === "failure") ? "failure" : "success";
 }
 
@@ -220,9 +257,7 @@ function evaluateOutputs(job: JobScope, frame: StepFrame, plan: JobInstancePlan)
   }
   for (const [name, value] of Object.entries(values)) {
     if (job.run.masker.mask(value) !== value) {
-      const message = `Skip output '${name}' since it may contain secret.`;
-      job.annotations.push({ level: "warning", message });
-      job.run.reporter.annotation(plan.ref, null, { level: "warning", message });
+      jobMessage(job, "warning", `Skip output '${name}' since it may contain secret.`);
       continue;
     }
     outputs[name] = value;

@@ -1,6 +1,7 @@
 /**
  * A job that calls a reusable workflow (`uses: ./.github/workflows/x.yml`): typed inputs from `with:`,
- * secrets from `secrets:` or `inherit`, the callee's jobs run inside the same run (ids `caller/job`),
+ * secrets from `secrets:` or `inherit` (masked), the callee's jobs run inside the same run (ids
+ * `caller/job`, names `caller (matrix) / job`),
  * and `on.workflow_call.outputs` evaluated over the callee's `jobs` context.
  */
 import { isBasicExpression } from "@actions/workflow-parser";
@@ -69,9 +70,22 @@ export async function runReusableJob(
     }
     inputs = coerceInputs(call.inputs ?? {}, given, `${def.id}.with`);
     secrets = def.secrets === "inherit" ? run.secrets : evaluateStringMap(def.secrets, scope);
+    // Whatever reaches the callee's secrets context is a secret there, literal values included.
+    for (const value of Object.values(secrets)) run.masker.add(value);
+    // Checked when the workflow was loaded (workflow/call-args.ts); kept for callers that bypass it.
+    const declared = new Set(Object.keys(call.secrets ?? {}).map((k) => k.toLowerCase()));
+    const passed = new Set(Object.keys(secrets).map((k) => k.toLowerCase()));
     for (const [name, spec] of Object.entries(call.secrets ?? {})) {
-      if (spec.required && !(name in secrets))
+      if (spec.required && !passed.has(name.toLowerCase()))
         throw createError("SLUICE_E_REUSABLE_WORKFLOW", `secret "${name}" is required by ${callee.path}`);
+    }
+    if (def.secrets !== "inherit") {
+      const undeclared = Object.keys(secrets).filter((k) => !declared.has(k.toLowerCase()));
+      if (undeclared.length > 0)
+        throw createError(
+          "SLUICE_E_REUSABLE_WORKFLOW",
+          `secret "${undeclared[0]}" is not defined in the referenced workflow ${callee.path}`,
+        );
     }
   } catch (err) {
     return fail(
@@ -90,6 +104,9 @@ export async function runReusableJob(
     jobs: callee.jobs,
     workflowEnv,
     prefix: `${def.id}/`,
+    // GitHub shows a called job as `caller / job`, the caller's matrix values included.
+    namePrefix: `${plan.ref.name} / `,
+    keyPrefix: `${plan.ref.key}/`,
     signal,
   });
   const outputs: Record<string, string> = {};
@@ -134,17 +151,22 @@ async function finishCaller(
     steps: [],
     annotations,
   };
-  await run.store.createJob({
-    runId: run.identity.runId,
-    jobKey: plan.def.id,
-    name: plan.ref.name,
-    matrix: plan.matrix,
-    status: "completed",
-    conclusion,
-    startedAt: new Date(started).toISOString(),
-    completedAt: new Date().toISOString(),
-    outputs,
-  });
+  const completedAt = new Date().toISOString();
+  // A caller with a concurrency group was recorded when it joined the group.
+  if (plan.recordId)
+    await run.store.updateJob(plan.recordId, { status: "completed", conclusion, completedAt, outputs });
+  else
+    await run.store.createJob({
+      runId: run.identity.runId,
+      jobKey: plan.def.id,
+      name: plan.ref.name,
+      matrix: plan.matrix,
+      status: "completed",
+      conclusion,
+      startedAt: new Date(started).toISOString(),
+      completedAt,
+      outputs,
+    });
   run.reporter.jobFinished(plan.ref, result);
   return result;
 }

@@ -1,11 +1,19 @@
-/** Reads an action's action.yml (local `./path` or vendored) with GitHub's action parser. */
+/**
+ * Reads an action's action.yml (local `./path` or vendored) with GitHub's action parser, against the
+ * runner's leniency on name and description (workflow/action-schema.ts).
+ */
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { NoOperationTraceWriter } from "@actions/workflow-parser";
 import { convertActionTemplate, parseAction } from "@actions/workflow-parser/actions/index";
 import type { ActionTemplate } from "@actions/workflow-parser/actions/index";
+import {
+  TemplateContext,
+  TemplateValidationErrors,
+} from "@actions/workflow-parser/templates/template-context";
 import type { TemplateToken } from "@actions/workflow-parser/templates/tokens/index";
 import { createError } from "../../core/errors";
+import { actionSchema } from "../../workflow/action-schema";
 import { buildStep } from "../../workflow/load";
 import type { StepDef } from "../../workflow/model";
 import { mappingEntries } from "../../workflow/tokens";
@@ -27,7 +35,12 @@ export function loadActionManifest(dir: string, displayName: string): ActionMani
     throw createError("SLUICE_E_ACTION_INVALID", `${displayName}: no action.yml or action.yaml in ${dir}`);
   }
   const content = readFileSync(file, "utf8");
-  const parsed = parseAction({ name: file, content }, new NoOperationTraceWriter());
+  const context = new TemplateContext(
+    new TemplateValidationErrors(),
+    actionSchema(),
+    new NoOperationTraceWriter(),
+  );
+  const parsed = parseAction({ name: file, content }, context);
   const template = parsed.value ? convertActionTemplate(parsed.context, parsed.value) : undefined;
   const errors = parsed.context.errors.getErrors();
   if (!parsed.value || !template || errors.length > 0) {

@@ -24,6 +24,7 @@ export async function runBuiltin(
     const post = action.post;
     job.posts.push({
       name: `Post ${def.uses}`,
+      action: def.id,
       condition: action.postIf === "always" ? "always()" : "success()",
       run: async (output) => {
         const log = (line: string) => output.line(line);

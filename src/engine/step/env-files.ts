@@ -12,6 +12,7 @@ import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseEnvFile, parseKeyValueFile, parsePathFile } from "../commands/file-commands";
 import type { JobScope } from "../scope";
+import type { StepOutput } from "./step-output";
 
 export interface EnvFiles {
   env: string;
@@ -82,21 +83,34 @@ export function envFileVariables(files: EnvFiles): Record<string, string> {
 export interface AppliedFiles {
   outputs: Record<string, string>;
   state: Record<string, string>;
-  problems: string[];
+  /** Messages for error annotations, in GitHub's wording. */
+  errors: string[];
+  /** A file could not be processed: GitHub fails the step (continue-on-error still applies). */
+  failed: boolean;
 }
 
 /**
  * Takes what the step wrote: env and PATH go to the job for later steps; outputs and state are
  * returned. The files are empty again afterwards.
+ *
+ * An invalid file is handled as the runner does: the entries before its first invalid line apply,
+ * the rest of that file does not, and the step fails with "Unable to process file command 'output'
+ * successfully." plus the reason. The other files are processed all the same.
  */
 export function applyEnvFiles(job: JobScope, files: EnvFiles): AppliedFiles {
   const written = takeEnvFiles(files);
-  const problems: string[] = [];
+  const applied: AppliedFiles = { outputs: {}, state: {}, errors: [], failed: false };
+  const invalid = (kind: string, error: string | null) => {
+    if (error === null) return;
+    applied.errors.push(`Unable to process file command '${kind}' successfully.`, error);
+    applied.failed = true;
+  };
   const envText = written.env;
   if (envText) {
     const parsed = parseEnvFile(envText);
-    problems.push(...parsed.problems.map((p) => `GITHUB_ENV ${p}`));
     for (const { name, value } of parsed.entries) job.fileEnv[name] = value;
+    applied.errors.push(...parsed.blocked);
+    invalid("env", parsed.error);
   }
   const pathText = written.path;
   if (pathText) {
@@ -106,20 +120,18 @@ export function applyEnvFiles(job: JobScope, files: EnvFiles): AppliedFiles {
       job.paths.unshift(dir);
     }
   }
-  const outputs: Record<string, string> = {};
-  const state: Record<string, string> = {};
-  for (const [text, target, label] of [
-    [written.output, outputs, "GITHUB_OUTPUT"],
-    [written.state, state, "GITHUB_STATE"],
+  for (const [text, target, kind] of [
+    [written.output, applied.outputs, "output"],
+    [written.state, applied.state, "state"],
   ] as const) {
     if (!text) continue;
     const parsed = parseKeyValueFile(text);
-    problems.push(...parsed.problems.map((p) => `${label} ${p}`));
     for (const { name, value } of parsed.entries) target[name] = value;
+    invalid(kind, parsed.error);
   }
   const summary = written.summary;
   if (summary) job.summary.push(job.run.masker.mask(summary));
-  return { outputs, state, problems };
+  return applied;
 }
 
 /** Unlinks the files, ignoring those already gone (the job's directory is emptied at its end anyway). */
@@ -131,4 +143,10 @@ export function removeFiles(paths: string[]): void {
       // ENOENT: the step removed it.
     }
   }
+}
+
+/** Logs the errors applying the files produced, as error annotations; true when the step must fail. */
+export function reportFileCommands(output: StepOutput, applied: AppliedFiles): boolean {
+  for (const error of applied.errors) output.annotate("error", error);
+  return applied.failed;
 }

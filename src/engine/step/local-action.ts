@@ -1,8 +1,7 @@
 /**
  * Actions defined by an action.yml on disk (`uses: ./path` or vendored): composite actions run their
- * steps in a nested `steps` scope; node actions run `main` (and `pre`/`post`) with the host's node.
+ * steps in a nested `steps` scope; node actions run with the host's node (node-action.ts).
  */
-import path from "node:path";
 import { createError } from "../../core/errors";
 import type { Conclusion } from "../../store/types";
 import { coerceToString } from "../../workflow/expression/data";
@@ -12,8 +11,7 @@ import type { JobScope, StepFrame } from "../scope";
 import { loadActionManifest } from "./action-manifest";
 import type { ActionManifest } from "./action-manifest";
 import { stepEvalScope } from "./eval-scope";
-import { runStepProcess } from "./process";
-import type { ProcessOutcome } from "./process";
+import { runNodeMain } from "./node-action";
 import { runStep } from "./run-step";
 import type { StepBodyResult } from "./run-step";
 import type { UsesOptions } from "./uses-step";
@@ -30,29 +28,7 @@ export async function runLocalAction(
   const inputs = resolveInputs(job, frame, manifest, opts);
   const runs = manifest.template.runs;
   if (runs.using === "composite") return runComposite(job, def, manifest, inputs, opts);
-  if (runs.using.startsWith("node")) {
-    const node = runs as { main: string; pre?: string; post?: string; postIf?: string };
-    const env = { ...opts.env, ...inputEnv(inputs), GITHUB_ACTION_PATH: dir };
-    const state = opts.state;
-    if (node.pre) {
-      const pre = await runNode(job, opts, path.join(dir, node.pre), env);
-      if (pre.exitCode !== 0) return pre;
-    }
-    const main = await runNode(job, opts, path.join(dir, node.main), env);
-    if (node.post) {
-      const postFile = path.join(dir, node.post);
-      job.posts.push({
-        name: `Post ${def.uses}`,
-        condition: node.postIf ?? "always()",
-        run: async (output) => {
-          const stateEnv = Object.fromEntries(Object.entries(state).map(([k, v]) => [`STATE_${k}`, v]));
-          const r = await runNode(job, { ...opts, output }, postFile, { ...env, ...stateEnv });
-          return r.exitCode === 0 ? "success" : "failure";
-        },
-      });
-    }
-    return main;
-  }
+  if (runs.using.startsWith("node")) return runNodeMain(job, def, manifest, uses, inputs, opts);
   throw createError(
     "SLUICE_E_ACTION_INVALID",
     `${uses}: "${runs.using}" actions need a container engine; Sluice runs composite and node actions on the host`,
@@ -66,7 +42,14 @@ async function runComposite(
   inputs: Record<string, string>,
   opts: UsesOptions,
 ): Promise<StepBodyResult> {
-  const inner: StepFrame = { steps: {}, conclusions: [], inputs, actionPath: manifest.dir };
+  // The inner steps see the calling step's env context (its `env:` included), as on GitHub.
+  const inner: StepFrame = {
+    steps: {},
+    conclusions: [],
+    inputs,
+    actionPath: manifest.dir,
+    env: opts.envContext,
+  };
   let outcome: Conclusion = "success";
   for (const step of manifest.steps) {
     const r = await runStep(job, inner, step, `${def.uses} › `);
@@ -86,11 +69,11 @@ async function runComposite(
 }
 
 /** `with:` values over the action's declared defaults (which may be expressions). */
-function resolveInputs(
+export function resolveInputs(
   job: JobScope,
   frame: StepFrame,
   manifest: ActionManifest,
-  opts: UsesOptions,
+  opts: Pick<UsesOptions, "inputs" | "envContext" | "output">,
 ): Record<string, string> {
   const given = new Map(Object.entries(opts.inputs).map(([k, v]) => [k.toLowerCase(), v]));
   const scope = stepEvalScope(job, frame, opts.envContext);
@@ -106,25 +89,4 @@ function resolveInputs(
   }
   for (const [k, v] of Object.entries(opts.inputs)) if (!(k in inputs)) inputs[k] = v;
   return inputs;
-}
-
-/** INPUT_<NAME>: upper case, spaces to underscores, as @actions/core reads them. */
-function inputEnv(inputs: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(inputs).map(([k, v]) => [`INPUT_${k.replace(/ /g, "_").toUpperCase()}`, v]),
-  );
-}
-
-function runNode(
-  job: JobScope,
-  opts: UsesOptions,
-  file: string,
-  env: Record<string, string>,
-): Promise<ProcessOutcome> {
-  return runStepProcess(
-    job,
-    opts.output,
-    { command: process.execPath, args: [file], cwd: job.run.identity.workspace, env },
-    opts.timeoutMs,
-  );
 }

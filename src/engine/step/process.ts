@@ -1,4 +1,5 @@
 /** Runs one step process through the executor, with timeout and cancellation. */
+import { statSync } from "node:fs";
 import type { ProcessSpec } from "../../executor/types";
 import type { JobScope } from "../scope";
 import type { StepOutput } from "./step-output";
@@ -43,15 +44,21 @@ export async function runStepProcess(
   if (timer) clearTimeout(timer);
   job.signal.removeEventListener("abort", onAbort);
   await output.finish();
-  if (exit.error) {
-    const code = (exit.error as NodeJS.ErrnoException).code;
-    return {
-      exitCode: null,
-      timedOut,
-      interrupted,
-      startError:
-        code === "ENOENT" ? `cannot start "${spec.command}": not found on PATH` : exit.error.message,
-    };
-  }
+  if (exit.error)
+    return { exitCode: null, timedOut, interrupted, startError: describeStartError(spec, exit.error) };
   return { exitCode: exit.exitCode, timedOut, interrupted };
+}
+
+/**
+ * Why a process could not start. spawn reports a missing working directory as ENOENT, like a
+ * missing program, so the directory is checked first; its message is GitHub's.
+ */
+export function describeStartError(spec: Pick<ProcessSpec, "command" | "cwd">, error: Error): string {
+  const cwd = statSync(spec.cwd, { throwIfNoEntry: false });
+  if (!cwd?.isDirectory()) {
+    const reason = cwd ? "Not a directory" : "No such file or directory";
+    return `An error occurred trying to start process '${spec.command}' with working directory '${spec.cwd}'. ${reason}`;
+  }
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === "ENOENT" ? `cannot start "${spec.command}": not found on PATH` : error.message;
 }

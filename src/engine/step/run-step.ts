@@ -13,7 +13,7 @@ import { standardVariables } from "../contexts";
 import { escapeData } from "../commands/workflow-commands";
 import type { JobScope, PostStep, StepFrame } from "../scope";
 import type { StepRef, StepResult } from "../types";
-import { applyEnvFiles, envFileVariables, takeEnvFiles } from "./env-files";
+import { applyEnvFiles, envFileVariables, reportFileCommands, takeEnvFiles } from "./env-files";
 import { stepEvalScope } from "./eval-scope";
 import type { ProcessOutcome } from "./process";
 import { runScript } from "./script-step";
@@ -23,11 +23,15 @@ import { runUses } from "./uses-step";
 /** What running the body of a step produced, before outcome rules apply. */
 export interface StepBodyResult extends ProcessOutcome {
   outputs?: Record<string, string>;
+  /** A file command (GITHUB_OUTPUT, GITHUB_ENV…) held an invalid line: the step fails. */
+  filesFailed?: boolean;
 }
 
 /** A step whose body is given in code (post phases) instead of `run:`/`uses:`. */
 export interface SyntheticBody {
   name: string;
+  /** `github.action` while it runs (a pre or post phase: its main step's id); else the def's id. */
+  action?: string;
   body(output: StepOutput): Promise<Conclusion>;
 }
 
@@ -40,7 +44,13 @@ export async function runStep(
 ): Promise<StepResult> {
   const started = Date.now();
   const n = job.stepCounter++;
-  const baseEnv = { ...job.env, ...job.fileEnv };
+  // github.action (GITHUB_ACTION) names the running step: its id, or GitHub's generated `__run`,
+  // `__run_2`, `__owner_repo`. The runner sets it before evaluating anything of the step.
+  const github = job.contexts.github as Record<string, unknown>;
+  const callerAction = github.action;
+  github.action = synthetic?.action ?? def.id;
+  // In a composite action the caller's env context stomps over the job's (runner's CompositeActionHandler).
+  const baseEnv = frame.env ? { ...job.env, ...job.fileEnv, ...frame.env } : { ...job.env, ...job.fileEnv };
   const scope = stepEvalScope(job, frame, baseEnv);
   const ref: StepRef = {
     index: n,
@@ -63,6 +73,8 @@ export async function runStep(
   });
   job.run.reporter.stepStarted(job.ref, ref);
   const output = new StepOutput(job, ref, record.id);
+  const callerOutput = job.runningStep;
+  job.runningStep = job.lastStep = output;
 
   let outcome: Conclusion;
   let exitCode: number | null = null;
@@ -74,14 +86,15 @@ export async function runStep(
     if (!run) {
       outcome = "skipped";
     } else if (synthetic) {
+      let filesFailed = false;
       try {
         outcome = await synthetic.body(output);
       } finally {
         // A post phase runs with its main phase's environment, so it writes to the same files:
         // its GITHUB_ENV, GITHUB_PATH and summary apply as any step's; outputs and state go nowhere.
-        const applied = applyEnvFiles(job, job.files);
-        for (const p of applied.problems) output.line(`::warning::${escapeData(p)}`);
+        filesFailed = reportFileCommands(output, applyEnvFiles(job, job.files));
       }
+      if (filesFailed && outcome === "success") outcome = "failure";
     } else {
       const body = await runBody(job, frame, def, output, n, baseEnv);
       exitCode = body.exitCode;
@@ -93,6 +106,7 @@ export async function runStep(
     output.line(`::error::${escapeData(describeError(err))}`);
     outcome = "failure";
   }
+  job.runningStep = callerOutput;
   await output.finish();
   const conclusion: Conclusion = outcome === "failure" && continueOnError ? "success" : outcome;
   const result: StepResult = {
@@ -116,10 +130,11 @@ export async function runStep(
     completedAt: new Date().toISOString(),
   });
   job.run.reporter.stepFinished(job.ref, ref, result);
+  github.action = callerAction;
   return result;
 }
 
-function decideOutcome(job: JobScope, body: StepBodyResult, output: StepOutput): Conclusion {
+export function decideOutcome(job: JobScope, body: StepBodyResult, output: StepOutput): Conclusion {
   if (body.startError) {
     output.line(`::error::${escapeData(body.startError)}`);
     return "failure";
@@ -128,7 +143,9 @@ function decideOutcome(job: JobScope, body: StepBodyResult, output: StepOutput):
     output.line("::error::The step exceeded its timeout-minutes and was stopped.");
     return "failure";
   }
-  if (body.interrupted) return job.interruption() === "timeout" ? "failure" : "cancelled";
+  // A job timeout stops the step as a cancellation does: GitHub concludes both as cancelled.
+  if (body.interrupted) return "cancelled";
+  if (body.filesFailed) return "failure";
   return body.exitCode === 0 ? "success" : "failure";
 }
 
@@ -178,8 +195,8 @@ async function runBody(
   const applied = applyEnvFiles(job, files);
   // GITHUB_STATE (and ::save-state::) of the main phase reach the post phase as STATE_* variables.
   Object.assign(state, output.state, applied.state);
-  for (const p of applied.problems) output.line(`::warning::${escapeData(p)}`);
-  return { ...body, outputs: { ...body.outputs, ...output.outputs, ...applied.outputs } };
+  const filesFailed = reportFileCommands(output, applied);
+  return { ...body, filesFailed, outputs: { ...body.outputs, ...output.outputs, ...applied.outputs } };
 }
 
 /** The standard variables of a job's own steps: the same for each of them (the github and runner contexts are). */
@@ -208,6 +225,10 @@ export function processEnv(
   for (const source of [job.run.hostEnv, envContext, standard, files]) {
     for (const key in source) env[key] = source[key]!;
   }
+  // The cached variables are the job's; the step's own name is set per step (see runStep).
+  env.GITHUB_ACTION = String(github.action ?? "");
+  // GITHUB_* and RUNNER_* cannot be overridden, but GitHub documents that `env:` may override CI.
+  if (envContext.CI !== undefined) env.CI = envContext.CI;
   if (frame.actionPath) env.GITHUB_ACTION_PATH = frame.actionPath;
   if (job.paths.length > 0) env.PATH = [...job.paths, env.PATH ?? ""].join(path.delimiter);
   return env;
@@ -237,7 +258,11 @@ export async function runPostStep(job: JobScope, frame: StepFrame, post: PostSte
     if: post.condition,
     location: { file: "" },
   };
-  return runStep(job, frame, def, "", { name: post.name, body: (output) => post.run(output) });
+  return runStep(job, frame, def, "", {
+    name: post.name,
+    action: post.action,
+    body: (output) => post.run(output),
+  });
 }
 
 /** An error as one message: code, message and every located problem it carries. */

@@ -28,12 +28,18 @@ export async function runScript(
   writeFileSync(file, opts.script);
   const shell = resolveShell(opts.shell, file);
   try {
-    return await runStepProcess(
+    const outcome = await runStepProcess(
       job,
       output,
       { command: shell.command, args: shell.args, cwd: opts.cwd, env: opts.env },
       opts.timeoutMs,
     );
+    if (outcome.exitCode !== null && outcome.exitCode !== 0 && !outcome.timedOut && !outcome.interrupted) {
+      // The runner's own annotation for a failed script, after everything the script printed.
+      output.annotate("error", `Process completed with exit code ${outcome.exitCode}.`);
+      await output.finish();
+    }
+    return outcome;
   } finally {
     // The script holds the values of its ${{ }} expressions, secrets included.
     removeFiles([file]);

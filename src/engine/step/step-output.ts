@@ -3,7 +3,7 @@
  * and the stored log. Secrets never reach either unmasked.
  */
 import { CommandProcessor } from "../commands/workflow-commands";
-import type { WorkflowCommand } from "../commands/workflow-commands";
+import type { AnnotationLevel, WorkflowCommand } from "../commands/workflow-commands";
 import { LineSplitter } from "../commands/line-splitter";
 import type { JobScope } from "../scope";
 import type { StepRef } from "../types";
@@ -42,7 +42,18 @@ export class StepOutput {
     if (processed.command.name !== "resume-commands") this.apply(processed.command as WorkflowCommand);
   }
 
-  /** Flushes partial lines and writes the remaining log; call once the step's process has ended. */
+  /**
+   * An annotation from Sluice itself (a failed file command, a job timeout): recorded and logged
+   * like `::error::`, but not parsed as a command, so `::stop-commands::` cannot swallow it.
+   */
+  annotate(level: AnnotationLevel, message: string): void {
+    this.apply({ name: level, properties: {}, message });
+  }
+
+  /**
+   * Flushes partial lines and writes the remaining log; call once the step's process has ended, and
+   * again after a line written once the step ended (a job-level message at the end of its log).
+   */
   async finish(): Promise<void> {
     for (const splitter of [this.stdout, this.stderr]) {
       const rest = splitter.flush();

@@ -10,6 +10,7 @@ import type { StepDef } from "../../workflow/model";
 import type { JobScope, StepFrame } from "../scope";
 import { runBuiltin } from "./builtin-step";
 import { runLocalAction } from "./local-action";
+import { isLocalUses } from "./node-action";
 import type { StepBodyResult } from "./run-step";
 import type { StepOutput } from "./step-output";
 
@@ -38,7 +39,7 @@ export async function runUses(
     );
   }
   const workspace = job.run.identity.workspace;
-  if (uses.startsWith("./") || uses.startsWith("../")) {
+  if (isLocalUses(uses)) {
     return runLocalAction(job, frame, def, path.resolve(workspace, uses), uses, opts);
   }
   // Loaded on first use: runs without `uses:` steps never load the built-in actions (semver and all).
@@ -54,6 +55,18 @@ export async function runUses(
         ? `copy it to ${path.relative(workspace, vendored)}/ to use it`
         : "use owner/repo@ref or a ./local path"),
   );
+}
+
+/**
+ * The directory of the vendored action a `uses:` runs, or null when it runs something else (a
+ * container, a local path, a built-in equivalent) or nothing (not vendored): runUses's order.
+ */
+export async function vendoredActionFor(workspace: string, uses: string): Promise<string | null> {
+  if (uses.startsWith("docker://") || isLocalUses(uses)) return null;
+  const dir = vendoredActionDir(workspace, uses);
+  if (!dir || !existsSync(dir)) return null;
+  const { findBuiltinAction } = await import("../../actions/builtin/index");
+  return findBuiltinAction(uses) ? null : dir;
 }
 
 /** `owner/repo[/sub/dir]@ref` → <workspace>/.sluice/actions/owner/repo@ref[/sub/dir]; null when malformed. */

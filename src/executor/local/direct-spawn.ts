@@ -2,8 +2,10 @@
 import { spawn } from "node:child_process";
 import type { OutputSink, ProcessExit, ProcessHandle, ProcessSpec } from "../types";
 import { createGroupHandle } from "./group-handle";
+import type { GroupTracker } from "./group-handle";
+import { startTimeOf } from "./proc-stat";
 
-export function spawnDirect(spec: ProcessSpec, sink: OutputSink): ProcessHandle {
+export function spawnDirect(spec: ProcessSpec, sink: OutputSink, tracker?: GroupTracker): ProcessHandle {
   const child = spawn(spec.command, spec.args, {
     cwd: spec.cwd,
     env: spec.env,
@@ -18,5 +20,13 @@ export function spawnDirect(spec: ProcessSpec, sink: OutputSink): ProcessHandle 
     child.once("close", (exitCode, signal) => resolve({ exitCode, signal }));
   });
   const pid = child.pid;
-  return createGroupHandle({ pid: () => pid, started: Promise.resolve(pid), exit });
+  // Read now, synchronously: the child cannot have been reaped yet, so the pid is still its own.
+  const startTime = pid === undefined ? null : startTimeOf(pid);
+  return createGroupHandle({
+    pid: () => pid,
+    started: Promise.resolve(pid),
+    startTime: () => startTime,
+    exit,
+    tracker,
+  });
 }

@@ -13,8 +13,9 @@
  * Protocol. Requests (our stdin): one JSON object per line,
  *   {"id": n, "command": …, "args": […], "cwd": …, "env": {…}}.
  * Replies (our stdout): frames of [u32le length of the rest][u8 kind][u32le id][payload], where kind
- * is one of FRAME below. Per id: STARTED (pid, decimal) if the process started, then its STDOUT and
- * STDERR chunks in the order they arrived, then EXIT ([exitCode, signal] as JSON) once it exited and
+ * is one of FRAME below. Per id: STARTED (`<pid> <start time>`, decimal; the start time from
+ * /proc/<pid>/stat, read before the helper can reap the child, empty without /proc) if the process
+ * started, then its STDOUT and STDERR chunks in the order they arrived, then EXIT ([exitCode, signal] as JSON) once it exited and
  * both streams ended — or ERROR ({code, message, …} as JSON) instead of EXIT when it could not start.
  * READY (id 0, no payload) comes first, once the helper reads requests.
  *
@@ -45,6 +46,14 @@ function send(kind, id, payload) {
   frame.writeUInt32LE(id, 5);
   if (size > 0) payload.copy(frame, ${FRAME_HEADER});
   out.write(frame);
+}
+function startTime(pid) {
+  try {
+    const stat = require("node:fs").readFileSync("/proc/" + pid + "/stat", "latin1");
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] || "";
+  } catch {
+    return "";
+  }
 }
 function describe(err) {
   const e = err || {};
@@ -79,7 +88,9 @@ function start(req) {
   });
   mark("p", req.id);
   if (traceFile !== undefined) child.once("exit", () => mark("e", req.id));
-  if (child.pid !== undefined) send(${FRAME.STARTED}, req.id, Buffer.from(String(child.pid)));
+  if (child.pid !== undefined) {
+    send(${FRAME.STARTED}, req.id, Buffer.from(child.pid + " " + startTime(child.pid)));
+  }
   if (child.stdout) child.stdout.on("data", (c) => send(${FRAME.STDOUT}, req.id, c));
   if (child.stderr) child.stderr.on("data", (c) => send(${FRAME.STDERR}, req.id, c));
   child.once("close", (code, signal) => {

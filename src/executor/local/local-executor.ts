@@ -11,6 +11,9 @@
  */
 import type { Executor, OutputSink, ProcessHandle, ProcessSpec } from "../types";
 import { spawnDirect } from "./direct-spawn";
+import type { GroupTracker } from "./group-handle";
+import { GroupRecords } from "./group-records";
+import { addLiveGroup, countExecutor, removeLiveGroup } from "./live-groups";
 import { SpawnHelper } from "./spawn-helper";
 
 export const LOCAL_EXECUTOR = "local";
@@ -24,6 +27,11 @@ export type SpawnHelperMode = "auto" | "always" | "off";
 
 export interface LocalExecutorOptions {
   spawnHelper?: SpawnHelperMode;
+  /**
+   * Where to record the process groups of running steps (the state directory's `processes/`), so
+   * that after a crash the next Sluice stops them (orphan-groups.ts). Default: not recorded.
+   */
+  recordDir?: string;
 }
 
 /** Processes spawned directly before `auto` starts the helper: its startup costs ≈ 40 ms of CPU. */
@@ -34,11 +42,27 @@ export class LocalExecutor implements Executor {
   private helper: SpawnHelper | null = null;
   private mode: SpawnHelperMode;
   private started = 0;
+  private readonly records: GroupRecords | null;
+  private open = false;
+  private readonly tracker: GroupTracker;
 
   constructor(options: LocalExecutorOptions = {}) {
     const fromEnv = { "0": "off", "1": "always", auto: "auto" } as const;
     const env = process.env.SLUICE_SPAWN_HELPER as keyof typeof fromEnv | undefined;
     this.mode = (env && fromEnv[env]) ?? options.spawnHelper ?? "auto";
+    this.records = options.recordDir && GroupRecords.supported ? new GroupRecords(options.recordDir) : null;
+    this.markOpen();
+    const records = this.records;
+    this.tracker = {
+      started({ pgid, startTime }) {
+        addLiveGroup(pgid, startTime);
+        if (startTime !== null) records?.add(pgid, startTime);
+      },
+      ended(pgid) {
+        removeLiveGroup(pgid);
+        records?.remove(pgid);
+      },
+    };
   }
 
   /**
@@ -50,6 +74,7 @@ export class LocalExecutor implements Executor {
   }
 
   start(spec: ProcessSpec, sink: OutputSink): ProcessHandle {
+    this.markOpen();
     this.started += 1;
     if (this.mode === "always" || (this.mode === "auto" && this.started > HELPER_AFTER)) {
       this.helper ??= new SpawnHelper();
@@ -61,7 +86,7 @@ export class LocalExecutor implements Executor {
     }
     // Until it is ready (`auto`), processes do not wait for it.
     const viaHelper = this.helper && (this.mode === "always" || this.helper.ready);
-    return viaHelper ? this.helper!.start(spec, sink) : spawnDirect(spec, sink);
+    return viaHelper ? this.helper!.start(spec, sink, this.tracker) : spawnDirect(spec, sink, this.tracker);
   }
 
   /**
@@ -73,6 +98,16 @@ export class LocalExecutor implements Executor {
     const helper = this.helper;
     this.helper = null;
     this.started = 0;
+    if (this.open) countExecutor(-1);
+    this.open = false;
+    // Every job has ended and killed its groups by now: no record is needed any more.
+    this.records?.close();
     await helper?.close();
+  }
+
+  /** Counted as open from construction (a run's first steps may still be ahead) until close(). */
+  private markOpen(): void {
+    if (!this.open) countExecutor(1);
+    this.open = true;
   }
 }

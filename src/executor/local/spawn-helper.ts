@@ -8,12 +8,14 @@ import { writeFileSync } from "node:fs";
 import type { ChildProcess } from "node:child_process";
 import type { OutputSink, ProcessExit, ProcessHandle, ProcessSpec } from "../types";
 import { createGroupHandle } from "./group-handle";
+import type { GroupTracker } from "./group-handle";
 import { FRAME, FRAME_HEADER, HELPER_PROGRAM } from "./helper-program";
 
 interface InFlight {
   sink: OutputSink;
   pid: number | undefined;
-  started(pid: number | undefined): void;
+  startTime: string | null;
+  started(pid: number | undefined, startTime?: string | null): void;
   exited(exit: ProcessExit): void;
 }
 
@@ -80,7 +82,7 @@ export class SpawnHelper {
     return this.deadReason === null && !this.closed;
   }
 
-  start(spec: ProcessSpec, sink: OutputSink): ProcessHandle {
+  start(spec: ProcessSpec, sink: OutputSink, tracker?: GroupTracker): ProcessHandle {
     const id = this.nextId++;
     let started!: (pid: number | undefined) => void;
     const startedP = new Promise<number | undefined>((resolve) => (started = resolve));
@@ -89,8 +91,10 @@ export class SpawnHelper {
     const entry: InFlight = {
       sink,
       pid: undefined,
-      started: (pid) => {
+      startTime: null,
+      started: (pid, startTime = null) => {
         entry.pid = pid;
+        entry.startTime = startTime;
         started(pid);
       },
       exited: (e) => {
@@ -109,7 +113,13 @@ export class SpawnHelper {
       this.mark("s", id);
       this.child.stdin!.write(JSON.stringify({ id, command, args, cwd, env }) + "\n");
     }
-    return createGroupHandle({ pid: () => entry.pid, started: startedP, exit });
+    return createGroupHandle({
+      pid: () => entry.pid,
+      started: startedP,
+      startTime: () => entry.startTime,
+      exit,
+      tracker,
+    });
   }
 
   /**
@@ -148,9 +158,11 @@ export class SpawnHelper {
 
   private dispatch(entry: InFlight, kind: number | undefined, payload: Buffer, id: number): void {
     switch (kind) {
-      case FRAME.STARTED:
-        entry.started(Number(payload.toString("latin1")));
+      case FRAME.STARTED: {
+        const [pid, startTime] = payload.toString("latin1").split(" ");
+        entry.started(Number(pid), startTime || null);
         return;
+      }
       case FRAME.STDOUT:
         entry.sink.stdout(payload);
         return;

@@ -18,6 +18,11 @@ export interface AdvisoryDatabase {
   source: string;
   /** Records loaded. */
   size: number;
+  /**
+   * The ecosystems it has advisories for (`npm`, `PyPI`), counting records a load filter dropped;
+   * "all" for the OSV API. A project ecosystem missing here was not checked at all.
+   */
+  ecosystems: ReadonlySet<string> | "all";
   /** Records whose `affected` names this package (PyPI names compare normalised). Never undefined. */
   lookup(ecosystem: string, name: string): OsvRecord[];
 }
@@ -46,12 +51,21 @@ export function packageKey(ecosystem: string, name: string): string {
   return `${eco}\u0000${eco === "PyPI" ? normalizePypiName(name) : name}`;
 }
 
-/** An in-memory database of records (from a load, an API query, or a test). */
-export function createAdvisoryDatabase(records: Iterable<OsvRecord>, source: string): AdvisoryDatabase {
+/**
+ * An in-memory database of records (from a load, an API query, or a test). `ecosystems` defaults to
+ * those of the records.
+ */
+export function createAdvisoryDatabase(
+  records: Iterable<OsvRecord>,
+  source: string,
+  ecosystems?: ReadonlySet<string> | "all",
+): AdvisoryDatabase {
   const index = new Map<string, OsvRecord[]>();
+  const seen = new Set<string>();
   let size = 0;
   for (const record of records) {
     size++;
+    for (const a of record.affected) seen.add(baseEcosystem(a.ecosystem));
     const keys = new Set(record.affected.map((a) => packageKey(a.ecosystem, a.name)));
     for (const key of keys) {
       const list = index.get(key) ?? [];
@@ -59,7 +73,12 @@ export function createAdvisoryDatabase(records: Iterable<OsvRecord>, source: str
       index.set(key, list);
     }
   }
-  return { source, size, lookup: (ecosystem, name) => index.get(packageKey(ecosystem, name)) ?? [] };
+  return {
+    source,
+    size,
+    ecosystems: ecosystems ?? seen,
+    lookup: (ecosystem, name) => index.get(packageKey(ecosystem, name)) ?? [],
+  };
 }
 
 /** Parses one record's text; a malformed one throws SLUICE_E_ADVISORY_DB located in `where`. */
@@ -156,17 +175,19 @@ export async function loadOsvDatabase(
   options: LoadOsvOptions = {},
 ): Promise<AdvisoryDatabase> {
   const records: OsvRecord[] = [];
+  const ecosystems = new Set<string>();
   let seen = 0;
   await eachRecordText(source, (text, where) => {
     const record = parseOsvText(text, where);
     seen++;
+    for (const a of record.affected) ecosystems.add(baseEcosystem(a.ecosystem));
     if (record.withdrawn) return;
     if (options.filter && !record.affected.some((a) => options.filter!(baseEcosystem(a.ecosystem), a.name)))
       return;
     records.push(record);
   });
   if (seen === 0) throw dbError(`no OSV records found in ${source}`, source);
-  return createAdvisoryDatabase(records, source);
+  return createAdvisoryDatabase(records, source, ecosystems);
 }
 
 /**

@@ -20,7 +20,8 @@ export interface OsvQuery {
   version: string;
 }
 
-export type OsvApiResult = { ok: true; records: OsvRecord[] } | { ok: false; note: string };
+/** `problem` says what failed; `note` adds that the scan went on with the local database. */
+export type OsvApiResult = { ok: true; records: OsvRecord[] } | { ok: false; note: string; problem: string };
 
 const BATCH = 1000; // the API's limit of queries per batch
 const MAX_PAGES = 10;
@@ -97,9 +98,7 @@ export async function queryOsvApi(queries: OsvQuery[], options: OsvApiOptions = 
   } catch (err) {
     const reason =
       err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
-    return {
-      ok: false,
-      note: `OSV API at ${endpoint} is offline or unreachable (${reason}); advisories came from the local database only`,
-    };
+    const problem = `OSV API at ${endpoint} is offline or unreachable (${reason})`;
+    return { ok: false, problem, note: `${problem}; advisories came from the local database only` };
   }
 }

@@ -4,7 +4,16 @@
  * against real OSV records. Each project's result is compared with
  * test/fixtures/scan/osv/expected/<project>.json (SLUICE_UPDATE_GOLDEN=1 rewrites them).
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import os from "node:os";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
@@ -85,6 +94,42 @@ describe("scanDependencies", () => {
     expect(a.findings.map((f) => f.line)).not.toEqual(b.findings.map((f) => f.line));
   });
 
+  it("notes an ecosystem of the project that the database has no advisories for", async () => {
+    const result = await scanDependencies({
+      root: path.join(fixtures, "lockfiles/npm-v3"),
+      db: path.join(dbPath, "PyPI"),
+    });
+    expect(result.findings).toEqual([]);
+    expect(result.notes).toEqual([
+      expect.stringMatching(
+        /^no advisories for ecosystem npm in the database \(.*PyPI\): npm packages were not checked/,
+      ),
+    ]);
+  });
+
+  it("notes a package.json or pyproject.toml that no lockfile pins", async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), "sluice-unlocked-"));
+    try {
+      const write = (file: string, text: string) => {
+        mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+        writeFileSync(path.join(root, file), text);
+      };
+      write("package.json", JSON.stringify({ name: "app", dependencies: { express: "^4.0.0" } }));
+      write("tools/package.json", JSON.stringify({ name: "tools" })); // nothing to lock
+      write("py/pyproject.toml", '[project]\nname = "x"\ndependencies = ["django>=3"]\n');
+      write("locked/pyproject.toml", '[tool.poetry.dependencies]\npython = "^3.11"\nrequests = "*"\n');
+      write("locked/poetry.lock", readFileSync(path.join(fixtures, "lockfiles/poetry/poetry.lock"), "utf8"));
+      write("fixtures/package.json", JSON.stringify({ dependencies: { a: "1" } }));
+      const result = await scanDependencies({ root, db: dbPath, exclude: (f) => f.startsWith("fixtures/") });
+      expect(result.notes).toEqual([
+        expect.stringMatching(/^package\.json has no lockfile: its dependencies were not checked/),
+        expect.stringMatching(/^py\/pyproject\.toml has no lockfile: its dependencies were not checked/),
+      ]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it("needs an advisory source", async () => {
     try {
       await scanDependencies({ root: path.join(fixtures, "lockfiles/npm-v3") });
@@ -142,6 +187,21 @@ describe("OSV API", () => {
     expect(online.findings).toEqual(local.findings);
     expect(online.notes).toBeUndefined();
     expect(requests.filter((r) => r.startsWith("POST"))).toEqual(["POST /v1/querybatch"]);
+  });
+
+  it("reports nothing checked, not an all-clear, when it is the only source and unreachable", async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const result = await scanDependencies({
+      root: path.join(fixtures, "lockfiles/poetry"),
+      online: { endpoint: `http://127.0.0.1:${port}`, timeoutMs: 2000 },
+    });
+    expect(result.findings).toEqual([]);
+    expect(result.notRun).toMatch(
+      /^no dependency was checked: OSV API at http:\/\/127\.0\.0\.1:\d+ is offline or unreachable \(.*\) and there is no local database; import one with `sluice db import .*\(scan\.deps\.db\)$/,
+    );
   });
 
   it("is a non-fatal note when unreachable", async () => {

@@ -4,7 +4,8 @@
  * the OSV API, and hands everything to the pure `assessDependencies`.
  */
 import { createError } from "../../core/errors";
-import { readDependencyGraphs } from "../lockfile/index";
+import { readProjectDependencies } from "../lockfile/index";
+import { advisoryDbHelp } from "./help";
 import type { DependencyGraph, ScanResult } from "../types";
 import { countBySeverity } from "../render";
 import { assessDependencies } from "./assess";
@@ -20,6 +21,8 @@ export interface ScanDependenciesOptions {
   online?: boolean | OsvApiOptions;
   /** Graphs already read (otherwise every lockfile under `root` is read). */
   graphs?: DependencyGraph[];
+  /** Lockfiles (and manifests) this matches are not read: scan.exclude. */
+  exclude?: (file: string) => boolean;
   /** Milliseconds clock for `stats.durationMs`; injected for tests. */
   now?: () => number;
 }
@@ -30,6 +33,9 @@ export const DEPS_TOOL = { name: "sluice-deps", version: "1" };
 /**
  * Scans a project's dependencies for known vulnerabilities. Throws SLUICE_E_ADVISORY_DB when no
  * advisory source is given or the database is unusable, SLUICE_E_LOCKFILE for a malformed lockfile.
+ * When the only source given is the OSV API and it does not answer, the result is `notRun`: nothing
+ * was checked, and it must not read as "no findings". Coverage gaps become notes: an ecosystem of
+ * the project that the database has no advisories for, a manifest without a lockfile.
  */
 export async function scanDependencies(options: ScanDependenciesOptions): Promise<ScanResult> {
   const now = options.now ?? Date.now;
@@ -40,7 +46,10 @@ export async function scanDependencies(options: ScanDependenciesOptions): Promis
       "no advisory database: give the path of an OSV database (a folder of records or an OSV all.zip), or enable the OSV API",
     );
   }
-  const graphs = options.graphs ?? (await readDependencyGraphs(options.root));
+  const project = options.graphs
+    ? { graphs: options.graphs, unlocked: [] }
+    : await readProjectDependencies(options.root, { exclude: options.exclude });
+  const graphs = project.graphs;
   const wanted = new Set(
     graphs.flatMap((g) => [...g.packages.values()].map((p) => packageKey(p.ecosystem, p.name))),
   );
@@ -60,9 +69,12 @@ export async function scanDependencies(options: ScanDependenciesOptions): Promis
       [...g.packages.values()].map((p) => ({ ecosystem: p.ecosystem, name: p.name, version: p.version })),
     );
     const api = await queryOsvApi(queries, options.online === true ? {} : options.online);
-    if (api.ok) databases.push(createAdvisoryDatabase(api.records, "OSV API"));
-    else notes.push(api.note);
+    // The API knows every ecosystem, whatever the records it returned.
+    if (api.ok) databases.push(createAdvisoryDatabase(api.records, "OSV API", "all"));
+    else if (databases.length > 0) notes.push(api.note);
+    else return unchecked(graphs, api.problem, now() - started);
   }
+  notes.push(...uncoveredEcosystems(graphs, databases), ...project.unlocked);
   for (const g of graphs)
     for (const w of g.warnings ?? [])
       notes.push(`${g.lockfile}${w.line === undefined ? "" : `:${w.line}`}: ${w.message}`);
@@ -89,4 +101,33 @@ export async function scanDependencies(options: ScanDependenciesOptions): Promis
   };
   if (notes.length > 0) result.notes = notes;
   return result;
+}
+
+/** "No advisories for ecosystem npm" for each ecosystem with packages that no database covers. */
+function uncoveredEcosystems(graphs: DependencyGraph[], databases: AdvisoryDatabase[]): string[] {
+  const used = new Set(graphs.filter((g) => g.packages.size > 0).map((g) => g.ecosystem));
+  return [...used]
+    .sort()
+    .filter((eco) => !databases.some((d) => d.ecosystems === "all" || d.ecosystems.has(eco)))
+    .map(
+      (eco) =>
+        `no advisories for ecosystem ${eco} in the database (${databases.map((d) => d.source).join(", ")}): ${eco} packages were not checked; import OSV's ${eco}/all.zip with \`sluice db import\``,
+    );
+}
+
+/** The OSV API was the only source and did not answer: nothing was checked. */
+function unchecked(graphs: DependencyGraph[], reason: string, durationMs: number): ScanResult {
+  return {
+    kind: "deps",
+    tool: DEPS_TOOL,
+    rules: [],
+    findings: [],
+    stats: {
+      lockfiles: graphs.length,
+      packages: graphs.reduce((n, g) => n + g.packages.size, 0),
+      advisories: 0,
+      durationMs,
+    },
+    notRun: `no dependency was checked: ${reason} and there is no local database; ${advisoryDbHelp(true)}`,
+  };
 }

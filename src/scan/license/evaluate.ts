@@ -33,6 +33,14 @@ export const LICENSE_RULES: readonly ScanRule[] = [
     tags: ["license"],
   },
   {
+    id: "license/unresolved",
+    name: "Licence unknown (package not installed)",
+    description:
+      "The lockfile records no licence and the package is not installed at the locked version, so its manifest could not be read; Sluice does not look licences up online. Install the dependencies (node_modules, a .venv) before scanning.",
+    severity: "medium",
+    tags: ["license"],
+  },
+  {
     id: "license/non-spdx",
     name: "Licence is not an SPDX expression",
     description: "The declared licence is free text; the finding names the SPDX ids it most likely means.",
@@ -73,7 +81,7 @@ export function evaluateLicenses(graphs: DependencyGraph[], policy: LicensePolic
     const paths = shortestPaths(graph);
     for (const pkg of [...graph.packages.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
       const license = normalizeLicense(pkg.license);
-      const verdict = judgeLicense(license, compiled);
+      const verdict = notLookedUp(pkg, license) ?? judgeLicense(license, compiled);
       const severity = severityOf(verdict.outcome, compiled);
       if (severity !== undefined) {
         findings.push(toFinding(graph, pkg, license, verdict, severity, paths.get(pkg.id)));
@@ -112,12 +120,19 @@ function severityOf(outcome: LicenseOutcome, policy: CompiledPolicy): ScanSeveri
   return policy.unknown === "deny" ? "high" : policy.unknown === "warn" ? "medium" : undefined;
 }
 
+/** No licence because nothing was read (not installed), rather than none declared. */
+function notLookedUp(pkg: PackageNode, license: NormalizedLicense): LicenseVerdict | undefined {
+  return license.status === "none" && pkg.installed === false
+    ? { outcome: "unknown", reason: "licence unknown (not installed, not looked up)" }
+    : undefined;
+}
+
 /** Denied licences share one rule; the kinds of unknown keep their own so SARIF viewers can filter. */
-function ruleFor(license: NormalizedLicense, outcome: LicenseOutcome): string {
+function ruleFor(pkg: PackageNode, license: NormalizedLicense, outcome: LicenseOutcome): string {
   if (outcome === "denied") return "license/denied";
   switch (license.status) {
     case "none":
-      return "license/missing";
+      return pkg.installed === false ? "license/unresolved" : "license/missing";
     case "unknown":
       return "license/non-spdx";
     case "unlicensed":
@@ -135,7 +150,7 @@ function toFinding(
   severity: ScanSeverity,
   path: string[] | undefined,
 ): ScanFinding {
-  const ruleId = ruleFor(license, verdict.outcome);
+  const ruleId = ruleFor(pkg, license, verdict.outcome);
   const policyNote =
     verdict.outcome === "unknown" && severity === "high" ? " (unknown licences are denied by policy)" : "";
   const notes = license.notes.length > 0 ? ` [${license.notes.join("; ")}]` : "";
@@ -151,6 +166,8 @@ function toFinding(
     severity,
     message: `${pkg.name}@${pkg.version}: ${verdict.reason}${policyNote}${notes}`,
     file: graph.lockfile,
+    // The package's entry in the lockfile, as dependency findings point at it.
+    ...(pkg.line !== undefined ? { line: pkg.line } : {}),
     fingerprint: createHash("sha256")
       .update(
         `${ruleId}\0${graph.lockfile}\0${pkg.ecosystem}\0${pkg.name}\0${pkg.version}\0${license.raw ?? ""}`,

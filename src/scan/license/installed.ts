@@ -6,6 +6,8 @@
  */
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
+import { comparePep440 } from "../deps/pep440";
+import { normalizePypiName } from "../lockfile/common";
 import type { DependencyGraph, PackageNode } from "../types";
 import { licenseFromPackageJson, licenseFromPythonMetadata } from "./manifest";
 
@@ -19,9 +21,10 @@ export interface InstalledLicenseOptions {
 
 /**
  * Returns copies of `graphs` in which every package without a licence gets the one its installed
- * manifest declares, when the package is installed at the locked version. Packages that already
- * have a licence, or are not installed, are left as they are. Never throws for missing or unreadable
- * files: an absent `node_modules` simply resolves nothing.
+ * manifest declares, when the package is installed at the locked version (PyPI: PEP 503 names and
+ * PEP 440 versions, so `Django-3.2.dist-info` is django 3.2.0), and `installed` saying whether it
+ * was found. Packages that already have a licence are left as they are. Never throws for missing or
+ * unreadable files: an absent `node_modules` simply resolves nothing.
  */
 export async function resolveInstalledLicenses(
   root: string,
@@ -33,27 +36,44 @@ export async function resolveInstalledLicenses(
       const missing = [...graph.packages.values()].filter((p) => p.license === undefined);
       if (missing.length === 0) return graph;
       const dir = path.dirname(path.resolve(root, graph.lockfile));
-      const found =
+      const lookup =
         graph.ecosystem === "npm"
-          ? await indexNodeModules(path.join(dir, "node_modules"))
-          : await indexSitePackages(dir, options);
+          ? npmLookup(await indexNodeModules(path.join(dir, "node_modules")))
+          : pypiLookup(await indexSitePackages(dir, options));
       const packages = new Map<string, PackageNode>();
       for (const [id, pkg] of graph.packages) {
-        const license = pkg.license ?? found.get(installKey(graph.ecosystem, pkg.name, pkg.version));
-        packages.set(id, license === pkg.license ? pkg : { ...pkg, license });
+        if (pkg.license !== undefined) {
+          packages.set(id, pkg);
+          continue;
+        }
+        const found = lookup(pkg.name, pkg.version);
+        packages.set(id, {
+          ...pkg,
+          installed: found !== undefined,
+          ...(found ? { license: found } : {}),
+        });
       }
       return { ...graph, packages };
     }),
   );
 }
 
-function installKey(ecosystem: PackageNode["ecosystem"], name: string, version: string): string {
-  return ecosystem === "PyPI" ? `${pep503(name)}==${version}` : `${name}@${version}`;
+/**
+ * The installed licence of name@version: a string, `null` when installed without one, undefined when
+ * not installed at that version.
+ */
+type Lookup = (name: string, version: string) => string | null | undefined;
+
+function npmLookup(index: Map<string, string | null>): Lookup {
+  return (name, version) => index.get(`${name}@${version}`);
 }
 
-/** PEP 503 name normalisation: `Foo.Bar_baz` and `foo-bar-baz` are one project. */
-function pep503(name: string): string {
-  return name.toLowerCase().replace(/[-_.]+/g, "-");
+/** Versions compare by PEP 440 (`3.2 == 3.2.0`), or as text when either is not a PEP 440 version. */
+function pypiLookup(index: Map<string, { version: string; license: string | null }[]>): Lookup {
+  return (name, version) =>
+    index
+      .get(normalizePypiName(name))
+      ?.find((i) => i.version === version || comparePep440(i.version, version) === 0)?.license;
 }
 
 /**
@@ -61,7 +81,10 @@ function pep503(name: string): string {
  * included (another version of a package sits in its dependent's own `node_modules`). Symlinks are
  * not followed: they are workspace packages, the project's own code.
  */
-async function indexNodeModules(dir: string, into = new Map<string, string>()): Promise<Map<string, string>> {
+async function indexNodeModules(
+  dir: string,
+  into = new Map<string, string | null>(),
+): Promise<Map<string, string | null>> {
   for (const entry of await list(dir)) {
     if (!entry.isDirectory() || entry.name.startsWith(".")) continue;
     if (entry.name.startsWith("@")) {
@@ -75,20 +98,23 @@ async function indexNodeModules(dir: string, into = new Map<string, string>()): 
   return into;
 }
 
-async function indexPackage(dir: string, into: Map<string, string>): Promise<void> {
+async function indexPackage(dir: string, into: Map<string, string | null>): Promise<void> {
   const manifest = await readJson(path.join(dir, "package.json"));
   if (manifest && typeof manifest.name === "string" && typeof manifest.version === "string") {
-    const license = licenseFromPackageJson(manifest);
-    if (license !== undefined) into.set(`${manifest.name}@${manifest.version}`, license);
+    const key = `${manifest.name}@${manifest.version}`;
+    // Another copy of the same version may declare what this one does not.
+    const license = licenseFromPackageJson(manifest) ?? into.get(key) ?? null;
+    into.set(key, license);
   }
   await indexNodeModules(path.join(dir, "node_modules"), into);
 }
 
+/** Normalised project name → the installed versions and their licences. */
 async function indexSitePackages(
   dir: string,
   options: InstalledLicenseOptions,
-): Promise<Map<string, string>> {
-  const found = new Map<string, string>();
+): Promise<Map<string, { version: string; license: string | null }[]>> {
+  const found = new Map<string, { version: string; license: string | null }[]>();
   const sites = options.sitePackages?.map((s) => path.resolve(dir, s)) ?? (await defaultSitePackages(dir));
   for (const site of sites) {
     for (const entry of await list(site)) {
@@ -96,7 +122,8 @@ async function indexSitePackages(
       if (!entry.isDirectory() || !match) continue;
       const metadata = await readText(path.join(site, entry.name, "METADATA"));
       const license = metadata === undefined ? undefined : licenseFromPythonMetadata(metadata);
-      if (license !== undefined) found.set(`${pep503(match[1]!)}==${match[2]!}`, license);
+      const name = normalizePypiName(match[1]!);
+      found.set(name, [...(found.get(name) ?? []), { version: match[2]!, license: license ?? null }]);
     }
   }
   return found;

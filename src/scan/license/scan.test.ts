@@ -36,6 +36,8 @@ describe("scanLicenses", () => {
       "license/denied high private-lib private-lib@0.1.0",
     ]);
     expect(result.findings.every((f) => f.file === "package-lock.json")).toBe(true);
+    // Located at the package's lockfile entry, as dependency findings are.
+    expect(result.findings.every((f) => typeof f.line === "number" && f.line > 1)).toBe(true);
     const { durationMs, ...stats } = result.stats;
     expect(durationMs).toBeGreaterThanOrEqual(0);
     expect(stats).toEqual({
@@ -45,6 +47,40 @@ describe("scanLicenses", () => {
       "licenses.unknown": 2,
       "licenses.corrected": 1,
     });
+  });
+
+  it("reads installed Python metadata by PEP 503 name and PEP 440 version (3.2 is 3.2.0)", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "sluice-license-py-"));
+    try {
+      writeFileSync(
+        path.join(dir, "requirements.txt"),
+        "django==3.2.0\nFlask_Login==0.6\nrequests==2.31.0\n",
+      );
+      const site = path.join(dir, ".venv/lib/python3.12/site-packages");
+      mkdirSync(path.join(site, "Django-3.2.dist-info"), { recursive: true });
+      writeFileSync(
+        path.join(site, "Django-3.2.dist-info/METADATA"),
+        "Metadata-Version: 2.1\nName: Django\nVersion: 3.2\nLicense: BSD-3-Clause\n",
+      );
+      mkdirSync(path.join(site, "flask_login-0.6.0.dist-info"), { recursive: true });
+      writeFileSync(
+        path.join(site, "flask_login-0.6.0.dist-info/METADATA"),
+        "Metadata-Version: 2.1\nName: Flask-Login\nVersion: 0.6.0\n",
+      );
+      const result = await scanLicenses(dir, {});
+      const byName = Object.fromEntries(result.findings.map((f) => [f.package!.name, f]));
+      expect(byName.django).toBeUndefined();
+      // Installed without a licence: none declared. Not installed: unknown, not "none declared".
+      expect(byName["flask-login"]).toMatchObject({ ruleId: "license/missing", line: 2 });
+      expect(byName.requests).toMatchObject({
+        ruleId: "license/unresolved",
+        file: "requirements.txt",
+        line: 3,
+        message: "requests@2.31.0: licence unknown (not installed, not looked up)",
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("fails on a bad policy before reading anything", async () => {

@@ -1,5 +1,5 @@
 /** The I/O edge of the licence scanner: lockfiles and installed manifests in, a ScanResult out. */
-import { readDependencyGraphs, type LockfileRef } from "../lockfile";
+import { readDependencyGraphs, readProjectDependencies, type LockfileRef } from "../lockfile";
 import type { ScanResult } from "../types";
 import { evaluateLicenses } from "./evaluate";
 import { resolveInstalledLicenses, type InstalledLicenseOptions } from "./installed";
@@ -8,6 +8,8 @@ import { compilePolicy, type LicensePolicy } from "./policy";
 export interface ScanLicensesOptions extends InstalledLicenseOptions {
   /** Lockfiles to read (paths relative to the root); default: every lockfile found under it. */
   lockfiles?: LockfileRef[];
+  /** Lockfiles (and manifests) this matches are not read: scan.exclude. */
+  exclude?: (file: string) => boolean;
 }
 
 /**
@@ -22,12 +24,13 @@ export async function scanLicenses(
 ): Promise<ScanResult> {
   const started = performance.now();
   compilePolicy(policy); // a bad policy fails before any file is read
-  const graphs = await resolveInstalledLicenses(
-    root,
-    await readDependencyGraphs(root, options.lockfiles),
-    options,
-  );
+  const project = options.lockfiles
+    ? { graphs: await readDependencyGraphs(root, options.lockfiles), unlocked: [] }
+    : await readProjectDependencies(root, { exclude: options.exclude });
+  const graphs = await resolveInstalledLicenses(root, project.graphs, options);
   const result = evaluateLicenses(graphs, policy);
   result.stats.durationMs = Math.round(performance.now() - started);
+  // Lockfiles are the inventory: a project without one had no licence checked.
+  if (project.unlocked.length > 0) result.notes = [...(result.notes ?? []), ...project.unlocked];
   return result;
 }

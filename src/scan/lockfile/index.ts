@@ -12,6 +12,7 @@ import { readPackageJson, type ManifestDeps } from "./manifest";
 import { parsePackageLock } from "./package-lock";
 import { parseRequirements } from "./requirements";
 import type { LockfileContext, LockfileFormat, LockfileParser } from "./types";
+import { unlockedManifests } from "./unlocked";
 import { parseYarnClassic } from "./yarn-classic";
 
 export type { LockfileContext, LockfileFormat, LockfileParser } from "./types";
@@ -79,9 +80,30 @@ function requirementsFile(name: string, dir: string): boolean {
   );
 }
 
+/** Files that declare dependencies but lock none by themselves (see unlocked.ts). */
+const MANIFEST_NAMES = new Set(["package.json", "pyproject.toml"]);
+
+/** What a walk of the project finds: lockfiles, and manifests (relative, `/`-separated, sorted). */
+export interface ProjectFiles {
+  lockfiles: LockfileRef[];
+  manifests: string[];
+}
+
+/** Path filters for discovery: `exclude` (scan.exclude) drops lockfiles and manifests it matches. */
+export interface DiscoverOptions {
+  exclude?: (file: string) => boolean;
+}
+
 /** Lockfiles under `root` (dependency folders and VCS metadata skipped), sorted by path. */
-export async function findLockfiles(root: string): Promise<LockfileRef[]> {
+export async function findLockfiles(root: string, options: DiscoverOptions = {}): Promise<LockfileRef[]> {
+  return (await findProjectFiles(root, options)).lockfiles;
+}
+
+/** Lockfiles and manifests under `root`, in one walk. */
+export async function findProjectFiles(root: string, options: DiscoverOptions = {}): Promise<ProjectFiles> {
   const found: LockfileRef[] = [];
+  const manifests: string[] = [];
+  const kept = (rel: string) => !options.exclude?.(rel);
   const walk = async (dir: string, depth: number): Promise<void> => {
     let items;
     try {
@@ -96,9 +118,10 @@ export async function findLockfiles(root: string): Promise<LockfileRef[]> {
         if (depth < MAX_DEPTH && !SKIP_DIRS.has(item.name)) await walk(rel, depth + 1);
       } else if (item.isFile()) {
         const format = BY_NAME[item.name] ?? (requirementsFile(item.name, dir) ? "requirements" : undefined);
+        if (MANIFEST_NAMES.has(item.name) && kept(rel)) manifests.push(rel);
         // npm reads npm-shrinkwrap.json and ignores package-lock.json beside it.
         if (format === "package-lock" && names.has("npm-shrinkwrap.json")) continue;
-        if (format)
+        if (format && kept(rel))
           found.push({
             path: rel,
             format: format === "yarn-classic" ? yarnFormat(path.join(root, rel)) : format,
@@ -107,7 +130,8 @@ export async function findLockfiles(root: string): Promise<LockfileRef[]> {
     }
   };
   await walk("", 0);
-  return found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const byPath = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return { lockfiles: found.sort((a, b) => byPath(a.path, b.path)), manifests: manifests.sort(byPath) };
 }
 
 function yarnFormat(file: string): LockfileFormat {
@@ -161,8 +185,26 @@ function readerFor(root: string, dir: string, own: Set<string>): (rel: string) =
 export async function readDependencyGraphs(
   root: string,
   lockfiles?: LockfileRef[],
+  options: DiscoverOptions = {},
 ): Promise<DependencyGraph[]> {
-  const refs = lockfiles ?? (await findLockfiles(root));
+  const refs = lockfiles ?? (await findLockfiles(root, options));
+  return readGraphs(root, refs, lockfiles !== undefined);
+}
+
+/**
+ * Every lockfile under `root` as graphs, as readDependencyGraphs reads them, and a note for each
+ * manifest that declares dependencies no lockfile pins (those were not checked).
+ */
+export async function readProjectDependencies(
+  root: string,
+  options: DiscoverOptions = {},
+): Promise<{ graphs: DependencyGraph[]; unlocked: string[] }> {
+  const files = await findProjectFiles(root, options);
+  const graphs = await readGraphs(root, files.lockfiles, false);
+  return { graphs, unlocked: unlockedManifests(root, files) };
+}
+
+async function readGraphs(root: string, refs: LockfileRef[], named: boolean): Promise<DependencyGraph[]> {
   const requirements = new Set(refs.filter((r) => r.format === "requirements").map((r) => r.path));
   const graphs: DependencyGraph[] = [];
   for (const ref of refs) {
@@ -176,20 +218,26 @@ export async function readDependencyGraphs(
       // A malformed lockfile the caller named, or the project's own (at the root), stops the scan. One
       // found deeper (a test fixture, a vendored example) is reported and skipped, so a repository's
       // fixtures cannot block scanning its real dependencies.
-      if (lockfiles !== undefined || !ref.path.includes("/") || !isSluiceError(err)) throw err;
-      graphs.push(skippedGraph(ref, `skipped ${ref.path}: ${err.message}`));
+      if (named || !ref.path.includes("/") || !isSluiceError(err)) throw err;
+      // The note names the lockfile once (its message starts with the place already).
+      const reason = err.message.replace(new RegExp(`^${escapeRegExp(ref.path)}(:\\d+)*: `), "");
+      graphs.push(skippedGraph(ref, `skipped: ${reason}`, err.location?.line));
     }
   }
   return graphs;
 }
 
-function skippedGraph(ref: LockfileRef, message: string): DependencyGraph {
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+function skippedGraph(ref: LockfileRef, message: string, line: number | undefined): DependencyGraph {
   const ecosystem = ["requirements", "poetry", "pipfile", "uv"].includes(ref.format) ? "PyPI" : "npm";
   return {
     ecosystem,
     lockfile: ref.path,
     root: { name: "", version: "" },
     packages: new Map(),
-    warnings: [{ message }],
+    warnings: [{ message, ...(line !== undefined ? { line } : {}) }],
   };
 }

@@ -96,7 +96,7 @@ describe("compilePolicyRule", () => {
     expect(evaluatePolicy([pod], [rule])[0]!.message).toBe("Pod p of web (?) [1,2]");
   });
 
-  it("turns a failing or non-bool expression into an info finding, not an exception", () => {
+  it("turns a failing or non-bool expression into a high finding, not an exception", () => {
     const missing = compilePolicyRule({
       id: "m",
       target: "kubernetes",
@@ -105,8 +105,8 @@ describe("compilePolicyRule", () => {
     const text = compilePolicyRule({ id: "t", target: "kubernetes", rule: "container.image" });
     const found = evaluatePolicy([pod], [missing, text]);
     expect(found.map((f) => [f.ruleId, f.severity, f.properties?.evaluationError])).toEqual([
-      ["m", "info", true],
-      ["t", "info", true],
+      ["m", "high", true],
+      ["t", "high", true],
     ]);
     expect(found[0]!.message).toContain("securityContext");
   });

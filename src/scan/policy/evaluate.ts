@@ -45,8 +45,9 @@ export function policySubjects(
 /**
  * Evaluates every rule on every object of its target and scope. A rule whose expression fails on
  * an object (a missing key read without `has()` or `.?`), or gives something other than a bool,
- * yields an `info` finding saying so with `properties.evaluationError`: a broken custom rule must
- * show up, not pass silently. Findings are sorted by file, line, column and rule.
+ * yields a `high` finding saying so with `properties.evaluationError` (and `error`): a broken rule
+ * must fail closed, never pass silently. scanPolicy turns those into errors of the result (exit 2).
+ * Findings are sorted by file, line, column and rule.
  */
 export function evaluatePolicy(
   inputs: readonly PolicyInput[],
@@ -90,7 +91,7 @@ function evaluateRule(rule: CompiledPolicyRule, subject: PolicySubject): ScanFin
   return {
     kind: "policy",
     ruleId: rule.id,
-    severity: error === undefined ? rule.severity : "info",
+    severity: error === undefined ? rule.severity : "high",
     message:
       error === undefined ? rule.render(subject.vars) : `rule ${rule.id} could not be evaluated: ${error}`,
     file: subject.file,
@@ -102,7 +103,7 @@ function evaluateRule(rule: CompiledPolicyRule, subject: PolicySubject): ScanFin
       scope: subject.scope,
       object: subject.object,
       ...(field ? { field: field.path } : {}),
-      ...(error === undefined ? {} : { evaluationError: true }),
+      ...(error === undefined ? {} : { evaluationError: true, error }),
     },
   };
 }

@@ -121,6 +121,50 @@ describe("scanPolicy", () => {
     expect(result.findings.find((f) => f.ruleId === "team-label")!.message).toBe("p has no team label");
   });
 
+  it("makes a rule that cannot be evaluated an error of the result, not a finding", async () => {
+    const root = repo({ "k8s/pod.yaml": POD, "k8s/pod2.yaml": POD.replace("name: p", "name: q") });
+    const result = await scanPolicy({
+      root,
+      rules: [
+        {
+          id: "prod-only",
+          target: "kubernetes",
+          scope: "pod",
+          rule: 'resource.object.metadata.namespace == "prod"',
+        },
+        { id: "not-bool", target: "kubernetes", rule: "container.name" },
+      ],
+    });
+    expect(result.findings.filter((f) => ["prod-only", "not-bool"].includes(f.ruleId))).toEqual([]);
+    expect(result.errors).toEqual([
+      {
+        code: "SLUICE_E_POLICY",
+        message: expect.stringMatching(
+          /^rule prod-only could not be evaluated on Pod\/p \(and on 1 more object\(s\)\): .*namespace/,
+        ),
+        location: { file: "k8s/pod.yaml", line: 4, column: 1 },
+      },
+      {
+        code: "SLUICE_E_POLICY",
+        message: expect.stringMatching(
+          /^rule not-bool could not be evaluated on .*: the rule gave string c, not a bool$/,
+        ),
+        location: expect.objectContaining({ file: "k8s/pod.yaml" }),
+      },
+    ]);
+  });
+
+  it("notes a disabled rule id that names no rule, with a guess", async () => {
+    const result = await scanPolicy({
+      root: repo({}),
+      disable: ["dockerfile-healthcheck", "healthcheck", "no-such-thing-at-all"],
+    });
+    expect(result.notes).toEqual([
+      'policy.disable names unknown rule "healthcheck" (did you mean "dockerfile-healthcheck"?): nothing was disabled for it',
+      'policy.disable names unknown rule "no-such-thing-at-all": nothing was disabled for it',
+    ]);
+  });
+
   it("skips files it cannot read as their kind, and counts them", async () => {
     const root = repo({
       ".github/workflows/broken.yml": "on: [\n",

@@ -5,7 +5,8 @@
  */
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
-import type { ScanResult, ScanRule } from "../types";
+import type { Problem } from "../../core/errors";
+import type { ScanFinding, ScanResult, ScanRule } from "../types";
 import { compilePolicyRule } from "./compile";
 import { discoverPolicyFiles } from "./discover";
 import type { PolicyCandidate } from "./discover";
@@ -15,6 +16,7 @@ import type { PolicyInput } from "./evaluate";
 import { mayBeKubernetes, parseKubernetes } from "./kubernetes";
 import { compiledBuiltinRules } from "./rules/index";
 import type { CompiledPolicyRule, PolicyOptions, PolicyRuleInput } from "./types";
+import { closestId } from "./suggest";
 import { parseWorkflow } from "./workflow";
 
 /** Files larger than this are not policy inputs (generated bundles, data dumps). */
@@ -37,11 +39,15 @@ export interface ScanPolicyOptions {
 
 /**
  * Scans `root` with the built-in pack plus `rules`, less `disable`. Throws SLUICE_E_POLICY for an
- * invalid added rule (before reading anything); never throws for a file's content.
+ * invalid added rule (before reading anything); never throws for a file's content. A rule that
+ * cannot be evaluated on an object (a missing key read without `has()`, a result that is not a
+ * bool) is an error of the result, not a finding: a broken control must fail the scan, as in
+ * conftest, rather than pass as a low-severity remark. `disable` naming no rule is a note.
  */
 export async function scanPolicy(opts: ScanPolicyOptions): Promise<ScanResult> {
   const started = performance.now();
   const rules = selectPolicyRules(opts.rules ?? [], opts.disable ?? []);
+  const notes = unknownDisabled(opts.rules ?? [], opts.disable ?? []);
   const candidates = opts.files ?? (await discoverPolicyFiles(opts.root));
   const inputs: PolicyInput[] = [];
   let bytes = 0;
@@ -57,13 +63,17 @@ export async function scanPolicy(opts: ScanPolicyOptions): Promise<ScanResult> {
     if (input) inputs.push(input);
     else if (candidate.kind !== "yaml") skipped++;
   }
-  const findings = evaluatePolicy(inputs, rules, opts.options);
+  const evaluated = evaluatePolicy(inputs, rules, opts.options);
+  const findings = evaluated.filter((f) => !f.properties?.evaluationError);
+  const errors = evaluationProblems(evaluated.filter((f) => f.properties?.evaluationError));
   const count = (target: PolicyInput["target"]): number => inputs.filter((i) => i.target === target).length;
   return {
     kind: "policy",
     tool: { name: "sluice-policy", version: opts.version ?? "0.0.0" },
     rules: rules.map(toScanRule),
     findings,
+    ...(errors.length > 0 ? { errors } : {}),
+    ...(notes.length > 0 ? { notes } : {}),
     stats: {
       files: inputs.length,
       bytes,
@@ -94,6 +104,35 @@ export function selectPolicyRules(
   }
   const off = new Set(disable);
   return rules.filter((r) => !off.has(r.id));
+}
+
+/** One problem per rule that failed, at its first failure, with how many objects it failed on. */
+function evaluationProblems(failed: ScanFinding[]): Problem[] {
+  const byRule = new Map<string, ScanFinding[]>();
+  for (const f of failed) byRule.set(f.ruleId, [...(byRule.get(f.ruleId) ?? []), f]);
+  return [...byRule].map(([id, list]) => {
+    const first = list[0]!;
+    const more = list.length > 1 ? ` (and on ${list.length - 1} more object(s))` : "";
+    return {
+      code: "SLUICE_E_POLICY",
+      message: `rule ${id} could not be evaluated on ${String(first.properties?.object)}${more}: ${String(first.properties?.error)}`,
+      location: { file: first.file!, line: first.line, column: first.column },
+    };
+  });
+}
+
+/** Ids in `disable` that no built-in or added rule has, with the likely intended one. */
+function unknownDisabled(
+  added: ReadonlyArray<PolicyRuleInput | CompiledPolicyRule>,
+  disable: readonly string[],
+): string[] {
+  const known = [...compiledBuiltinRules().map((r) => r.id), ...added.map((r) => r.id)];
+  return disable
+    .filter((id) => !known.includes(id))
+    .map((id) => {
+      const guess = closestId(id, known);
+      return `policy.disable names unknown rule "${id}"${guess ? ` (did you mean "${guess}"?)` : ""}: nothing was disabled for it`;
+    });
 }
 
 /** Parses one file by its kind; null when it holds nothing a policy applies to. */

@@ -104,6 +104,15 @@ describe("workflow-script-injection", () => {
     expect(findings("workflow-script-injection", text)).toEqual([]);
   });
 
+  it("names every attacker-controlled expression of the step, not only the first", () => {
+    const [f, ...rest] = findings(
+      "workflow-script-injection",
+      runStep('echo "${{ github.event.issue.title }}: ${{ github.event.issue.body }} ${{ github.sha }}"'),
+    );
+    expect(rest).toEqual([]);
+    expect(f!.message).toContain('"github.event.issue.title", "github.event.issue.body" into a script');
+  });
+
   it("points at the run: line", () => {
     const [f] = findings("workflow-script-injection", runStep('echo "${{ github.event.issue.title }}"'));
     expect(f).toMatchObject({ line: 7, column: 9, severity: "high", properties: { field: "run" } });

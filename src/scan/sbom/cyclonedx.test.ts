@@ -146,6 +146,24 @@ describe("buildCycloneDx", () => {
     expect(types.scope).toBe("required");
   });
 
+  it("lists a project in another folder as its own application, not as the root's dependencies", () => {
+    const service = { ...pypi, lockfile: "services/api/poetry.lock" };
+    const doc = buildCycloneDx([npm, service], META) as {
+      components: (Component & { type: string })[];
+      dependencies: { ref: string; dependsOn?: string[] }[];
+      metadata: { component: { "bom-ref": string } };
+    };
+    expect(cycloneDxErrors(doc)).toBeNull();
+    const deps = new Map(doc.dependencies.map((d) => [d.ref, d.dependsOn ?? []]));
+    const root = deps.get(doc.metadata.component["bom-ref"])!;
+    expect(root).toContain("pkg:npm/express@4.21.2");
+    expect(root.some((ref) => ref.startsWith("pkg:pypi/"))).toBe(false);
+    const app = doc.components.find((c) => c.type === "application")!;
+    expect(app).toMatchObject({ name: "demo-py", version: "0.1.0", purl: "pkg:pypi/demo-py@0.1.0" });
+    expect(deps.get(app["bom-ref"])).toEqual(["pkg:pypi/pytest@7.4.0", "pkg:pypi/requests@2.31.0"]);
+    expect(JSON.stringify(doc)).toBe(JSON.stringify(buildCycloneDxSortedByLibrary([npm, service], META)));
+  });
+
   it("rejects a serial number that is not a UUID", () => {
     try {
       buildCycloneDx([npm], { ...META, serialNumber: "not-a-uuid" });

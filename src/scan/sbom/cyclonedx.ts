@@ -15,7 +15,7 @@ import type { NormalizedLicense } from "../license/normalize";
 import type { DependencyGraph } from "../types";
 import { compareRoot, defaultCollationIsRoot, isPrintableAscii } from "../../core/collation";
 import type { HashAlgorithm } from "./hashes";
-import { buildInventory, type InventoryPackage } from "./inventory";
+import { buildInventory, type InventoryPackage, type InventoryProject } from "./inventory";
 import { sluiceVersion } from "./tool";
 import { uuidOf, type SbomMeta } from "./types";
 
@@ -60,32 +60,32 @@ function build(graphs: DependencyGraph[], meta: SbomMeta, presort: boolean): Rec
     throw createError("SLUICE_E_USAGE", `SBOM serial number is not a UUID: ${meta.serialNumber}`);
   const inventory = buildInventory(graphs, meta);
   const { root } = inventory;
-  const rootRef =
-    root.purl !== undefined && !inventory.packages.some((p) => p.ref === root.purl)
-      ? root.purl
-      : `root:${root.name}`;
+  const taken = new Set(inventory.packages.map((p) => p.ref));
+  const rootRef = root.purl !== undefined && !taken.has(root.purl) ? root.purl : `root:${root.name}`;
+  taken.add(rootRef);
+  // Other folders' projects: applications with their own direct dependencies, by purl when free.
+  const subprojects = inventory.subprojects.map((project) => {
+    const ref =
+      project.purl !== undefined && !taken.has(project.purl) ? project.purl : `project:${project.dir}`;
+    taken.add(ref);
+    return { project, ref };
+  });
   // Inventory lists are in code-unit order; the library's is the collation's.
-  const presorted =
-    presort && isPrintableAscii(rootRef) && inventory.packages.every((p) => isPrintableAscii(p.ref));
+  const presorted = presort && [...taken].every(isPrintableAscii);
   const order = (refs: string[]) => (presorted ? [...refs].sort(compareRoot) : refs);
 
   const components = new Map<string, Models.Component>();
-  const packages = presorted
-    ? [...inventory.packages].sort((a, b) => compareRoot(a.ref, b.ref))
-    : inventory.packages;
-  for (const pkg of packages) components.set(pkg.ref, toComponent(pkg, presorted));
-  for (const pkg of packages) {
+  for (const pkg of inventory.packages) components.set(pkg.ref, toComponent(pkg, presorted));
+  for (const pkg of inventory.packages) {
     const component = components.get(pkg.ref)!;
     for (const dep of order(pkg.dependencies)) component.dependencies.add(components.get(dep)!.bomRef);
   }
-
-  const [rootName, rootGroup] = splitName(root.name);
-  const rootComponent = new Models.Component(Enums.ComponentType.Application, rootName, {
-    ...rootGroup,
-    bomRef: rootRef,
-    ...(root.version ? { version: root.version } : {}),
-    ...(root.purl !== undefined ? { purl: root.purl } : {}),
+  const applications = subprojects.map(({ project, ref }) => {
+    const component = application(project, ref);
+    for (const dep of order(project.direct)) component.dependencies.add(components.get(dep)!.bomRef);
+    return [ref, component] as const;
   });
+  const rootComponent = application(root, rootRef);
   for (const ref of order(inventory.direct)) rootComponent.dependencies.add(components.get(ref)!.bomRef);
 
   const tools = new Models.Tools();
@@ -98,7 +98,10 @@ function build(graphs: DependencyGraph[], meta: SbomMeta, presort: boolean): Rec
     serialNumber: `urn:uuid:${uuid}`,
     metadata: new Models.Metadata({ timestamp: meta.timestamp, tools, component: rootComponent }),
   });
-  for (const component of components.values()) bom.components.add(component);
+  // The library keeps insertion order when it does not sort: add in its order (bom-ref first).
+  const all = [...components.entries(), ...applications];
+  if (presorted) all.sort(([a], [b]) => compareRoot(a, b));
+  for (const [, component] of all) bom.components.add(component);
 
   const serializer = new Serialize.JsonSerializer(new Serialize.JSON.Normalize.Factory(Spec.Spec1dot6));
   const doc = JSON.parse(serializer.serialize(bom, { sortLists: !presorted })) as Record<string, unknown>;
@@ -106,6 +109,17 @@ function build(graphs: DependencyGraph[], meta: SbomMeta, presort: boolean): Rec
   if (presorted && Array.isArray(doc.dependencies))
     (doc.dependencies as { ref: string }[]).sort((a, b) => compareRoot(a.ref, b.ref));
   return doc;
+}
+
+/** The root project, or another folder's project, as an application component. */
+function application(project: InventoryProject, bomRef: string): Models.Component {
+  const [name, group] = splitName(project.name);
+  return new Models.Component(Enums.ComponentType.Application, name, {
+    ...group,
+    bomRef,
+    ...(project.version ? { version: project.version } : {}),
+    ...(project.purl !== undefined ? { purl: project.purl } : {}),
+  });
 }
 
 function toComponent(pkg: InventoryPackage, presorted: boolean): Models.Component {

@@ -17,6 +17,8 @@ export interface GenerateSbomOptions extends InstalledLicenseOptions {
   lockfiles?: LockfileRef[];
   /** Skip reading installed manifests: licences come from lockfiles only (faster, fewer licences). */
   lockfileOnly?: boolean;
+  /** Globs of lockfiles not to read (scan.exclude: test fixtures, vendored examples). */
+  exclude?: readonly string[];
 }
 
 /**
@@ -35,7 +37,11 @@ export async function generateSbom(
       : import("./cyclonedx").then((m) => m.buildCycloneDx);
   // Awaited below; this only keeps a failed load from being reported as unhandled meanwhile.
   writer.catch(() => undefined);
-  let graphs = await readDependencyGraphs(root, options.lockfiles);
+  // picomatch loads (≈ 7 ms) only for a project that excludes something.
+  const exclude = options.exclude?.length
+    ? (await import("picomatch")).default([...options.exclude], { dot: true })
+    : undefined;
+  let graphs = await readDependencyGraphs(root, options.lockfiles, { exclude });
   if (!options.lockfileOnly) graphs = await resolveInstalledLicenses(root, graphs, options);
   return (await writer)(graphs, options.meta);
 }
@@ -44,11 +50,15 @@ export async function generateSbom(
  * A new SBOM document of the project at `root`, as the JSON text `sluice scan sbom` and
  * `uses: sluice/scan@v1` write: a fresh serial number, the current time, Sluice as its tool.
  */
-export async function sbomDocumentText(root: string, format: SbomFormat): Promise<string> {
+export async function sbomDocumentText(
+  root: string,
+  format: SbomFormat,
+  exclude: readonly string[] = [],
+): Promise<string> {
   const meta = {
     timestamp: new Date(),
     serialNumber: `urn:uuid:${crypto.randomUUID()}`,
     toolVersion: sluiceVersion(),
   };
-  return JSON.stringify(await generateSbom(root, { format, meta }), null, 2) + "\n";
+  return JSON.stringify(await generateSbom(root, { format, meta, exclude }), null, 2) + "\n";
 }

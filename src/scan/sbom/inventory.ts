@@ -28,12 +28,33 @@ export interface InventoryPackage {
   dependencies: string[];
 }
 
+export interface InventoryProject {
+  name: string;
+  version: string;
+  ecosystem?: PackageNode["ecosystem"];
+  purl?: string;
+}
+
+/** A project in another folder than the root's: a monorepo's service, an example, a tool. */
+export interface InventorySubproject extends InventoryProject {
+  /** The folder of its lockfiles, relative to the scanned root. */
+  dir: string;
+  /** Refs of its own direct dependencies, sorted. */
+  direct: string[];
+}
+
 export interface Inventory {
-  root: { name: string; version: string; ecosystem?: PackageNode["ecosystem"]; purl?: string };
+  root: InventoryProject;
   /** Sorted by ref. */
   packages: InventoryPackage[];
-  /** Refs of the root's direct dependencies, sorted. */
+  /** Refs of the root's direct dependencies (those of the lockfiles in its folder), sorted. */
   direct: string[];
+  /**
+   * Lockfiles in other folders, one entry per folder, sorted by folder. Their packages are in
+   * `packages`, but their direct dependencies are theirs, not the root's: as syft and
+   * cyclonedx-npm do, only the root project's own manifest decides what the root depends on.
+   */
+  subprojects: InventorySubproject[];
 }
 
 /** Builds the inventory. Pure and deterministic: the order of graphs and map entries does not matter. */
@@ -47,8 +68,14 @@ export function buildInventory(graphs: DependencyGraph[], meta: Pick<SbomMeta, "
     if (license === undefined) licenses.set(raw, (license = normalizeLicense(raw)));
     return license;
   };
+  const top = topGraph(graphs);
+  const rootDir = top === undefined ? "." : dirOf(top);
+  // Folder → the refs its lockfiles name as direct.
+  const directByDir = new Map<string, Set<string>>();
   for (const graph of graphs) {
     const refOf = (id: string) => graph.packages.get(id)?.purl;
+    const direct = directByDir.get(dirOf(graph)) ?? new Set<string>();
+    directByDir.set(dirOf(graph), direct);
     for (const node of graph.packages.values()) {
       const seen = byRef.get(node.purl);
       if (seen) {
@@ -61,6 +88,7 @@ export function buildInventory(graphs: DependencyGraph[], meta: Pick<SbomMeta, "
         byRef.set(node.purl, toPackage(node, licenseOf(node.license)));
         deps.set(node.purl, new Set());
       }
+      if (node.direct) direct.add(node.purl);
       for (const dep of node.dependencies) {
         const ref = refOf(dep);
         if (ref !== undefined && ref !== node.purl) deps.get(node.purl)!.add(ref);
@@ -69,11 +97,39 @@ export function buildInventory(graphs: DependencyGraph[], meta: Pick<SbomMeta, "
   }
   const packages = [...byRef.values()].sort((a, b) => compare(a.ref, b.ref));
   for (const pkg of packages) pkg.dependencies = [...deps.get(pkg.ref)!].sort(compare);
+  const subprojects = [...directByDir.keys()]
+    .filter((dir) => dir !== rootDir)
+    .sort(compare)
+    .map((dir) => ({
+      ...projectOf(graphs.filter((g) => dirOf(g) === dir)),
+      dir,
+      direct: [...directByDir.get(dir)!].sort(compare),
+    }));
   return {
-    root: rootOf(graphs, meta),
+    root: rootOf(top, meta),
     packages,
-    direct: packages.filter((p) => p.direct).map((p) => p.ref),
+    direct: [...(directByDir.get(rootDir) ?? [])].sort(compare),
+    subprojects,
   };
+}
+
+function dirOf(graph: DependencyGraph): string {
+  const slash = graph.lockfile.lastIndexOf("/");
+  return slash < 0 ? "." : graph.lockfile.slice(0, slash);
+}
+
+/** The top-most lockfile (the repository's own), whatever the order given. */
+function topGraph(graphs: DependencyGraph[]): DependencyGraph | undefined {
+  const depth = (g: DependencyGraph) => g.lockfile.split("/").length;
+  return [...graphs].sort((a, b) => depth(a) - depth(b) || compare(a.lockfile, b.lockfile))[0];
+}
+
+/** A subproject's identity: the first of its lockfiles that names the project, else its folder. */
+function projectOf(graphs: DependencyGraph[]): InventoryProject {
+  const named = [...graphs].sort((a, b) => compare(a.lockfile, b.lockfile)).find((g) => g.root.name !== "");
+  if (named === undefined) return { name: dirOf(graphs[0]!), version: "" };
+  const { name, version } = named.root;
+  return { name, version, ecosystem: named.ecosystem, purl: packageUrl(named.ecosystem, name, version) };
 }
 
 function toPackage(node: PackageNode, license: NormalizedLicense): InventoryPackage {
@@ -94,10 +150,8 @@ function toPackage(node: PackageNode, license: NormalizedLicense): InventoryPack
   return pkg;
 }
 
-/** The project is the root of the top-most lockfile (the repository's own), whatever the order given. */
-function rootOf(graphs: DependencyGraph[], meta: Pick<SbomMeta, "component">): Inventory["root"] {
-  const depth = (g: DependencyGraph) => g.lockfile.split("/").length;
-  const first = [...graphs].sort((a, b) => depth(a) - depth(b) || compare(a.lockfile, b.lockfile))[0];
+/** The project is the root of the top-most lockfile (the repository's own). */
+function rootOf(first: DependencyGraph | undefined, meta: Pick<SbomMeta, "component">): Inventory["root"] {
   const name = meta.component?.name ?? first?.root.name ?? "";
   const version = meta.component?.version ?? first?.root.version ?? "";
   const root: Inventory["root"] = { name: name || "project", version };

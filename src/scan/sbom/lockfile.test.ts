@@ -1,4 +1,7 @@
 /** SBOMs through the real lockfile readers, from a package-lock.json written by npm 10. */
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { readDependencyGraphs } from "../lockfile";
 import { generateSbom } from "./generate";
@@ -24,6 +27,20 @@ describe("SBOM from lockfiles", () => {
       "typescript@5.4.5 excluded",
     ]);
     expect(components.every((c) => c.licenses?.length === 1)).toBe(true);
+  });
+
+  it("leaves out lockfiles that scan.exclude matches", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "sluice-sbom-exclude-"));
+    try {
+      cpSync(project, dir, { recursive: true });
+      cpSync(project, path.join(dir, "test/fixtures/copy"), { recursive: true });
+      cpSync(project, path.join(dir, "examples/app"), { recursive: true });
+      const doc = await generateSbom(dir, { format: "spdx", meta: META, exclude: ["test/fixtures/**"] });
+      const ids = (doc.packages as { SPDXID: string }[]).map((p) => p.SPDXID);
+      expect(ids.filter((id) => id.startsWith("SPDXRef-Project-"))).toEqual(["SPDXRef-Project-examples-app"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("writes an SPDX document with the same packages", async () => {

@@ -62,6 +62,21 @@ describe("buildSpdx", () => {
     expect(rel).toContain("SPDXRef-Package-npm-express-4.21.2 DEPENDS_ON SPDXRef-Package-npm-debug-2.6.9");
   });
 
+  it("describes a project in another folder too, with its own direct dependencies", () => {
+    const doc = buildSpdx([npm, { ...pypi, lockfile: "services/api/poetry.lock" }], META) as Doc;
+    expect(spdxProblems(doc)).toEqual([]);
+    const rel = doc.relationships.map(
+      (r) => `${r.spdxElementId} ${r.relationshipType} ${r.relatedSpdxElement}`,
+    );
+    expect(pkg(doc, "demo-py")).toMatchObject({
+      SPDXID: "SPDXRef-Project-services-api",
+      primaryPackagePurpose: "APPLICATION",
+    });
+    expect(rel).toContain("SPDXRef-DOCUMENT DESCRIBES SPDXRef-Project-services-api");
+    expect(rel).toContain("SPDXRef-Project-services-api DEPENDS_ON SPDXRef-Package-PyPI-requests-2.31.0");
+    expect(rel.filter((r) => r.startsWith("SPDXRef-Root") && r.includes("PyPI"))).toEqual([]);
+  });
+
   it("gives packages purl, checksums and a download location (or NOASSERTION)", () => {
     const doc = buildSpdx([npm, pypi], META) as Doc;
     expect(pkg(doc, "express")).toMatchObject({

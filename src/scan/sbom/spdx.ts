@@ -6,7 +6,7 @@ import { createError } from "../../core/errors";
 import { parseSpdx, spdxLeaves, type NormalizedLicense } from "../license/normalize";
 import type { DependencyGraph } from "../types";
 import type { HashAlgorithm } from "./hashes";
-import { buildInventory, type InventoryPackage } from "./inventory";
+import { buildInventory, type InventoryPackage, type InventoryProject } from "./inventory";
 import { sluiceVersion } from "./tool";
 import { uuidOf, type SbomMeta } from "./types";
 
@@ -51,41 +51,46 @@ export function buildSpdx(graphs: DependencyGraph[], meta: SbomMeta): Record<str
   const licenses = new LicenseRefs();
   const { root } = inventory;
 
+  const projectIds = assignProjectIds(inventory.subprojects.map((p) => p.dir));
   const packages: Record<string, unknown>[] = [
-    {
-      name: root.name,
-      SPDXID: ROOT_ID,
-      ...(root.version ? { versionInfo: root.version } : {}),
-      downloadLocation: "NOASSERTION",
-      filesAnalyzed: false,
-      primaryPackagePurpose: "APPLICATION",
-      ...(root.purl !== undefined ? { externalRefs: [purlRef(root.purl)] } : {}),
-    },
+    application(root, ROOT_ID),
+    ...inventory.subprojects.map((project) => application(project, projectIds.get(project.dir)!)),
     ...inventory.packages.map((pkg) => toPackage(pkg, ids.get(pkg.ref)!, licenses)),
   ];
 
+  // The document describes the root and each other folder's project; each depends on its own direct
+  // dependencies only.
   const relationships: Relationship[] = [
     { spdxElementId: "SPDXRef-DOCUMENT", relationshipType: "DESCRIBES", relatedSpdxElement: ROOT_ID },
+    ...inventory.subprojects.map((p) => ({
+      spdxElementId: "SPDXRef-DOCUMENT",
+      relationshipType: "DESCRIBES" as const,
+      relatedSpdxElement: projectIds.get(p.dir)!,
+    })),
   ];
   const byRef = new Map(inventory.packages.map((p) => [p.ref, p]));
-  for (const ref of inventory.direct) {
-    const pkg = byRef.get(ref)!;
-    const id = ids.get(ref)!;
-    if (pkg.dev)
-      relationships.push({
-        spdxElementId: id,
-        relationshipType: "DEV_DEPENDENCY_OF",
-        relatedSpdxElement: ROOT_ID,
-      });
-    else if (pkg.optional)
-      relationships.push({
-        spdxElementId: id,
-        relationshipType: "OPTIONAL_DEPENDENCY_OF",
-        relatedSpdxElement: ROOT_ID,
-      });
-    else
-      relationships.push({ spdxElementId: ROOT_ID, relationshipType: "DEPENDS_ON", relatedSpdxElement: id });
-  }
+  const relateDirect = (owner: string, refs: string[]) => {
+    for (const ref of refs) {
+      const pkg = byRef.get(ref)!;
+      const id = ids.get(ref)!;
+      if (pkg.dev)
+        relationships.push({
+          spdxElementId: id,
+          relationshipType: "DEV_DEPENDENCY_OF",
+          relatedSpdxElement: owner,
+        });
+      else if (pkg.optional)
+        relationships.push({
+          spdxElementId: id,
+          relationshipType: "OPTIONAL_DEPENDENCY_OF",
+          relatedSpdxElement: owner,
+        });
+      else
+        relationships.push({ spdxElementId: owner, relationshipType: "DEPENDS_ON", relatedSpdxElement: id });
+    }
+  };
+  relateDirect(ROOT_ID, inventory.direct);
+  for (const project of inventory.subprojects) relateDirect(projectIds.get(project.dir)!, project.direct);
   for (const pkg of inventory.packages) {
     for (const dep of pkg.dependencies) {
       relationships.push({
@@ -113,6 +118,33 @@ export function buildSpdx(graphs: DependencyGraph[], meta: SbomMeta): Record<str
     relationships,
     ...(extracted.length > 0 ? { hasExtractedLicensingInfos: extracted } : {}),
   };
+}
+
+/** The root project or another folder's project: what the document describes. */
+function application(project: InventoryProject, id: string): Record<string, unknown> {
+  return {
+    name: project.name,
+    SPDXID: id,
+    ...(project.version ? { versionInfo: project.version } : {}),
+    downloadLocation: "NOASSERTION",
+    filesAnalyzed: false,
+    primaryPackagePurpose: "APPLICATION",
+    ...(project.purl !== undefined ? { externalRefs: [purlRef(project.purl)] } : {}),
+  };
+}
+
+/** `SPDXRef-Project-<folder>`: folders are unique, but sanitising may make two meet. */
+function assignProjectIds(dirs: string[]): Map<string, string> {
+  const ids = new Map<string, string>();
+  const used = new Set<string>();
+  for (const dir of dirs) {
+    const base = `SPDXRef-Project-${idPart(dir)}`;
+    let id = base;
+    for (let n = 2; used.has(id); n++) id = `${base}-${n}`;
+    used.add(id);
+    ids.set(dir, id);
+  }
+  return ids;
 }
 
 function toPackage(pkg: InventoryPackage, id: string, licenses: LicenseRefs): Record<string, unknown> {

@@ -105,6 +105,33 @@ describe("scanSecrets: working tree", () => {
     );
   });
 
+  it("places secrets after multi-byte characters, bytes that are not UTF-8 and CRLF line ends", async () => {
+    const dir = tempDir();
+    const pat = golden["github-pat"]!.samples[0]!;
+    const generic = golden["generic-secret"]!.samples[0]!;
+    writeFileSync(
+      path.join(dir, "utf8.txt"),
+      `// é 中 😀\r\nconst x = 1; // ü\r\n😀 ${pat.text}\r\n${generic.text}`,
+    );
+    const invalid = Buffer.from([0xff, 0xfe, 0x0a, 0xc3]);
+    writeFileSync(path.join(dir, "latin1.txt"), Buffer.concat([invalid, Buffer.from(`é ${pat.text}\n`)]));
+    const result = await scanSecrets({ root: dir });
+    const at = result.findings.map((f) => [f.file, f.ruleId, f.line, f.column, f.endColumn]);
+    const patColumn = pat.text.indexOf(pat.secret) + 1;
+    expect(at).toEqual([
+      // The invalid bytes decode to one replacement character each: `\uFFFD\uFFFD\n` then `\uFFFDé `.
+      ["latin1.txt", "github-pat", 2, 3 + patColumn, 3 + patColumn + pat.secret.length],
+      ["utf8.txt", "github-pat", 3, 3 + patColumn, 3 + patColumn + pat.secret.length],
+      [
+        "utf8.txt",
+        "generic-secret",
+        4,
+        generic.text.indexOf(generic.secret) + 1,
+        generic.text.indexOf(generic.secret) + 1 + generic.secret.length,
+      ],
+    ]);
+  });
+
   it("skips files over the size limit", async () => {
     const dir = tempDir();
     writeFileSync(

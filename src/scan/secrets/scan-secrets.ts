@@ -167,7 +167,7 @@ async function scanTree(
   }
   const findings: ScanFinding[] = [];
   for (let i = 0; i < files.length; i++) {
-    for (const f of scanFile(d, root, files[i]!, maxFileBytes, stats)) findings.push(f);
+    scanFile(d, root, files[i]!, maxFileBytes, stats, findings);
     // Let timers and I/O callbacks (progress, cancellation) run during a long in-process scan.
     if (i % 256 === 255) await new Promise((r) => setImmediate(r));
   }

@@ -4,6 +4,7 @@ import { createError } from "../../core/errors";
 import { initialMigration } from "./001-initial";
 import { gateResultsMigration } from "./002-gate-results";
 import { deploymentsMigration } from "./003-deployments";
+import { concurrencyKeysMigration } from "./004-concurrency-keys";
 
 /**
  * Every migration, keyed by name; Kysely applies them in name order, so names start with a
@@ -15,6 +16,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   "001-initial": initialMigration,
   "002-gate-results": gateResultsMigration,
   "003-deployments": deploymentsMigration,
+  "004-concurrency-keys": concurrencyKeysMigration,
 };
 
 /** A MigrationProvider over an in-memory record (Kysely only ships a filesystem provider). */

@@ -37,7 +37,8 @@ export const workflowRules: PolicyRuleInput[] = [
     severity: "high",
     target: "workflow",
     rule: `step.expressions.exists(e, e.matches(${JSON.stringify(UNTRUSTED_CONTEXT)}))`,
-    message: `step "{{ step.label }}" of job "{{ job.id }}" interpolates attacker-controlled "{{ step.expressions.filter(e, e.matches(${JSON.stringify(UNTRUSTED_CONTEXT)}))[0] }}" into a script; pass it through env:`,
+    // Every untrusted expression of the step, so fixing the first does not hide the others.
+    message: `step "{{ step.label }}" of job "{{ job.id }}" interpolates attacker-controlled "{{ step.expressions.filter(e, e.matches(${JSON.stringify(UNTRUSTED_CONTEXT)})).join('", "') }}" into a script; pass it through env:`,
     field: ["run", "with.script"],
     helpUri: HARDENING + "#understanding-the-risk-of-script-injections",
     tags,
@@ -60,11 +61,12 @@ export const workflowRules: PolicyRuleInput[] = [
     id: "workflow-unpinned-action",
     name: "Action not pinned to a commit SHA",
     description:
-      "A tag or branch can be moved to malicious code by whoever controls the action's repository; pin third-party actions to a full 40-character commit SHA. Owners in options.trustedActionOwners (default: actions) are exempt.",
+      "A tag or branch can be moved to malicious code by whoever controls the action's repository; pin third-party actions to a full 40-character commit SHA, and `docker://` images to a digest (`@sha256:…`). Owners in options.trustedActionOwners (default: actions) are exempt.",
     severity: "medium",
     target: "workflow",
-    rule: 'step.action.kind == "remote" && !step.action.pinned && !(step.action.owner in options.trustedActionOwners)',
-    message: 'step "{{ step.label }}" uses {{ step.uses }}, not pinned to a commit SHA',
+    rule: '!step.action.pinned && ((step.action.kind == "remote" && !(step.action.owner in options.trustedActionOwners)) || step.action.kind == "docker")',
+    message:
+      'step "{{ step.label }}" uses {{ step.uses }}, not pinned to {{ step.action.kind == "docker" ? "an image digest" : "a commit SHA" }}',
     field: "uses",
     helpUri: HARDENING + "#using-third-party-actions",
     tags,

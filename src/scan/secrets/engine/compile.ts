@@ -19,10 +19,21 @@ export interface CompiledAllowlist {
   pathOnly: boolean;
 }
 
-/** A rule with its patterns, allowlists and filter ready to run. */
+/**
+ * A rule with its patterns, allowlists and filter ready to run. The spec's optional fields the hot
+ * loops read are copied here with defaults: RuleSpecs differ in which optional fields they carry
+ * (different hidden classes), and loads from them made the optimised detector bail out and be
+ * recompiled — measured as a fair part of a scan's JIT time.
+ */
 export interface CompiledRule {
   index: number;
   spec: RuleSpec;
+  window: RuleSpec["window"];
+  /** `spec.secretGroup`, 0 when unset. */
+  secretGroup: number;
+  /** `spec.entropy`, 0 when unset. */
+  minEntropy: number;
+  generic: boolean;
   /** Global and with `d` (match indices) so that the secret group's offsets are known. */
   regex: RegExp | undefined;
   /** The same pattern, sticky: for `anchor` windows, tried only at each keyword's start. */
@@ -70,6 +81,10 @@ export function compileConfig(config: SecretsConfig): Detector {
   const rules = config.rules.map((spec, index): CompiledRule => ({
     index,
     spec,
+    window: spec.window,
+    secretGroup: spec.secretGroup ?? 0,
+    minEntropy: spec.entropy ?? 0,
+    generic: spec.generic === true,
     regex: spec.regex ? regex(spec.regex, "gd") : undefined,
     sticky: spec.regex && spec.window === "anchor" ? regex(spec.regex, "yd") : undefined,
     path: spec.path ? regex(spec.path) : undefined,

@@ -15,8 +15,8 @@ const INLINE_ALLOW = /(?:gitleaks|sluice):allow/;
 
 /** Where a candidate was found and which rule found it; still holds the secret. */
 export interface Detection extends RawSecret {
-  /** Set for path-only rules, which report a file rather than a value. */
-  pathOnly?: boolean;
+  /** True for path-only rules, which report a file rather than a value. */
+  pathOnly: boolean;
 }
 
 /** The text being scanned, and where candidates go. */
@@ -39,6 +39,10 @@ export interface DetectResult {
  * Detect secrets in one text. `path` is relative and `/`-separated; `commit` is set when scanning
  * history (allowlists may name commits). `hits` may be given when the caller already ran the keyword
  * pass (over the file's bytes), with offsets that are offsets into `text`.
+ *
+ * Runs once per file with a keyword — nearly every file — so it is kept small, and what only texts
+ * with candidates need (dedupe, spans) is done apart: the optimising compiler's time grows with the
+ * size of a hot function and everything it inlines, and it was a large share of a scan's CPU time.
  */
 export function detectSecrets(
   d: Detector,
@@ -47,26 +51,39 @@ export function detectSecrets(
   commit?: string,
   hits: KeywordHits = d.matcher.scanString(text),
 ): DetectResult {
-  const empty: DetectResult = { detections: [], spans: [] };
-  if (isPathAllowed(d.global, path)) return empty;
-  const order = [...hits.keys(), ...d.alwaysRun].sort((a, b) => a - b);
-  const found: Detection[] = [];
-  const scan: TextScan = { d, text, path, commit, found };
-  for (const index of order) {
-    const rule = d.rules[index]!;
-    if (rule.path && !rule.path.test(path)) continue;
-    if (isPathAllowed(rule.allowlists, path)) continue;
-    if (!rule.regex) {
-      if (rule.path) found.push(pathFinding(rule));
-      continue;
-    }
-    const at = hits.get(index);
-    if (rule.sticky && at) {
-      for (const start of at) runRegex(scan, rule, rule.sticky, start, text.length);
-      continue;
-    }
-    for (const [start, end] of windows(text, rule, at)) runRegex(scan, rule, rule.regex, start, end);
+  if (isPathAllowed(d.global, path)) return { detections: [], spans: [] };
+  const scan: TextScan = { d, text, path, commit, found: [] };
+  // Rules run in the order their keywords first occur: `dedupe` orders the candidates by offset and
+  // rule, so only the order of one rule's own candidates matters, and that stays the hits' order.
+  hits.forEach((at, index) => runRule(scan, d.rules[index]!, at));
+  const always = d.alwaysRun;
+  for (let i = 0; i < always.length; i++) runRule(scan, d.rules[always[i]!]!, undefined);
+  return scan.found.length === 0 ? { detections: [], spans: [] } : toResult(d, scan.found);
+}
+
+/** One rule over the text: `at` holds its keywords' offsets (undefined: it has no keywords). */
+function runRule(scan: TextScan, rule: CompiledRule, at: number[] | undefined): void {
+  const path = scan.path;
+  if (rule.path && !rule.path.test(path)) return;
+  if (isPathAllowed(rule.allowlists, path)) return;
+  if (!rule.regex) {
+    if (rule.path) scan.found.push(pathFinding(rule));
+    return;
   }
+  if (rule.sticky && at) {
+    for (let i = 0; i < at.length; i++) runSticky(scan, rule, rule.sticky, at[i]!);
+    return;
+  }
+  runWindows(scan, rule, rule.regex, at);
+}
+
+/**
+ * Candidates by offset, then rule (stable: one rule's own candidates keep their order): the order
+ * they had when rules ran by index. Spans keep it too, since redaction walks same-offset spans in
+ * that order.
+ */
+function toResult(d: Detector, found: Detection[]): DetectResult {
+  found.sort((a, b) => a.secretStart - b.secretStart || a.ruleIndex - b.ruleIndex);
   const spans = found.map((f) => ({ start: f.secretStart, end: f.secretEnd, secret: f.secret }));
   return { detections: dedupe(d, found), spans };
 }
@@ -84,82 +101,101 @@ function pathFinding(rule: CompiledRule): Detection {
   };
 }
 
-/** The text ranges a rule's regex must see: whole lines around each keyword, merged. */
-function windows(text: string, rule: CompiledRule, hits: number[] | undefined): [number, number][] {
-  const w = rule.spec.window;
-  if (w === "file" || hits === undefined) return [[0, text.length]];
+/**
+ * Run a rule's global regex over the text ranges it must see: whole lines around each keyword,
+ * merged (neighbouring windows merge, so a regex never sees half of a run of lines it could span);
+ * the whole text for `file` windows and rules without keywords.
+ */
+function runWindows(scan: TextScan, rule: CompiledRule, re: RegExp, hits: number[] | undefined): void {
+  const text = scan.text;
+  const w = rule.window;
+  if (w === "file" || hits === undefined) {
+    runWindow(scan, rule, re, 0, text.length);
+    return;
+  }
   // Keywords of different lengths can report their starts slightly out of order.
   const sorted = hits.every((h, i) => i === 0 || hits[i - 1]! <= h) ? hits : [...hits].sort((a, b) => a - b);
-  const out: [number, number][] = [];
-  for (const hit of sorted) {
-    const last = out[out.length - 1];
-    if (last && hit <= last[1]) continue;
+  let from = -1;
+  let to = -1;
+  for (let i = 0; i < sorted.length; i++) {
+    const hit = sorted[i]!;
+    if (from >= 0 && hit <= to) continue;
     const start = hit === 0 ? 0 : text.lastIndexOf("\n", hit - 1) + 1;
-    const to = w === "line" || w === "anchor" ? hit : Math.min(text.length, hit + w);
-    let end = text.indexOf("\n", to);
+    const reach = w === "line" || w === "anchor" ? hit : Math.min(text.length, hit + w);
+    let end = text.indexOf("\n", reach);
     if (end === -1) end = text.length;
-    // Neighbouring windows merge, so a regex never sees half of a run of lines it could span.
-    if (last && start <= last[1] + 1) last[1] = end;
-    else out.push([start, end]);
+    if (from >= 0 && start <= to + 1) {
+      to = end;
+      continue;
+    }
+    if (from >= 0) runWindow(scan, rule, re, from, to);
+    from = start;
+    to = end;
   }
-  return out;
+  if (from >= 0) runWindow(scan, rule, re, from, to);
+}
+
+/** An anchored rule: its sticky regex tried once, at a keyword's start, on the whole text (no copy). */
+function runSticky(scan: TextScan, rule: CompiledRule, re: RegExp, at: number): void {
+  re.lastIndex = at;
+  const m = re.exec(scan.text);
+  if (m !== null) accept(scan, rule, m, 0);
+}
+
+/** A rule's global regex over text[from, to): a slice, so that it never sees past its window. */
+function runWindow(scan: TextScan, rule: CompiledRule, re: RegExp, from: number, to: number): void {
+  const text = scan.text;
+  const slice = from === 0 && to === text.length ? text : text.slice(from, to);
+  re.lastIndex = 0;
+  for (let m = re.exec(slice); m !== null; m = re.exec(slice)) {
+    if (m[0].length === 0) re.lastIndex++;
+    accept(scan, rule, m, from);
+  }
 }
 
 /**
- * Run one rule's regex over text[start, end). A sticky regex is tried once, at `start`, on the
- * whole text (no copy); a global one runs over a slice of the window.
+ * One regex match (`offset`: where the matched string starts in the text): the secret group, the
+ * filter, entropy, allowlists and inline allow comments decide whether it is a candidate. Kept apart
+ * from the two loops above so that each stays small for the optimising compiler.
  */
-function runRegex(
-  scan: TextScan,
-  rule: CompiledRule,
-  re: RegExp | undefined,
-  from: number,
-  to: number,
-): void {
-  if (!re) return;
+function accept(scan: TextScan, rule: CompiledRule, m: RegExpExecArray, offset: number): void {
   const { d, text, path, commit, found } = scan;
-  const sticky = re.sticky;
-  const slice = sticky || (from === 0 && to === text.length) ? text : text.slice(from, to);
-  const start = sticky ? 0 : from;
-  re.lastIndex = sticky ? from : 0;
-  for (let m = re.exec(slice); m !== null; m = sticky ? null : re.exec(slice)) {
-    if (m[0].length === 0) re.lastIndex++;
-    const group = secretGroup(rule, m);
-    if (group < 0) continue;
-    const secret = m[group]!;
-    const [s0, s1] = m.indices![group]!;
-    // The filter first: it is cheaper than entropy and rejects most generic candidates.
-    if (rule.filter && !rule.filter(secret, m[0].slice(0, s0 - m.index), m)) continue;
-    const entropy = shannonEntropy(secret);
-    const minEntropy = rule.spec.entropy;
-    if (minEntropy !== undefined && minEntropy > 0 && entropy <= minEntropy) continue;
-    const matchStart = start + m.index;
-    const matchEnd = matchStart + m[0].length;
-    const ctx: AllowContext = {
-      path,
-      commit,
-      secret,
-      match: m[0],
-      line: () => linesAround(text, matchStart, matchEnd),
-    };
-    if (rule.allowlists.some((a) => isAllowed(a, ctx)) || d.global.some((a) => isAllowed(a, ctx))) continue;
-    if (INLINE_ALLOW.test(ctx.line())) continue;
-    found.push({
-      ruleIndex: rule.index,
-      secret,
-      secretStart: start + s0,
-      secretEnd: start + s1,
-      matchStart,
-      matchEnd,
-      entropy,
-    });
-  }
+  const group = secretGroup(rule, m);
+  if (group < 0) return;
+  const secret = m[group]!;
+  const [s0, s1] = m.indices![group]!;
+  // The filter first: it is cheaper than entropy and rejects most generic candidates.
+  if (rule.filter && !rule.filter(secret, m[0].slice(0, s0 - m.index), m)) return;
+  const entropy = shannonEntropy(secret);
+  const minEntropy = rule.minEntropy;
+  if (minEntropy > 0 && entropy <= minEntropy) return;
+  const matchStart = offset + m.index;
+  const matchEnd = matchStart + m[0].length;
+  const ctx: AllowContext = {
+    path,
+    commit,
+    secret,
+    match: m[0],
+    line: () => linesAround(text, matchStart, matchEnd),
+  };
+  if (rule.allowlists.some((a) => isAllowed(a, ctx)) || d.global.some((a) => isAllowed(a, ctx))) return;
+  if (INLINE_ALLOW.test(ctx.line())) return;
+  found.push({
+    ruleIndex: rule.index,
+    secret,
+    secretStart: offset + s0,
+    secretEnd: offset + s1,
+    matchStart,
+    matchEnd,
+    entropy,
+    pathOnly: false,
+  });
 }
 
 /** gitleaks: `secretGroup` if set, else the first capture group that matched, else the whole match. */
 function secretGroup(rule: CompiledRule, m: RegExpExecArray): number {
-  const g = rule.spec.secretGroup;
-  if (g !== undefined && g > 0) return m[g] ? g : -1;
+  const g = rule.secretGroup;
+  if (g > 0) return m[g] ? g : -1;
   for (let i = 1; i < m.length; i++) if (m[i]) return i;
   return m[0] ? 0 : -1;
 }
@@ -174,16 +210,16 @@ export function linesAround(text: string, start: number, end: number): string {
 
 /**
  * Two rules finding the same value report it once (the earlier rule, the more specific by order),
- * and a generic rule's finding gives way to any other rule's finding that overlaps it.
+ * and a generic rule's finding gives way to any other rule's finding that overlaps it. `found` is
+ * sorted by offset, then rule.
  */
-function dedupe(d: Detector, found: Detection[]): Detection[] {
-  found.sort((a, b) => a.secretStart - b.secretStart || a.ruleIndex - b.ruleIndex);
-  const specific = found.filter((f) => !d.rules[f.ruleIndex]!.spec.generic && !f.pathOnly);
+function dedupe(d: Detector, found: readonly Detection[]): Detection[] {
+  const specific = found.filter((f) => !d.rules[f.ruleIndex]!.generic && !f.pathOnly);
   const out: Detection[] = [];
   const seen = new Set<string>();
   for (const f of found) {
     if (
-      d.rules[f.ruleIndex]!.spec.generic &&
+      d.rules[f.ruleIndex]!.generic &&
       specific.some((s) => s.secretStart < f.secretEnd && f.secretStart < s.secretEnd)
     ) {
       continue;

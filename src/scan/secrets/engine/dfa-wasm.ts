@@ -1,23 +1,58 @@
 /**
- * The keyword automaton's byte loops as a small WebAssembly module, assembled here from opcodes.
+ * The keyword automaton's byte loops as a small WebAssembly module, assembled here from opcodes
+ * (wasm-encoding.ts).
  *
- * Why hand-written WebAssembly rather than the JavaScript loops (dfa-loops.ts): the DFA walk was
- * ~45 % of a tree scan, and V8 cannot drop the bounds checks of three typed-array loads per byte;
- * the same loop in WebAssembly runs ~2–3× faster on Node 20 (measured on bench/secrets). No
- * WebAssembly toolchain is a dependency, so the module is encoded by the few helpers below, and it is
- * small enough to read: three functions, no imports.
+ * Why hand-written WebAssembly rather than JavaScript loops: the DFA walk was ~45 % of a tree scan,
+ * and V8 cannot drop the bounds checks of three typed-array loads per byte; the same loop in
+ * WebAssembly runs ~2–3× faster on Node 20 (measured on bench/secrets). It is small enough to read:
+ * the walking loops below, which record (end address, state) pairs, then the generic rule's
+ * assignment check over those pairs (assignment-wasm.ts); no imports.
  *
  * Memory layout (byte addresses): CLASS_AT holds the 256 character classes as i32, already
- * multiplied by 4; DELTA_AT the transition table as i32, where a state is its table offset in bytes
- * (state index × classes × 4) and a state that reports keywords is stored bitwise-negated, so a step
- * is `state = delta[state + class[byte]]` and one sign test. The caller places the output pairs and
- * the scanned bytes after the table.
+ * multiplied by 4; ENDS_AT and STARTS_AT what run4 leaves and keeps; PARAMS_AT, KIND_AT and
+ * UNITS_AT what the check needs (assignment-wasm.ts); DELTA_AT the transition table as i32, where a state is its table offset
+ * in bytes (state index × classes × 4) and a state that reports keywords is stored bitwise-negated,
+ * so a step is `state = delta[state + class[byte]]` and one sign test. The caller places the state
+ * flags, the output pairs and the scanned bytes after the table.
  */
+import { assignBody, confirmBody } from "./assignment-wasm";
+import {
+  ADD,
+  BR_IF,
+  CALL,
+  END,
+  GE_U,
+  I32,
+  IF,
+  LOAD8U,
+  LOOP,
+  LT_S,
+  LT_U,
+  OR,
+  SHL,
+  SHR_S,
+  TEE,
+  BLOCK,
+  VOID,
+  XOR,
+  get,
+  i32,
+  inc,
+  load,
+  name,
+  section,
+  set,
+  store,
+  u32,
+  vec,
+} from "./wasm-encoding";
 
 /** Where the class table starts (256 × i32). */
 export const CLASS_AT = 0;
 /** Where run4 leaves its four final states and four output ends (8 × i32). */
 export const ENDS_AT = 1024;
+/** Where run4 keeps its four output starts while it loops (4 × i32). */
+const STARTS_AT = 1056;
 /** Where the transition table starts. */
 export const DELTA_AT = 2048;
 
@@ -42,70 +77,18 @@ export interface DfaExports {
   memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
   /** The state after walking [from, to) from the root, without recording. */
   warm(from: number, to: number): number;
-  /** One chain over [from, to) from `state`; (end address, state) pairs go from `at`; returns the end. */
+  /**
+   * One chain over [from, to) from `state`; (end address, state) pairs go from `at`, confirmed;
+   * returns their end.
+   */
   run1(from: number, to: number, state: number, at: number): number;
   /**
    * By stride: four chains over [p + k × stride, p + (k + 1) × stride) from states s0..s3, writing
-   * pairs from o0..o3; leaves the four final states, then the four output ends, at ENDS_AT.
+   * pairs from o0..o3; leaves the four final states, then the four ends of the confirmed pairs, at
+   * ENDS_AT.
    */
   run4: ReadonlyMap<number, Run4>;
 }
-
-// Opcodes used below (WebAssembly core spec, binary format).
-const I32 = 0x7f;
-const VOID = 0x40;
-const BLOCK = 0x02;
-const LOOP = 0x03;
-const IF = 0x04;
-const END = 0x0b;
-const BR_IF = 0x0d;
-const GET = 0x20;
-const SET = 0x21;
-const LOAD = 0x28;
-const LOAD8U = 0x2d;
-const STORE = 0x36;
-const CONST = 0x41;
-const LT_S = 0x48;
-const GE_U = 0x4f;
-const LT_U = 0x49;
-const ADD = 0x6a;
-const OR = 0x72;
-const XOR = 0x73;
-const SHL = 0x74;
-const SHR_S = 0x75;
-
-/** Unsigned LEB128. */
-function u32(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-
-/** Signed LEB128 of an i32. */
-function s32(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-}
-
-const get = (l: number) => [GET, l];
-const set = (l: number) => [SET, l];
-const i32 = (n: number) => [CONST, ...s32(n)];
-/** i32.load / i32.store with a constant offset (alignment hint 4 bytes). */
-const load = (offset: number) => [LOAD, 2, ...u32(offset)];
-const store = (offset: number) => [STORE, 2, ...u32(offset)];
 
 /**
  * state = delta[state + class[byte at ptr + offset]]: the one step of every loop. With `narrow`
@@ -125,6 +108,10 @@ function step(narrow: boolean, state: number, ptr: number, offset = 0): number[]
     ...set(state),
   ];
 }
+
+/** Function indexes in the module (see encodeModule). */
+const CONFIRM = 6;
+const ASSIGN = 7;
 
 /** If `state` reports: un-negate it, store (ptr + offset + 1, state) at `out`, advance `out` by 8. */
 function record(state: number, ptr: number, out: number, offset = 0): number[] {
@@ -154,7 +141,41 @@ function record(state: number, ptr: number, out: number, offset = 0): number[] {
   ];
 }
 
-const inc = (l: number) => [...get(l), ...i32(1), ADD, ...set(l)];
+/**
+ * `record` for run4, whose output pointers live in memory at `slot` rather than in locals: the loop
+ * then holds only its four states, the pointer and the end in registers (with the outputs as locals
+ * too, the optimising compiler spilled and reloaded on every iteration). `tmp` is a scratch local.
+ */
+function recordAt(state: number, ptr: number, slot: number, offset: number, tmp: number): number[] {
+  return [
+    ...get(state),
+    ...i32(0),
+    LT_S,
+    IF,
+    VOID,
+    ...get(state),
+    ...i32(-1),
+    XOR,
+    ...set(state),
+    ...i32(0),
+    ...load(slot),
+    TEE,
+    tmp,
+    ...get(ptr),
+    ...i32(offset + 1),
+    ADD,
+    ...store(0),
+    ...get(tmp),
+    ...get(state),
+    ...store(4),
+    ...i32(0),
+    ...get(tmp),
+    ...i32(8),
+    ADD,
+    ...store(slot),
+    END,
+  ];
+}
 
 /** warm(from 0, to 1) -> state (local 2). */
 const warmBody = (narrow: boolean) => [
@@ -190,9 +211,13 @@ const warmBody = (narrow: boolean) => [
   END,
 ];
 
-/** run1(from 0, to 1, state 2, at 3) -> at. */
+/** run1(from 0, to 1, state 2, at 3) -> the end of the confirmed pairs; local 4 the pairs' start. */
 const run1Body = (narrow: boolean) => [
-  0,
+  1,
+  1,
+  I32,
+  ...get(3),
+  ...set(4),
   BLOCK,
   VOID,
   ...get(0),
@@ -212,24 +237,37 @@ const run1Body = (narrow: boolean) => [
   0,
   END,
   END,
+  ...get(4),
   ...get(3),
+  CALL,
+  CONFIRM,
   END,
 ];
 
 /**
  * run4 over four chains `stride` bytes apart, `stride` bytes each: run4(p 0, s0..s3 = 1..4,
- * o0..o3 = 5..8), local 9 the end. A constant stride lets every chain address its byte as one
- * pointer plus a constant offset, so one increment serves all four.
+ * o0..o3 = 5..8), locals: 9 the end, 10 scratch. A constant stride lets every chain address its byte
+ * as one pointer plus a constant offset, so one increment serves all four. The output pointers are
+ * kept in memory, at ENDS_AT + 16 (where run4 leaves them), their starts at STARTS_AT.
  */
 function run4Body(narrow: boolean, stride: number): number[] {
   const at =
     (k: number): ((state: number) => number[]) =>
     (state) =>
       step(narrow, state, 0, k * stride);
+  const outSlot = (k: number) => ENDS_AT + 16 + 4 * k;
   return [
     1,
-    1,
+    2,
     I32,
+    ...[5, 6, 7, 8].flatMap((l, k) => [
+      ...i32(STARTS_AT + 4 * k),
+      ...get(l),
+      ...store(0),
+      ...i32(outSlot(k)),
+      ...get(l),
+      ...store(0),
+    ]),
     ...get(0),
     ...i32(stride),
     ADD,
@@ -252,7 +290,7 @@ function run4Body(narrow: boolean, stride: number): number[] {
     LT_S,
     IF,
     VOID,
-    ...[1, 2, 3, 4].flatMap((state, k) => record(state, 0, 5 + k, k * stride)),
+    ...[1, 2, 3, 4].flatMap((state, k) => recordAt(state, 0, outSlot(k), k * stride, 10)),
     END,
     ...inc(0),
     ...get(0),
@@ -261,20 +299,21 @@ function run4Body(narrow: boolean, stride: number): number[] {
     BR_IF,
     0,
     END,
-    ...[1, 2, 3, 4, 5, 6, 7, 8].flatMap((l, k) => [...i32(ENDS_AT + 4 * k), ...get(l), ...store(0)]),
+    ...[1, 2, 3, 4].flatMap((l, k) => [...i32(ENDS_AT + 4 * k), ...get(l), ...store(0)]),
+    // Then each chain's pairs are confirmed (assignment-wasm.ts), outside the hot loop.
+    ...[0, 1, 2, 3].flatMap((k) => [
+      ...i32(outSlot(k)),
+      ...i32(0),
+      ...load(STARTS_AT + 4 * k),
+      ...i32(0),
+      ...load(outSlot(k)),
+      CALL,
+      CONFIRM,
+      ...store(0),
+    ]),
     END,
   ];
 }
-
-function section(id: number, body: number[]): number[] {
-  return [id, ...u32(body.length), ...body];
-}
-
-function vec(items: number[][]): number[] {
-  return [...u32(items.length), ...items.flat()];
-}
-
-const name = (s: string) => [...u32(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
 
 function encodeModule(narrow: boolean): Uint8Array {
   const types = vec([
@@ -282,12 +321,19 @@ function encodeModule(narrow: boolean): Uint8Array {
     [0x60, 4, I32, I32, I32, I32, 1, I32],
     [0x60, 9, ...Array<number>(9).fill(I32), 0],
   ]);
-  const bodies = [warmBody(narrow), run1Body(narrow), ...STRIDES.map((k) => run4Body(narrow, k))];
+  // Function indexes: warm 0, run1 1, run4 2–5, CONFIRM 6, ASSIGN 7.
+  const bodies = [
+    warmBody(narrow),
+    run1Body(narrow),
+    ...STRIDES.map((k) => run4Body(narrow, k)),
+    confirmBody(ASSIGN),
+    assignBody(),
+  ];
   return Uint8Array.from([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
     ...section(1, types),
-    ...section(3, vec([[0], [1], ...STRIDES.map(() => [2])])),
-    // One memory, one page to start; the matcher grows it to fit its table and the files.
+    ...section(3, vec([[0], [1], ...STRIDES.map(() => [2]), [0], [0]])),
+    // One memory, one page to start; the matcher grows it to fit its tables and the files.
     ...section(5, vec([[0x00, 1]])),
     ...section(
       7,

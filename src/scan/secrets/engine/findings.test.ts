@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { defaultSecretsConfig } from "../rules";
+import type { RuleSpec, SecretsConfig } from "../types";
 import { compileConfig } from "./compile";
 import { detectSecrets } from "./detect";
 import { fingerprintOf, hashSecret, redact, toFindings } from "./findings";
@@ -36,6 +37,32 @@ describe("findings", () => {
     const [moved] = run(`// one\n// two\n// top\nconst t = "${token}";`);
     expect(moved!.fingerprint).toBe(f!.fingerprint);
     expect(moved!.line).toBe(4);
+  });
+
+  it("redacts spans that start together in rule order, whichever rule's keyword comes first", () => {
+    const rule = (id: string, source: string, keyword: string): RuleSpec => ({
+      id,
+      description: id,
+      severity: "high",
+      regex: { source, flags: "" },
+      keywords: [keyword],
+      tags: [],
+      allowlists: [],
+      window: "line",
+    });
+    // The second rule's keyword comes first in the text; both find a value at the same offset.
+    const config: SecretsConfig = {
+      rules: [rule("short", "(ab\\d\\d)", "ab"), rule("long", "(ab\\d{4})", "zz")],
+      allowlists: [],
+      source: "test",
+    };
+    const d = compileConfig(config);
+    const text = "x1 zz ab1234";
+    const findings = toFindings(d, text, detectSecrets(d, text, "a.txt"), { file: "a.txt" });
+    expect(findings.map((f) => [f.ruleId, f.snippet])).toEqual([
+      ["short", "x1 zz a****a****"],
+      ["long", "x1 zz a****a****"],
+    ]);
   });
 
   it("maps diff fragment lines back to file lines", () => {

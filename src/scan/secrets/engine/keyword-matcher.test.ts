@@ -107,9 +107,42 @@ describe("KeywordMatcher", () => {
     const m = new KeywordMatcher([["token"]]);
     const text = "x".repeat(3000) + "TOKEN=1";
     const buffer = m.readBuffer(text.length);
+    expect(buffer.length).toBeGreaterThanOrEqual(text.length);
     buffer.write(text, "latin1");
-    expect(m.scanBytes(buffer)).toEqual(new Map([[0, [3000]]]));
+    expect(m.scanBytes(buffer.subarray(0, text.length))).toEqual(new Map([[0, [3000]]]));
+    // Other bytes are copied into the same memory (over what was read there).
     expect(m.scanBytes(Buffer.from("a token"))).toEqual(new Map([[0, [2]]]));
+    // The same Buffer serves while it is large enough; growing keeps what it holds.
+    expect(m.readBuffer(10)).toBe(buffer);
+    buffer.write(text, "latin1");
+    const grown = m.readBuffer(buffer.length + 1);
+    expect(grown === buffer).toBe(false);
+    expect(grown.subarray(0, text.length).toString("latin1")).toBe(text);
+  });
+
+  it("gives string offsets after multi-byte characters, from strings and from UTF-8 bytes", () => {
+    const keywords = [["token"], ["ghp_"], ["pass", "password"]];
+    const m = new KeywordMatcher(keywords);
+    const texts = [
+      "é token ghp_x",
+      "ü\r\n中文 password=1\r\n😀😀 token",
+      "\ud800 token \udfff pass",
+      "token at the start, 😀 then the end: ghp_",
+      "😀".repeat(5000) + " token " + "é".repeat(70000) + " pass",
+    ];
+    for (const text of texts) {
+      expect(sorted(m.scanString(text)), text.slice(0, 40)).toEqual(naive(keywords, text));
+      if (!/[\ud800-\udfff](?![\udc00-\udfff])/.test(text))
+        expect(sorted(m.scanUtf8(Buffer.from(text))!)).toEqual(naive(keywords, text));
+    }
+  });
+
+  it("leaves bytes that are not valid UTF-8 to the decoded string", () => {
+    const m = new KeywordMatcher([["token"]]);
+    const bytes = Buffer.from([0xff, 0xfe, 0x20, ...Buffer.from("token")]);
+    expect(m.scanUtf8(bytes)).toBeUndefined();
+    const text = bytes.toString("utf8");
+    expect(m.scanString(text)).toEqual(new Map([[0, [text.indexOf("token")]]]));
   });
 
   it("handles keyword sets with more than 64 character classes", () => {

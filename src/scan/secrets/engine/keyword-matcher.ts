@@ -1,152 +1,137 @@
 /**
- * One pass over a file finds every rule keyword at once: an Aho–Corasick automaton compiled to a
- * dense DFA over ASCII case-folded character classes, so the prefilter runs near memory speed
- * however many keywords the rules declare, and rule regexes then run only where keywords occur.
+ * One pass over a file finds every rule keyword at once: an Aho–Corasick automaton (aho-corasick.ts)
+ * compiled to a dense DFA over ASCII case-folded character classes, so the prefilter runs near memory
+ * speed however many keywords the rules declare, and rule regexes then run only where keywords occur.
  *
- * It runs on the file's bytes (`scanBytes`) when it can, in WebAssembly (dfa-wasm.ts: ~2–4× the
- * JavaScript typed-array loop it replaced, which was itself ~3× `charCodeAt` over the decoded
- * string), on bytes read straight into the module's memory (`readBuffer`); files without a single
- * keyword are then never decoded at all. For pure-ASCII bytes, byte offsets are string offsets.
+ * It runs on UTF-8 bytes, in WebAssembly (dfa-wasm.ts: ~2–4× the JavaScript typed-array loop it
+ * replaced, which was itself ~3× `charCodeAt` over the decoded string), on bytes read straight into
+ * the module's memory (`readBuffer`); files without a single keyword are then never decoded at all.
+ * Strings (diff fragments, files that are not valid UTF-8) are encoded into that memory first. For
+ * ASCII, byte offsets are string offsets; otherwise hits are mapped to UTF-16 offsets afterwards.
  * Each block is walked as four chains `stride` bytes apart: a DFA step depends on the previous
  * state, so one chain is bound by load latency; four independent chains overlap (~2× on Node 20).
  * Every chain but the block's first starts `warm` bytes early (the longest keyword), so a keyword
  * straddling two chains is reported once, by the chain it ends in.
  *
- * The scan loop only records (position, state) pairs; hits are grouped per rule afterwards, where
- * two cheap confirmations drop most of the noise of short, common keywords before any regex runs:
- * `exact` rules need their keyword in the case written (`SK` of a Twilio key, not `sk` of "task"),
- * and `assignment` rules need `=` or `:` within a few identifier characters after it.
+ * The loops record (position, state) pairs; the generic rule's `assignment` keywords are confirmed
+ * there already (assignment-wasm.ts). Hits are grouped per rule afterwards, where `exact` rules need
+ * their keyword in the case written (`SK` of a Twilio key, not `sk` of "task").
  */
 
-import { lastState, runString } from "./dfa-loops";
+import { isUtf8 } from "node:buffer";
+import { buildKeywordDfa } from "./aho-corasick";
+import type { KeywordRule } from "./aho-corasick";
+import {
+  FLAG_ALL_ASSIGNMENT,
+  FLAG_PLAIN,
+  FLAG_SOME_ASSIGNMENT,
+  KIND_AT,
+  PARAMS_AT,
+  UNITS_AT,
+  characterTables,
+} from "./assignment-wasm";
 import { CLASS_AT, DELTA_AT, ENDS_AT, STRIDES, instantiateDfa } from "./dfa-wasm";
 import type { DfaExports } from "./dfa-wasm";
+
+export type { KeywordRule };
 
 /** Keyword hits of one text: for each rule that fired, the offset where each keyword starts. */
 export type KeywordHits = Map<number, number[]>;
 
-/** What the matcher needs of a rule. */
-export interface KeywordRule {
-  /** Lower-case unless `exact`; ASCII only. */
-  keywords: readonly string[];
-  exact?: boolean;
-  assignment?: boolean;
-}
-
-/** Character reader shared by the byte and string scans. */
-type CodeAt = (i: number) => number;
-
-/** How far past a keyword an assignment operator may sit: identifier tail, a quote, blanks. */
-const ASSIGNMENT_REACH = 48;
-/** The generic rule's shortest value (`{8,256}`), quotes not counted. */
-const VALUE_MIN = 8;
 /** The longest stretch one chain walks per call (the largest of STRIDES). */
 const SEGMENT = 1 << 14;
 /** Pair slots (i32) per chain: at most one (offset, state) pair per character. */
-const CAP = 2 * SEGMENT;
-const CAP_BYTES = 4 * CAP;
+const CAP_BYTES = 4 * 2 * SEGMENT;
 /** WebAssembly's memory page. */
 const PAGE = 1 << 16;
-/** Strings (non-ASCII files, diff fragments) are walked in chunks of this many characters. */
-const CHUNK = CAP / 2;
+/** Output flags. */
+const EXACT = 1;
+const ASSIGNMENT = 2;
+
+const align16 = (n: number) => Math.ceil(n / 16) * 16;
 
 /** A compiled keyword automaton: build once per configuration, scan any number of texts. */
 export class KeywordMatcher {
-  /** Byte / char code → character class (0: a character no keyword contains, and all non-ASCII). */
-  private readonly classOf = new Uint8Array(256);
+  private readonly classOf: Uint8Array;
   private readonly classCount: number;
   /**
-   * delta[state + class] → next state, where states are pre-multiplied by classCount and a state
-   * that reports keywords is stored bitwise-negated: one load and one sign test per character.
+   * The transition table as the WebAssembly loops read it: table[state / 4 + class] → next state,
+   * where a state is its row's byte offset (index × classCount × 4) and a state that reports
+   * keywords is stored bitwise-negated: one load and one sign test per character.
    */
-  private readonly delta: Int32Array;
-  /** For state index s: its keywords are entries outStart[s] .. outStart[s + 1] of outRule / outWord. */
+  private readonly table: Int32Array;
+  /** For state index s: its keywords are entries outStart[s] .. outStart[s + 1] of the out* arrays. */
   private readonly outStart: Int32Array;
   private readonly outRule: Int32Array;
+  private readonly outLength: Int32Array;
+  private readonly outFlags: Uint8Array;
   private readonly outWord: string[];
-  private readonly rules: readonly KeywordRule[];
-  /** Scratch for the (end offset, state) pairs of one string chunk. */
-  private readonly raw = new Int32Array(CAP);
-  /** The byte loops' WebAssembly instance (own memory), made on the first byte scan. */
+  /** Per state: FLAG_PLAIN, FLAG_SOME_ASSIGNMENT or FLAG_ALL_ASSIGNMENT (assignment-wasm.ts). */
+  private readonly stateFlags: Uint8Array;
+  /** The byte loops' WebAssembly instance (own memory), made on the first scan. */
   private dfa: DfaExports | undefined;
-  /** In its memory: where the four chains' pairs go, then where the scanned bytes go. */
+  /** In its memory: the state flags, then where the four chains' pairs go, then the scanned bytes. */
+  private readonly flagsAt: number;
   private readonly outAt: number;
   private readonly dataAt: number;
   /** How far before a segment its chain starts: the longest keyword. */
   private readonly warm: number;
+  /** `readBuffer`'s view of the memory after `dataAt`. */
+  private view: Buffer | undefined;
 
   constructor(rules: readonly KeywordRule[]) {
-    this.rules = rules;
     this.warm = Math.max(1, ...rules.flatMap((r) => r.keywords.map((k) => k.length)));
-    const trie: Map<number, number>[] = [new Map()];
-    const out: [number, string][][] = [[]];
-    const split = caseSplitLetters(rules);
-    let classes = 1;
-    // Both cases of a letter share a class, except split letters: their upper case has its own.
-    const classOfChar = (ch: string): number => {
-      const lower = ch.toLowerCase();
-      const c = lower.charCodeAt(0);
-      if (this.classOf[c] === 0) {
-        this.classOf[c] = classes++;
-        const upper = lower.toUpperCase().charCodeAt(0);
-        if (upper < 128 && upper !== c) this.classOf[upper] = split.has(lower) ? classes++ : this.classOf[c]!;
-      }
-      return this.classOf[ch.charCodeAt(0)]!;
-    };
-    const insert = (r: number, word: string, spelled: string) => {
-      let s = 0;
-      for (const ch of spelled) {
-        const k = classOfChar(ch);
-        let next = trie[s]!.get(k);
-        if (next === undefined) {
-          next = trie.length;
-          trie.push(new Map());
-          out.push([]);
-          trie[s]!.set(k, next);
-        }
-        s = next;
-      }
-      if (!out[s]!.some(([x, w]) => x === r && w === word)) out[s]!.push([r, word]);
-    };
-    rules.forEach((rule, r) => {
-      for (const word of rule.keywords) {
-        // An exact keyword is walked in its own case (split letters then tell `SK` from `sk`); any
-        // other keyword in every case of its split letters.
-        if (rule.exact) insert(r, word, word);
-        else for (const spelled of caseVariants(word.toLowerCase(), split)) insert(r, word, spelled);
-      }
-    });
-    this.classCount = classes;
-    const { delta, outputs } = buildDfa(trie, out, classes);
-    this.outStart = new Int32Array(trie.length + 1);
-    const flat: [number, string][] = [];
-    for (let s = 0; s < trie.length; s++) {
+    const dfa = buildKeywordDfa(rules);
+    const { classCount, outputs } = dfa;
+    this.classOf = dfa.classOf;
+    this.classCount = classCount;
+    this.outStart = new Int32Array(dfa.states + 1);
+    this.stateFlags = new Uint8Array(dfa.states);
+    const flat: (readonly [number, string])[] = [];
+    for (let s = 0; s < dfa.states; s++) {
       this.outStart[s] = flat.length;
       flat.push(...outputs[s]!);
+      const assignment = outputs[s]!.filter(([r]) => rules[r]!.assignment).length;
+      this.stateFlags[s] =
+        assignment === 0
+          ? FLAG_PLAIN
+          : assignment === outputs[s]!.length
+            ? FLAG_ALL_ASSIGNMENT
+            : FLAG_SOME_ASSIGNMENT;
     }
-    this.outStart[trie.length] = flat.length;
+    this.outStart[dfa.states] = flat.length;
     this.outRule = Int32Array.from(flat, ([r]) => r);
+    this.outLength = Int32Array.from(flat, ([, w]) => w.length);
+    this.outFlags = Uint8Array.from(
+      flat,
+      ([r]) => (rules[r]!.exact ? EXACT : 0) | (rules[r]!.assignment ? ASSIGNMENT : 0),
+    );
     this.outWord = flat.map(([, w]) => w);
-    this.delta = delta.map((t) => (outputs[t]!.length > 0 ? ~(t * classes) : t * classes));
-    this.outAt = DELTA_AT + Math.ceil(this.delta.length / 4) * 16;
+    this.table = wasmTable(dfa.delta, outputs, classCount);
+    this.flagsAt = DELTA_AT + align16(4 * this.table.length);
+    // One flag byte per state at flagsAt + (state offset) / 4 = flagsAt + index × classCount.
+    this.outAt = this.flagsAt + align16(dfa.states * classCount);
     this.dataAt = this.outAt + 4 * CAP_BYTES;
   }
 
   /**
-   * A buffer of `size` bytes inside the automaton's memory, for a caller to read a file into: then
-   * `scanBytes` of (a prefix of) it walks the bytes where they are, without copying them. Valid
-   * until the next call of `readBuffer` (growing the memory moves it).
+   * A buffer of at least `size` bytes inside the automaton's memory, for a caller to read a file
+   * into: then `scanBytes` of a prefix of it walks the bytes where they are, without copying them.
+   * Valid until the memory grows (a larger `readBuffer`, or scanning larger bytes or strings from
+   * elsewhere); what it holds stays in place when it does. One Buffer serves every file meanwhile.
    */
   readBuffer(size: number): Buffer {
     const w = this.wasm();
     this.reserve(w, size);
-    return Buffer.from(w.memory.buffer, this.dataAt, size);
+    const memory = w.memory.buffer;
+    if (this.view?.buffer !== memory)
+      this.view = Buffer.from(memory, this.dataAt, memory.byteLength - this.dataAt);
+    return this.view;
   }
 
-  /** Keywords in UTF-8 bytes; offsets are byte offsets. */
+  /** Keywords in bytes (UTF-8, or any ASCII-compatible encoding); offsets are byte offsets. */
   scanBytes(bytes: Uint8Array): KeywordHits {
     const hits: KeywordHits = new Map();
-    const code: CodeAt = (i) => bytes[i]!;
     const w = this.wasm();
     const base = this.dataAt;
     if (bytes.buffer !== w.memory.buffer || bytes.byteOffset !== base) {
@@ -157,25 +142,52 @@ export class KeywordMatcher {
     const out = this.outAt;
     const { warm } = this;
     const end = base + bytes.length;
-    const collect = (from: number, to: number) => this.collect(raw, from, to, base, code, bytes.length, hits);
+    // The assignment check reads on to the end of the data.
+    raw[(PARAMS_AT >> 2) + 1] = end;
     // Blocks of four chains, the largest stride that fits first; each block's first chain carries on
     // from the previous block's last, the others warm up on the bytes before them.
     let p = base;
     let state = 0;
     for (const stride of STRIDES) {
       const run4 = w.run4.get(stride)!;
-      const o = [out, out + CAP_BYTES, out + 2 * CAP_BYTES, out + 3 * CAP_BYTES] as const;
       for (; end - p >= 4 * stride; p += 4 * stride) {
         const s1 = w.warm(Math.max(base, p + stride - warm), p + stride);
         const s2 = w.warm(Math.max(base, p + 2 * stride - warm), p + 2 * stride);
         const s3 = w.warm(Math.max(base, p + 3 * stride - warm), p + 3 * stride);
-        run4(p, state, s1, s2, s3, o[0], o[1], o[2], o[3]);
+        run4(p, state, s1, s2, s3, out, out + CAP_BYTES, out + 2 * CAP_BYTES, out + 3 * CAP_BYTES);
         const e = ENDS_AT >> 2;
         state = raw[e + 3]!;
-        for (let k = 0; k < 4; k++) collect(o[k]!, raw[e + 4 + k]!);
+        for (let k = 0; k < 4; k++) this.collect(raw, out + k * CAP_BYTES, raw[e + 4 + k]!, bytes, hits);
       }
     }
-    collect(out, w.run1(p, end, state, out));
+    this.collect(raw, out, w.run1(p, end, state, out), bytes, hits);
+    return hits;
+  }
+
+  /**
+   * Keywords in a string; offsets are string (UTF-16) offsets. The string is encoded as UTF-8 into
+   * the automaton's memory: this overwrites what `readBuffer` returned.
+   */
+  scanString(text: string): KeywordHits {
+    const size = Buffer.byteLength(text, "utf8");
+    const buffer = this.readBuffer(size);
+    buffer.write(text, 0, size, "utf8");
+    const bytes = buffer.subarray(0, size);
+    const hits = this.scanBytes(bytes);
+    // Every character outside ASCII takes more than one byte.
+    if (size !== text.length && hits.size > 0) toUtf16Offsets(bytes, hits);
+    return hits;
+  }
+
+  /**
+   * Keywords in valid UTF-8 bytes, with the offsets they have in the decoded string. Undefined when
+   * the bytes are not valid UTF-8 (then the decoder's replacement characters decide the offsets:
+   * scan the decoded string).
+   */
+  scanUtf8(bytes: Uint8Array): KeywordHits | undefined {
+    if (!isUtf8(bytes)) return undefined;
+    const hits = this.scanBytes(bytes);
+    if (hits.size > 0) toUtf16Offsets(bytes, hits);
     return hits;
   }
 
@@ -192,11 +204,13 @@ export class KeywordMatcher {
       if (narrow) bytes[CLASS_AT + c] = this.classOf[c]! * 4;
       else mem[(CLASS_AT >> 2) + c] = this.classOf[c]! * 4;
     }
-    // States become byte offsets into the table; a reporting state stays negated.
-    for (let i = 0; i < this.delta.length; i++) {
-      const t = this.delta[i]!;
-      mem[(DELTA_AT >> 2) + i] = t < 0 ? ~(~t * 4) : t * 4;
-    }
+    mem.set(this.table, DELTA_AT >> 2);
+    for (let s = 0; s < this.stateFlags.length; s++)
+      bytes[this.flagsAt + s * this.classCount] = this.stateFlags[s]!;
+    const { kinds, units } = characterTables();
+    bytes.set(kinds, KIND_AT);
+    bytes.set(units, UNITS_AT);
+    mem[PARAMS_AT >> 2] = this.flagsAt;
     this.dfa = w;
     return w;
   }
@@ -208,55 +222,28 @@ export class KeywordMatcher {
     if (need > have) w.memory.grow(Math.ceil((need - have) / PAGE));
   }
 
-  /** Keywords in a string; offsets are string (UTF-16) offsets. */
-  scanString(text: string): KeywordHits {
-    const hits: KeywordHits = new Map();
-    const code: CodeAt = (i) => text.charCodeAt(i);
-    let state = 0;
-    for (let from = 0; from < text.length; from += CHUNK) {
-      const to = Math.min(text.length, from + CHUNK);
-      const n = runString(text, from, to, state, this.delta, this.classOf, this.raw);
-      state = lastState;
-      this.collectJs(n, code, text.length, hits);
-    }
-    return hits;
-  }
-
-  /** The pairs runString left in `raw` (offsets, states as table indexes). */
-  private collectJs(n: number, code: CodeAt, length: number, hits: KeywordHits): void {
-    for (let p = 0; p < n; p += 2) {
-      this.report(this.raw[p]!, this.raw[p + 1]! / this.classCount, code, length, hits);
-    }
-  }
-
   /**
-   * The pairs the WebAssembly loops wrote between byte addresses `from` and `to` (end addresses
-   * relative to `base`, states as table byte offsets).
+   * The pairs the WebAssembly loops wrote between byte addresses `from` and `to`: end addresses, and
+   * states as table byte offsets with bit 0 set when an assignment follows the keyword.
    */
-  private collect(
-    raw: Int32Array,
-    from: number,
-    to: number,
-    base: number,
-    code: CodeAt,
-    length: number,
-    hits: KeywordHits,
-  ): void {
+  private collect(raw: Int32Array, from: number, to: number, bytes: Uint8Array, hits: KeywordHits): void {
     const unit = this.classCount * 4;
+    const base = this.dataAt;
     for (let p = from >> 2, end = to >> 2; p < end; p += 2) {
-      this.report(raw[p]! - base, raw[p + 1]! / unit, code, length, hits);
+      const v = raw[p + 1]!;
+      const assigned = v & 1;
+      this.report(raw[p]! - base, (v - assigned) / unit, assigned, bytes, hits);
     }
   }
 
   /** Record state `s`'s keywords ending at `end`, confirming exact-case and assignment keywords. */
-  private report(end: number, s: number, code: CodeAt, length: number, hits: KeywordHits): void {
+  private report(end: number, s: number, assigned: number, bytes: Uint8Array, hits: KeywordHits): void {
     for (let o = this.outStart[s]!, to = this.outStart[s + 1]!; o < to; o++) {
+      const flags = this.outFlags[o]!;
+      if ((flags & ASSIGNMENT) !== 0 && assigned === 0) continue;
+      const start = end - this.outLength[o]!;
+      if ((flags & EXACT) !== 0 && !sameCase(bytes, start, this.outWord[o]!)) continue;
       const r = this.outRule[o]!;
-      const word = this.outWord[o]!;
-      const start = end - word.length;
-      const rule = this.rules[r]!;
-      if (rule.exact && !sameCase(code, start, word)) continue;
-      if (rule.assignment && !assignmentFollows(code, end, length)) continue;
       const list = hits.get(r);
       if (list === undefined) hits.set(r, [start]);
       else if (!list.includes(start, list.length - 4)) list.push(start);
@@ -264,123 +251,46 @@ export class KeywordMatcher {
   }
 }
 
-/**
- * Letters whose two cases the automaton tells apart: those of the shortest exact keywords (`SK`,
- * `Q~`). Folded, `SK` fires on every "task" and "disk" — a third of all raw keyword hits on source
- * code — only for the exact-case check to drop nearly all of them. Only letters of keywords of one or
- * two characters: every case-insensitive keyword holding a split letter is entered in both of its
- * cases, so splitting many letters would multiply the automaton.
- */
-function caseSplitLetters(rules: readonly KeywordRule[]): Set<string> {
-  const split = new Set<string>();
-  for (const rule of rules) {
-    if (!rule.exact) continue;
-    for (const word of rule.keywords) {
-      if (word.length > 2) continue;
-      for (const ch of word.toLowerCase()) if (ch >= "a" && ch <= "z") split.add(ch);
-    }
+/** `delta` with states as row byte offsets, reporting states negated (see `KeywordMatcher.table`). */
+function wasmTable(
+  delta: Int32Array,
+  outputs: readonly (readonly unknown[])[],
+  classCount: number,
+): Int32Array {
+  const unit = classCount * 4;
+  const table = new Int32Array(delta.length);
+  for (let i = 0; i < delta.length; i++) {
+    const t = delta[i]!;
+    table[i] = outputs[t]!.length > 0 ? ~(t * unit) : t * unit;
   }
-  return split;
+  return table;
 }
 
-/** `word` (lower-case) spelled with every combination of cases of its split letters. */
-function caseVariants(word: string, split: ReadonlySet<string>): string[] {
-  let variants = [""];
-  for (const ch of word) {
-    const cases = split.has(ch) ? [ch, ch.toUpperCase()] : [ch];
-    variants = variants.flatMap((v) => cases.map((c) => v + c));
-  }
-  return variants;
-}
-
-function sameCase(code: CodeAt, start: number, word: string): boolean {
-  for (let j = 0; j < word.length; j++) if (code(start + j) !== word.charCodeAt(j)) return false;
+function sameCase(bytes: Uint8Array, start: number, word: string): boolean {
+  for (let j = 0; j < word.length; j++) if (bytes[start + j] !== word.charCodeAt(j)) return false;
   return true;
 }
 
 /**
- * Whether `=`, `:`, `|` (of `||=`) or `?` (of `?=`) follows within an identifier tail, a closing
- * quote or bracket and blanks, and then a value of at least VALUE_MIN non-blank characters: a
- * superset of what the generic rule's regex accepts after its name (`token: string` and
- * `password = x` are common in code and need no regex run).
+ * Byte offsets of valid UTF-8 → offsets in the decoded (UTF-16) string, in place: one walk over the
+ * bytes up to the last hit. Hits start at ASCII keyword characters, so always at a character.
  */
-function assignmentFollows(code: CodeAt, from: number, length: number): boolean {
-  const limit = Math.min(length, from + ASSIGNMENT_REACH);
-  let i = from;
-  while (i < limit && isIdentifier(code(i))) i++;
-  if (i < limit && (code(i) === 0x22 || code(i) === 0x27 || code(i) === 0x5d)) i++;
-  while (i < limit && isBlank(code(i))) i++;
-  if (i >= limit) return false;
-  const c = code(i);
-  if (c !== 0x3d && c !== 0x3a && c !== 0x7c && c !== 0x3f) return false;
-  return valueFollows(code, i, length);
-}
-
-/**
- * From an assignment operator: skip operator characters and blanks (the regex's `\s*` may span
- * lines), then count the non-blank run that holds the value. Operator characters after the last
- * blank count too, since a value may start with one (`==` then `abc…`): never fewer than the regex's.
- */
-function valueFollows(code: CodeAt, at: number, length: number): boolean {
-  let i = at;
-  let run = 0;
-  for (; i < length; i++) {
-    const c = code(i);
-    if (isBlank(c)) run = 0;
-    else if (c === 0x3d || c === 0x3a || c === 0x7c || c === 0x3f || c === 0x3e) run++;
-    else break;
-  }
-  for (; i < length && run < VALUE_MIN && !isBlank(code(i)); i++) run++;
-  return run >= VALUE_MIN;
-}
-
-function isIdentifier(c: number): boolean {
-  return (
-    (c >= 0x30 && c <= 0x39) ||
-    (c >= 0x41 && c <= 0x5a) ||
-    (c >= 0x61 && c <= 0x7a) ||
-    c === 0x5f ||
-    c === 0x2d ||
-    c === 0x2e
-  );
-}
-
-function isBlank(c: number): boolean {
-  return c === 0x20 || (c >= 0x09 && c <= 0x0d);
-}
-
-/** Breadth-first failure links, folded into a complete transition table of state indexes. */
-function buildDfa<T>(
-  trie: Map<number, number>[],
-  out: T[][],
-  classes: number,
-): { delta: Int32Array; outputs: T[][] } {
-  const n = trie.length;
-  const delta = new Int32Array(n * classes);
-  const fail = new Int32Array(n);
-  const outputs = out.map((o) => [...o]);
-  const queue: number[] = [];
-  for (let k = 0; k < classes; k++) {
-    const next = trie[0]!.get(k);
-    if (next !== undefined) {
-      delta[k] = next;
-      queue.push(next);
+export function toUtf16Offsets(bytes: Uint8Array, hits: KeywordHits): void {
+  const all = [...new Set([...hits.values()].flat())].sort((a, b) => a - b);
+  const map = new Map<number, number>();
+  let b = 0;
+  let u = 0;
+  for (const offset of all) {
+    for (; b < offset; b++) {
+      const c = bytes[b]!;
+      // A continuation byte adds nothing; a 4-byte sequence is a surrogate pair.
+      if ((c & 0xc0) !== 0x80) u += c >= 0xf0 ? 2 : 1;
     }
+    map.set(offset, u);
   }
-  for (let q = 0; q < queue.length; q++) {
-    const s = queue[q]!;
-    const f = fail[s]!;
-    for (const o of outputs[f]!) if (!outputs[s]!.includes(o)) outputs[s]!.push(o);
-    for (let k = 0; k < classes; k++) {
-      const next = trie[s]!.get(k);
-      if (next === undefined) {
-        delta[s * classes + k] = delta[f * classes + k]!;
-      } else {
-        fail[next] = delta[f * classes + k]!;
-        delta[s * classes + k] = next;
-        queue.push(next);
-      }
-    }
-  }
-  return { delta, outputs };
+  for (const [rule, list] of hits)
+    hits.set(
+      rule,
+      list.map((o) => map.get(o)!),
+    );
 }

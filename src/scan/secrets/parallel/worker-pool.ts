@@ -83,7 +83,7 @@ export async function scanInWorkers(options: {
   try {
     for (let batch = mainThreadScans ? take() : []; batch.length > 0; batch = take()) {
       for (const file of batch) {
-        for (const f of scanFile(options.detector, root, file, maxFileBytes, stats)) findings.push(f);
+        scanFile(options.detector, root, file, maxFileBytes, stats, findings);
       }
       // Let worker messages in: they carry results and ask for more work.
       await new Promise((r) => setImmediate(r));
@@ -128,7 +128,7 @@ function runWorker(init: WorkerInit): void {
     const stats = emptyStats();
     const findings: ScanFinding[] = [];
     for (const file of msg.files) {
-      for (const f of scanFile(detector, init.root, file, init.maxFileBytes, stats)) findings.push(f);
+      scanFile(detector, init.root, file, init.maxFileBytes, stats, findings);
     }
     port.postMessage({ findings, stats } satisfies FromWorker);
   });

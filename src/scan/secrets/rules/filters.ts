@@ -29,8 +29,9 @@ const filters: Record<string, SecretFilter> = {
     if (REFERENCE_NAME.test(before)) return false;
     if (IDENTIFIER.test(secret)) return false;
     // An unquoted member access in code (`pass: result.mbPerSec`) is an expression, not a value; JWTs,
-    // which look alike, have their own rule.
-    if (MEMBER_ACCESS.test(secret) && !secret.startsWith("eyJ")) return false;
+    // which look alike, have their own rule. (The test that always runs goes first: a branch first
+    // taken after the filter was optimised makes V8 throw the optimised code away.)
+    if (!secret.startsWith("eyJ") && MEMBER_ACCESS.test(secret)) return false;
     const hasDigit = /[0-9]/.test(secret);
     const hasLetter = /[A-Za-z]/.test(secret);
     const mixedCase = /[a-z]/.test(secret) && /[A-Z]/.test(secret);

@@ -11,6 +11,7 @@ import type { Detector } from "../engine/compile";
 import { detectSecrets } from "../engine/detect";
 import { toFindings } from "../engine/findings";
 import { isPathAllowed } from "../engine/allowlist";
+import type { KeywordHits } from "../engine/keyword-matcher";
 
 /** Counters of one scan; workers return theirs and the caller adds them up. */
 export interface FileStats {
@@ -45,14 +46,20 @@ export function addStats(into: FileStats, more: FileStats): void {
 const BINARY_PROBE = 8000;
 
 /**
+ * What the first read of a file asks for (at most): nearly every source file fits, so a file costs
+ * open, one read, the read that finds its end, and close.
+ */
+const FIRST_READ = 1 << 20;
+
+/**
  * One read buffer per thread, grown as needed: allocating a Buffer per file made garbage collection
  * a sixth of a tree scan's time.
  */
-let scratch = Buffer.allocUnsafe(1 << 20);
+let scratch = Buffer.allocUnsafe(FIRST_READ);
 
 /**
  * Never follow a symbolic link (it may point out of the tree, as gitleaks does not follow them
- * either), and never block opening a FIFO: fstat then shows it is no regular file.
+ * either), and never block opening a FIFO: reading then shows it is no regular file.
  */
 const OPEN_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
 
@@ -64,7 +71,12 @@ function scratchOf(size: number): Buffer {
 
 /**
  * The file's bytes, or why it is skipped. The returned Buffer is a view of a buffer from `bufferOf`
- * (default: a shared scratch buffer): it is valid until the next call.
+ * (at least the size asked for; default: a shared scratch buffer): it is valid until the next call.
+ *
+ * Reads until a read returns nothing, without asking fstat for the size first: fstat (and the Stats
+ * object Node builds from it) was a tenth of the cost of reading a small file. fstat is asked only
+ * when the buffer fills up (a large file: its size, or that it is a device that never ends) and
+ * when the file reads as empty (an empty file, or a FIFO opened without a writer).
  */
 export function readBytes(
   absPath: string,
@@ -78,16 +90,26 @@ export function readBytes(
     return (err as NodeJS.ErrnoException).code === "ELOOP" ? "symlink" : "unreadable";
   }
   try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) return "unreadable";
-    if (st.size > maxBytes) return "large";
-    const buffer = bufferOf(st.size);
+    // One byte more than the limit tells a file over it.
+    const limit = maxBytes + 1;
+    let buffer = bufferOf(Math.min(limit, FIRST_READ));
     let read = 0;
-    while (read < st.size) {
-      const n = readSync(fd, buffer, read, st.size - read, read);
+    for (;;) {
+      const room = Math.min(buffer.length, limit) - read;
+      if (room === 0) {
+        const st = fstatSync(fd);
+        if (!st.isFile()) return "unreadable";
+        if (read === limit || st.size > maxBytes) return "large";
+        // Read again from the start into a buffer that fits: growing may have moved the bytes.
+        buffer = bufferOf(Math.min(limit, Math.max(st.size + 1, 2 * buffer.length)));
+        read = 0;
+        continue;
+      }
+      const n = readSync(fd, buffer, read, room, read);
       if (n === 0) break;
       read += n;
     }
+    if (read === 0 && !fstatSync(fd).isFile()) return "unreadable";
     const data = buffer.subarray(0, read);
     if (isBinary(data)) return "binary";
     return data;
@@ -98,27 +120,25 @@ export function readBytes(
   }
 }
 
-/** Scan one file of the working tree. `rel` is relative to `root` and `/`-separated. */
+/**
+ * Scan one file of the working tree, adding its findings to `out` (an output array rather than a
+ * returned one: files without findings, nearly all of them, then allocate nothing, and the loops
+ * that call this see one array shape). `rel` is relative to `root` and `/`-separated.
+ */
 export function scanFile(
   d: Detector,
   root: string,
   rel: string,
   maxBytes: number,
   stats: FileStats,
-): ScanFinding[] {
+  out: ScanFinding[],
+): void {
   if (isPathAllowed(d.global, rel)) {
     stats.skippedAllowlisted++;
-    return [];
+    return;
   }
   // Read straight into the keyword automaton's memory: the byte scan then copies nothing.
-  return scanOutcome(d, rel, readBytes(`${root}/${rel}`, maxBytes, d.readBuffer), stats);
-}
-
-/** What reading a file gave: its bytes, or why it is skipped. */
-export type ReadOutcome = Buffer | "binary" | "large" | "symlink" | "unreadable";
-
-/** Count a read's outcome and scan the bytes, if any. */
-function scanOutcome(d: Detector, rel: string, bytes: ReadOutcome, stats: FileStats): ScanFinding[] {
+  const bytes = readBytes(`${root}/${rel}`, maxBytes, d.readBuffer);
   if (bytes === "binary") stats.skippedBinary++;
   else if (bytes === "large") stats.skippedLarge++;
   else if (bytes === "symlink") stats.skippedSymlinks++;
@@ -126,28 +146,34 @@ function scanOutcome(d: Detector, rel: string, bytes: ReadOutcome, stats: FileSt
   else {
     stats.files++;
     stats.bytes += bytes.length;
-    return scanBytes(d, bytes, rel);
+    scanBytes(d, bytes, rel, out);
   }
-  return [];
 }
+
+/** What reading a file gave: its bytes, or why it is skipped. */
+export type ReadOutcome = Buffer | "binary" | "large" | "symlink" | "unreadable";
 
 /** NUL in the first 8000 bytes: binary, as git decides. */
 function isBinary(bytes: Buffer): boolean {
   return bytes.subarray(0, BINARY_PROBE).includes(0);
 }
 
-/** Scan one file's bytes; pure-ASCII files (most source) take the byte-level keyword pass. */
-export function scanBytes(d: Detector, bytes: Buffer, rel: string): ScanFinding[] {
+/** Scan one file's bytes into `out`; pure-ASCII files (most source) take the byte-level keyword pass. */
+export function scanBytes(d: Detector, bytes: Buffer, rel: string, out: ScanFinding[]): void {
   let text: string;
-  let hits;
+  let hits: KeywordHits | undefined;
   if (isAscii(bytes)) {
     hits = d.matcher.scanBytes(bytes);
     // No keyword and no keyword-less rule: nothing can match, so the file is never decoded.
-    if (hits.size === 0 && d.alwaysRun.length === 0) return [];
+    if (hits.size === 0 && d.alwaysRun.length === 0) return;
     text = bytes.toString("latin1");
   } else {
+    // Valid UTF-8 is scanned where it was read; anything else as the string it decodes to.
+    hits = d.matcher.scanUtf8(bytes);
+    if (hits?.size === 0 && d.alwaysRun.length === 0) return;
     text = bytes.toString("utf8");
   }
   const result = detectSecrets(d, text, rel, undefined, hits);
-  return result.detections.length === 0 ? [] : toFindings(d, text, result, { file: rel });
+  if (result.detections.length === 0) return;
+  for (const f of toFindings(d, text, result, { file: rel })) out.push(f);
 }
