@@ -7,6 +7,7 @@
  * deliberately.
  */
 import { z } from "zod";
+import { byteSizeSchema } from "./byte-size";
 import { analysesSchema, environmentsSchema } from "./deploy-schema";
 import { checkAnalysisReferences } from "./deploy-references";
 
@@ -207,6 +208,11 @@ const scanSchema = z
         baseline: relativePath
           .optional()
           .describe("JSON file of finding fingerprints to ignore (`sluice scan secrets --write-baseline`)."),
+        maxFileSize: byteSizeSchema()
+          .optional()
+          .describe(
+            "Files larger than this are not scanned for secrets (a note names them): bytes or a size such as `50MiB`. Default 10MiB.",
+          ),
       })
       .prefault({}),
     deps: z

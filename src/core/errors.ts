@@ -96,7 +96,8 @@ export const errorCodes = {
   },
   SLUICE_E_SECRETS_CONFIG: {
     exit: 2,
-    summary: "A secrets-scanning config (.gitleaks.toml) or baseline is malformed, or holds an invalid rule.",
+    summary:
+      "A secrets-scanning config (.gitleaks.toml) or baseline is missing or malformed, or holds an invalid rule.",
   },
   SLUICE_E_OUTPUT: {
     exit: 2,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { evaluateGate } from "./evaluate";
+import type { UnavailableMetrics } from "./metrics";
 import { toGateRule } from "./rules";
 
 const metrics = {
@@ -73,5 +74,84 @@ describe("evaluateGate", () => {
 
   it("reports a non-boolean CEL result as an error", () => {
     expect(evaluateGate([toGateRule("coverage.lines + 1")], metrics, null).rules[0]!.status).toBe("error");
+  });
+
+  describe("with metrics a tool run that did not complete would feed", () => {
+    const reason = "deps did not run (reports/scan.sarif: no advisory database; import one)";
+    const unavailable: UnavailableMetrics[] = [
+      { groups: ["vulnerabilities", "findings"], report: "reports/scan.sarif", tool: "deps", reason },
+    ];
+    // What metricsFromReports gives then: the groups are left out, not zero.
+    const { vulnerabilities: _left, ...rest } = metrics;
+    const scanned = { ...rest, policy: { critical: 0, high: 0, medium: 0, low: 0, total: 0 } };
+
+    it("fails a threshold rule on them, naming the tool, the report and why; other rules are unaffected", () => {
+      const r = evaluateGate(
+        [toGateRule("vulnerabilities.critical == 0"), toGateRule("policy.high == 0")],
+        scanned,
+        null,
+        unavailable,
+      );
+      expect(r.passed).toBe(false);
+      expect(r.rules[0]).toMatchObject({
+        status: "error",
+        actual: "not available",
+        expected: "== 0",
+        message: `vulnerabilities.critical: not available — ${reason}`,
+      });
+      expect(r.rules[1]).toMatchObject({ status: "passed", actual: "0" });
+      expect(r.counts).toMatchObject({ passed: 1, error: 1 });
+    });
+
+    it("fails CEL rules reading them even behind has(), and before a missing baseline skips them", () => {
+      const r = evaluateGate(
+        [
+          toGateRule("vulnerabilities.critical + vulnerabilities.high == 0 && coverage.lines > 50"),
+          toGateRule("!has(vulnerabilities.critical) || vulnerabilities.critical == 0"),
+          toGateRule("findings.total <= baseline.findings.total"),
+          toGateRule({ rule: "findings.errors == 0", severity: "warn" }),
+        ],
+        scanned,
+        null,
+        unavailable,
+      );
+      expect(r.rules.map((x) => x.status)).toEqual(["error", "error", "error", "error"]);
+      expect(r.rules[0]).toMatchObject({
+        actual:
+          "vulnerabilities.critical=not available, vulnerabilities.high=not available, coverage.lines=81.25",
+        // One cause per group, however many of its keys the rule reads.
+        message: `vulnerabilities.critical: not available — ${reason}`,
+      });
+      expect(r.rules[2]!.message).toBe(`findings.total: not available — ${reason}`);
+      // A warn rule is reported, and does not fail the gate on its own.
+      expect(r.counts.warnings).toBe(1);
+    });
+
+    it("does not apply to baseline values, which come from a recorded result", () => {
+      const baseline = { vulnerabilities: { critical: 0, high: 0, medium: 0, low: 0, total: 0 } };
+      const r = evaluateGate(
+        [toGateRule("baseline.vulnerabilities.critical == 0")],
+        scanned,
+        baseline,
+        unavailable,
+      );
+      expect(r.rules[0]!.status).toBe("passed");
+    });
+
+    it("names every cause when several runs feed the group", () => {
+      const two: UnavailableMetrics[] = [
+        ...unavailable,
+        {
+          groups: ["security", "findings"],
+          report: "codeql.sarif",
+          tool: "CodeQL",
+          reason: "CodeQL did not complete (codeql.sarif: out of memory)",
+        },
+      ];
+      const r = evaluateGate([toGateRule("findings.errors == 0")], scanned, null, two);
+      expect(r.rules[0]!.message).toBe(
+        `findings.errors: not available — ${reason}; CodeQL did not complete (codeql.sarif: out of memory)`,
+      );
+    });
   });
 });

@@ -1,12 +1,14 @@
 /**
  * Evaluating a gate: pure function of (rules, metrics, baseline) → a result per rule and a verdict.
  * A rule that cannot be evaluated (a metric no report provided) is an `error`, which fails the gate
- * at fail severity: a gate must never pass because its evidence is missing. Rules reading `baseline.*`
- * are `skipped` until a baseline exists (the first run on a branch has nothing to compare with).
+ * at fail severity: a gate must never pass because its evidence is missing. So is a rule reading a
+ * metric that is unavailable because the tool run feeding it did not complete (`has()` included).
+ * Rules reading `baseline.*` are `skipped` until a baseline exists (the first run on a branch has
+ * nothing to compare with).
  */
 import { compileRule } from "./rules";
 import type { Comparator, CompiledRule, GateRule, Severity } from "./rules";
-import type { Metrics } from "./metrics";
+import type { Metrics, UnavailableMetrics } from "./metrics";
 
 export type RuleStatus = "passed" | "failed" | "error" | "skipped";
 
@@ -29,8 +31,13 @@ export interface GateEvaluation {
   counts: Record<RuleStatus, number> & { warnings: number };
 }
 
-export function evaluateGate(rules: GateRule[], metrics: Metrics, baseline: Metrics | null): GateEvaluation {
-  const results = rules.map((rule) => evaluateRule(compileRule(rule), metrics, baseline));
+export function evaluateGate(
+  rules: GateRule[],
+  metrics: Metrics,
+  baseline: Metrics | null,
+  unavailable: readonly UnavailableMetrics[] = [],
+): GateEvaluation {
+  const results = rules.map((rule) => evaluateRule(compileRule(rule), metrics, baseline, unavailable));
   const counts = { passed: 0, failed: 0, error: 0, skipped: 0, warnings: 0 };
   for (const r of results) {
     counts[r.status] += 1;
@@ -42,7 +49,12 @@ export function evaluateGate(rules: GateRule[], metrics: Metrics, baseline: Metr
   return { passed, rules: results, counts };
 }
 
-function evaluateRule(compiled: CompiledRule, metrics: Metrics, baseline: Metrics | null): RuleResult {
+function evaluateRule(
+  compiled: CompiledRule,
+  metrics: Metrics,
+  baseline: Metrics | null,
+  unavailable: readonly UnavailableMetrics[],
+): RuleResult {
   const rule = compiled.rule;
   const base = {
     name: rule.name,
@@ -51,6 +63,22 @@ function evaluateRule(compiled: CompiledRule, metrics: Metrics, baseline: Metric
     description: rule.description,
   };
   const vars: Record<string, unknown> = { ...metrics, baseline: baseline ?? {} };
+  // Before the baseline check: a rule over a metric nobody could measure fails even on a first run.
+  const blocked = unavailableReasons(
+    compiled.kind === "cel" ? compiled.paths : [compiled.metric],
+    unavailable,
+  );
+  if (blocked.length > 0) {
+    const message = blocked.map((b) => `${b.path}: not available — ${b.reasons.join("; ")}`).join("; ");
+    if (compiled.kind === "threshold") {
+      const expected = `${compiled.op} ${compiled.value}`;
+      return { ...base, status: "error", actual: "not available", expected, message };
+    }
+    const seen = compiled.paths
+      .map((p) => `${p}=${isBlocked(p, blocked) ? "not available" : formatValue(lookup(vars, p))}`)
+      .join(", ");
+    return { ...base, status: "error", actual: seen, expected: rule.expression, message };
+  }
   const readsBaseline =
     compiled.kind === "cel"
       ? compiled.paths.some((p) => p.startsWith("baseline."))
@@ -107,6 +135,31 @@ function evaluateRule(compiled: CompiledRule, metrics: Metrics, baseline: Metric
     const detail = err instanceof Error ? err.message.split("\n")[0]! : String(err);
     return { ...base, status: "error", actual: seen, expected: rule.expression, message: detail };
   }
+}
+
+interface Blocked {
+  path: string;
+  group: string;
+  reasons: string[];
+}
+
+function isBlocked(path: string, blocked: readonly Blocked[]): boolean {
+  return blocked.some((b) => b.group === path.split(".")[0]);
+}
+
+/**
+ * The paths (not `baseline.*`: those come from a recorded result) whose group is unavailable, with
+ * why; one path per group, so `a.x + a.y` names the cause once.
+ */
+function unavailableReasons(paths: readonly string[], unavailable: readonly UnavailableMetrics[]): Blocked[] {
+  const out: Blocked[] = [];
+  for (const path of paths) {
+    const group = path.split(".")[0]!;
+    if (group === "baseline" || out.some((o) => o.group === group)) continue;
+    const reasons = unavailable.filter((u) => u.groups.includes(group)).map((u) => u.reason);
+    if (reasons.length > 0) out.push({ path, group, reasons });
+  }
+  return out;
 }
 
 function missing(path: string): string {

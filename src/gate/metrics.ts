@@ -2,7 +2,10 @@
  * The metrics model gates evaluate: plain nested objects of numbers, built from parsed reports and
  * from metrics Sluice computes itself. Percentages are 0–100 with two decimals. Only the groups some
  * input provided are present, so a rule on a missing group says "no data" instead of passing on zero.
+ * Groups fed by a tool run that did not complete (SARIF `executionSuccessful: false`) are left out
+ * too, and `unavailableMetrics` says why, so a rule reading them fails naming the tool and report.
  */
+import { isLintTool } from "../report/parsers/sarif";
 import type { CoverageSummary, Finding, Ratio, Report } from "../report/types";
 
 export interface Metrics {
@@ -49,6 +52,71 @@ export interface SeverityCounts {
   total: number;
 }
 
+/**
+ * Metric groups that are not available because a tool run that feeds them did not complete: its
+ * results (if any) are a partial count, and zero would be a false all-clear.
+ */
+export interface UnavailableMetrics {
+  /** The groups the run feeds (`vulnerabilities`, `findings`…): every key in them is unavailable. */
+  groups: string[];
+  /** The report file, as given. */
+  report: string;
+  /** The tool as its output names it: `deps` for Sluice's `sluice-deps`, else the SARIF driver name. */
+  tool: string;
+  /** For messages: `deps did not run (reports/scan.sarif: no advisory database; …)`. */
+  reason: string;
+}
+
+/**
+ * The metric groups a SARIF run of `tool` feeds in `metricsFromReports`: Sluice's scanners their own
+ * group (`sluice-deps` also `findings`), other tools `security` and `findings` (and `lint` for
+ * linters). `sluice-sbom` and unknown `sluice-*` runs feed none.
+ */
+export function groupsFedBy(tool: string): string[] {
+  switch (tool) {
+    case "sluice-secrets":
+      return ["secrets"];
+    case "sluice-deps":
+      return ["vulnerabilities", "findings"];
+    case "sluice-license":
+      return ["licenses"];
+    case "sluice-policy":
+      return ["policy"];
+  }
+  if (tool.startsWith("sluice-")) return [];
+  return isLintTool(tool) ? ["lint", "security", "findings"] : ["security", "findings"];
+}
+
+/**
+ * One entry per incomplete run (SARIF `executionSuccessful: false`) that feeds some group. A group is
+ * unavailable even when another report also provides it: the sum would be partial.
+ */
+export function unavailableMetrics(reports: Report[]): UnavailableMetrics[] {
+  return reports.flatMap((report) =>
+    (report.incompleteRuns ?? []).flatMap((run) => {
+      const groups = groupsFedBy(run.tool);
+      if (groups.length === 0) return [];
+      const tool = run.tool.replace(/^sluice-/, "");
+      const [full, ...rest] = run.notifications;
+      // One line per cause: a notification may carry a stack trace or a long log after its first line.
+      const first = full?.split(/\r?\n/)[0]!.trim();
+      // Sluice's scanners say `not run: <why>` for a scanner that checked nothing.
+      const notRun = first !== undefined && /^not run:\s*/i.test(first);
+      const why =
+        first === undefined
+          ? "executionSuccessful is false and no notification says why"
+          : first.replace(/^not run:\s*/i, "") +
+            (rest.length > 0 ? ` (and ${rest.length} more notification${rest.length > 1 ? "s" : ""})` : "");
+      const reason = `${tool} ${notRun ? "did not run" : "did not complete"} (${report.file}: ${why})`;
+      return [{ groups, report: report.file, tool, reason }];
+    }),
+  );
+}
+
+/**
+ * The metrics of the reports. Groups a tool run that did not complete would feed are left out (see
+ * `unavailableMetrics` for why), never given as zero.
+ */
 export function metricsFromReports(reports: Report[]): Metrics {
   const m: Metrics = {};
   const tests = reports.flatMap((r) => (r.tests ? [r.tests] : []));
@@ -116,6 +184,7 @@ export function metricsFromReports(reports: Report[]): Metrics {
       max: round(perf.latency.max),
     };
   }
+  for (const u of unavailableMetrics(reports)) for (const group of u.groups) delete m[group];
   return m;
 }
 

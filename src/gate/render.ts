@@ -1,6 +1,7 @@
 /** Gate results for people: a terminal table and a Markdown report (GITHUB_STEP_SUMMARY, PR comments). */
 import pc from "picocolors";
 import type { GateEvaluation, RuleResult } from "./evaluate";
+import type { UnavailableMetrics } from "./metrics";
 
 export interface GateOutcome extends GateEvaluation {
   gate: string;
@@ -8,6 +9,18 @@ export interface GateOutcome extends GateEvaluation {
   environment: string | null;
   baseline: { ref: string; sha: string; createdAt: string } | null;
   reports: Array<{ file: string; format: string }>;
+  /** Metric groups left out because a tool run feeding them did not complete, and why. */
+  unavailable?: UnavailableMetrics[];
+}
+
+/**
+ * `vulnerabilities.*, findings.* not available: deps did not run (…)`, one line per incomplete run no
+ * rule result already names: a gate that passes without reading them still says what went unchecked.
+ */
+function unavailableLines(o: GateOutcome): string[] {
+  return (o.unavailable ?? [])
+    .filter((u) => !o.rules.some((r) => r.message.includes(u.reason)))
+    .map((u) => `${u.groups.map((g) => `${g}.*`).join(", ")} not available: ${u.reason}`);
 }
 
 const ICON: Record<RuleResult["status"], string> = { passed: "✓", failed: "✗", error: "✗", skipped: "−" };
@@ -40,6 +53,7 @@ export function renderGateText(o: GateOutcome, color: boolean): string {
     lines.push(
       paint(pc.dim, `  baseline: ${o.baseline.ref}@${o.baseline.sha.slice(0, 7)} (${o.baseline.createdAt})`),
     );
+  for (const line of unavailableLines(o)) lines.push(paint(pc.yellow, `  ${line}`));
   if (o.reports.length > 0)
     lines.push(paint(pc.dim, `  reports: ${o.reports.map((r) => `${r.format}:${r.file}`).join(", ")}`));
   return lines.join("\n") + "\n";
@@ -67,6 +81,8 @@ export function renderGateMarkdown(o: GateOutcome): string {
         `| \`${esc(r.name)}\` | ${status(r)} | ${esc(r.status === "error" || r.status === "skipped" ? r.message : r.actual)} | ${esc(r.expected)} |`,
     ),
   ];
+  const unavailable = unavailableLines(o);
+  if (unavailable.length > 0) out.push("", ...unavailable.map((line) => `- ⚠️ ${line}`));
   if (o.baseline)
     out.push(
       "",

@@ -11,7 +11,7 @@ import type { Store } from "../store/types";
 import { matchFilters } from "../workflow/filters";
 import { computeMetrics } from "./computed";
 import { evaluateGate } from "./evaluate";
-import { metricsFromReports, mergeMetrics } from "./metrics";
+import { metricsFromReports, mergeMetrics, unavailableMetrics } from "./metrics";
 import type { Metrics } from "./metrics";
 import type { GateOutcome } from "./render";
 import { mergeRules, toGateRule } from "./rules";
@@ -54,6 +54,7 @@ export async function runGate(req: GateRequest): Promise<GateOutcome & { metrics
   const specs = req.reports.length > 0 ? req.reports : (spec?.reports ?? []);
   const reports = await readReports(specs, req.cwd);
   const fromReports = metricsFromReports(reports);
+  const unavailable = unavailableMetrics(reports);
   const computed = spec ? await computeMetrics(spec.compute, req.repoRoot, reports) : {};
   const metrics = mergeMetrics(fromReports, computed);
 
@@ -68,6 +69,7 @@ export async function runGate(req: GateRequest): Promise<GateOutcome & { metrics
     rules,
     metrics,
     baselineRecord ? (baselineRecord.metrics as Metrics) : null,
+    unavailable,
   );
   const outcome = {
     ...evaluation,
@@ -78,6 +80,7 @@ export async function runGate(req: GateRequest): Promise<GateOutcome & { metrics
       ? { ref: baselineRecord.ref, sha: baselineRecord.sha, createdAt: baselineRecord.createdAt }
       : null,
     reports: reports.map((r) => ({ file: path.relative(req.cwd, r.file) || r.file, format: r.format })),
+    unavailable,
     metrics,
   };
   if (req.record !== false) {

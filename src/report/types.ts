@@ -101,6 +101,21 @@ export interface PerfSummary {
   latency: { avg: number; p50?: number; p90?: number; p95?: number; p99?: number; max: number };
 }
 
+/**
+ * A tool run that says it did not complete: SARIF `invocations[].executionSuccessful: false` (a
+ * scanner that did not run, an analysis that stopped, files a linter could not parse). Its findings,
+ * if any, are a partial count: gates treat the metrics it feeds as unavailable, never as zero.
+ */
+export interface IncompleteRun {
+  /** The run's tool (`tool.driver.name`). */
+  tool: string;
+  /**
+   * What the tool said about it: the texts of its invocations' `toolExecutionNotifications`, then
+   * `toolConfigurationNotifications`, errors first, then warnings, then notes. Possibly empty.
+   */
+  notifications: string[];
+}
+
 export interface Report {
   format: ReportFormat;
   /** The file it came from, as given to the parser. */
@@ -110,6 +125,8 @@ export interface Report {
   findings?: Finding[];
   /** SARIF: the tools (driver names) of its runs, including runs without results. */
   tools?: string[];
+  /** SARIF: the runs whose invocations say they did not complete; absent when every run did. */
+  incompleteRuns?: IncompleteRun[];
   perf?: PerfSummary;
 }
 

@@ -77,3 +77,51 @@ describe("renderScanMarkdown", () => {
     expect(md.match(/✅/g)).toHaveLength(1);
   });
 });
+
+const history: ScanResult = {
+  ...base,
+  kind: "secrets",
+  findings: [
+    {
+      kind: "secrets",
+      ruleId: "github-pat",
+      severity: "high",
+      message: "GitHub token: ghp_****",
+      file: "creds.py",
+      line: 2,
+      column: 22,
+      fingerprint: "fp",
+      commit: "1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b",
+      author: "Jane Doe <jane@example.com>",
+      date: "2024-05-01T10:00:00+02:00",
+    },
+  ],
+};
+const written: ScanResult = { ...base, kind: "secrets", outcome: "wrote 3 fingerprint(s) to b.json" };
+
+describe("secrets findings and outcomes", () => {
+  it("show a history finding's commit, author and date in the table and the summary", () => {
+    expect(renderScanText([history], false)).toContain(
+      "creds.py:2:22  GitHub token: ghp_****\n           commit 1a2b3c4 by Jane Doe <jane@example.com> on 2024-05-01\n",
+    );
+    const md = renderScanMarkdown([history]);
+    expect(md).toContain("| Severity | Rule | Where | Commit | Finding |\n|---|---|---|---|---|");
+    expect(md).toContain(
+      "| high | `github-pat` | creds.py:2:22 | 1a2b3c4 by Jane Doe &lt;jane@example.com&gt; on 2024-05-01 | GitHub token: ghp_**** |",
+    );
+    // Tree findings keep four columns.
+    expect(
+      renderScanMarkdown([{ ...history, findings: [{ ...history.findings[0]!, commit: undefined }] }]),
+    ).toContain("| Severity | Rule | Where | Finding |");
+  });
+
+  it("say what a scan did instead of 'no findings' (a written baseline)", () => {
+    expect(renderScanText([written], false)).toBe("secrets: wrote 3 fingerprint(s) to b.json\n");
+    expect(renderScanText([{ ...written, notes: ["n"] }], false)).toContain(
+      "secrets: wrote 3 fingerprint(s) to b.json, 1 note(s)",
+    );
+    expect(renderScanMarkdown([written])).toContain(
+      "### ✅ Scan `secrets`: wrote 3 fingerprint(s) to b.json",
+    );
+  });
+});

@@ -16,14 +16,28 @@ function where(f: ScanFinding): string {
   return `${f.file}${f.line ? `:${f.line}` : ""}${f.column ? `:${f.column}` : ""}`;
 }
 
+/**
+ * Where a history finding was introduced: `commit 1a2b3c4 by Jane <jane@example.com> on 2024-05-01`
+ * (as gitleaks reports Commit, Author, Email, Date). Undefined for findings not from history.
+ */
+export function provenance(f: ScanFinding): string | undefined {
+  if (!f.commit) return undefined;
+  // Author names come from commits: no terminal control sequences from them.
+  const clean = (s: string) => [...s].map((c) => (c < " " || c === "\x7f" ? " " : c)).join("");
+  const author = f.author ? ` by ${clean(f.author)}` : "";
+  const date = f.date ? ` on ${f.date.slice(0, 10)}` : "";
+  return `commit ${f.commit.slice(0, 7)}${author}${date}`;
+}
+
 /** The status line's words for a result that is not simply "N findings". */
 function outcomeWords(r: ScanResult): string | undefined {
   if (r.notRun !== undefined) return `not run: ${r.notRun}`;
   if (r.findings.length > 0) return undefined;
   const notes = r.notes?.length ?? 0;
   const errors = r.errors?.length ?? 0;
-  if (errors > 0) return `no findings, but ${errors} error(s): the scan is incomplete`;
-  return notes > 0 ? `no findings, ${notes} note(s)` : "no findings";
+  const done = r.outcome ?? "no findings";
+  if (errors > 0) return `${done}, but ${errors} error(s): the scan is incomplete`;
+  return notes > 0 ? `${done}, ${notes} note(s)` : done;
 }
 
 /** The error of a scanner that was named but could not run: its not-run reason, as one message. */
@@ -62,7 +76,7 @@ export function renderScanText(results: ScanResult[], color: boolean, limit = 50
     const status =
       words === undefined
         ? `${r.findings.length} finding(s) (${summary})`
-        : words === "no findings"
+        : words === "no findings" || words === r.outcome
           ? paint(pc.green, words)
           : paint(r.errors?.length ? pc.red : pc.yellow, words);
     out.push(`${paint(pc.bold, r.kind)}: ${status}`);
@@ -73,6 +87,8 @@ export function renderScanText(results: ScanResult[], color: boolean, limit = 50
     );
     for (const f of sorted.slice(0, limit)) {
       out.push(`  ${sev(f.severity)} ${f.ruleId.padEnd(28)} ${where(f)}  ${f.message}`);
+      const from = provenance(f);
+      if (from) out.push(paint(pc.dim, `           ${from}`));
       if (f.package?.path && f.package.path.length > 1)
         out.push(paint(pc.dim, `           via ${f.package.path.join(" > ")}`));
     }
@@ -99,15 +115,28 @@ export function renderScanMarkdown(results: ScanResult[], limit = 100, noteLimit
         : r.notRun !== undefined || r.findings.length > 0 || notes.length > 0
           ? "⚠️"
           : "✅";
-    const what = r.notRun !== undefined ? "not run" : `${r.findings.length} finding(s)`;
+    const what =
+      r.notRun !== undefined
+        ? "not run"
+        : r.findings.length === 0 && r.outcome
+          ? esc(r.outcome)
+          : `${r.findings.length} finding(s)`;
     out.push(`### ${icon} Scan \`${r.kind}\`: ${what}`, "");
     if (r.notRun !== undefined) out.push(`**Not run:** ${esc(r.notRun)}`, "");
     for (const p of errors) out.push(`- ❌ \`${p.code}\` ${esc(locatedProblem(p))}`);
     if (errors.length > 0) out.push("");
     if (r.findings.length > 0) {
-      out.push("| Severity | Rule | Where | Finding |", "|---|---|---|---|");
-      for (const f of r.findings.slice(0, limit))
-        out.push(`| ${f.severity} | \`${esc(f.ruleId)}\` | ${esc(where(f))} | ${esc(f.message)} |`);
+      // History findings: which commit, by whom, when (a column only when there are any).
+      const history = r.findings.some((f) => f.commit);
+      const html = (t: string) => esc(t).replace(/</g, "&lt;").replace(/>/g, "&gt;");
+      out.push(
+        `| Severity | Rule | Where |${history ? " Commit |" : ""} Finding |`,
+        `|---|---|---|${history ? "---|" : ""}---|`,
+      );
+      for (const f of r.findings.slice(0, limit)) {
+        const from = history ? ` ${html(provenance(f)?.replace(/^commit /, "") ?? "")} |` : "";
+        out.push(`| ${f.severity} | \`${esc(f.ruleId)}\` | ${esc(where(f))} |${from} ${esc(f.message)} |`);
+      }
       if (r.findings.length > limit)
         out.push("", `… and ${r.findings.length - limit} more (see the SARIF or JSON)`);
       out.push("");

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -58,6 +58,53 @@ describe("runScans and scan.exclude", () => {
     const kept = await runScans({ root, config, kinds: ["license"], version: "1" });
     expect(all[0]!.stats.packages).toBeGreaterThan(kept[0]!.stats.packages!);
     expect(kept[0]!.findings.every((f) => !f.file!.startsWith("test/"))).toBe(true);
+  });
+});
+
+describe("runScans and the secrets scanner", () => {
+  const value = "Zq8vLm2xR7tYp4Kw9s";
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), "sluice-run-scan-secrets-"));
+    writeFileSync(path.join(dir, "Dockerfile"), `FROM node:20\nENV DB_PASSWORD="${value}"\nUSER node\n`);
+    writeFileSync(path.join(dir, "big.env"), `API_TOKEN="${value}"\n${"x".repeat(4000)}\n`);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("masks a found value in every scanner's output; reads maxFileSize and the configured baseline", async () => {
+    const config = defaultConfig();
+    config.scan.policy.rules = [
+      {
+        id: "env-quoted",
+        target: "dockerfile",
+        scope: "instruction",
+        rule: 'instruction.keyword == "ENV"',
+        severity: "low",
+        message: "ENV {{ instruction.args }}",
+      },
+    ];
+    // Not written yet: the configured baseline may be missing (a --baseline path may not).
+    config.scan.secrets.baseline = ".sluice/secrets-baseline.json";
+    config.scan.secrets.maxFileSize = 1000;
+    const results = await runScans({ root: dir, config, kinds: ["secrets", "policy"], version: "1" });
+    const [secrets, policy] = results;
+    expect(secrets!.findings.map((f) => f.file)).toEqual(["Dockerfile"]);
+    expect(secrets!.notes?.[0]).toMatch(
+      /^1 file\(s\) over 1000 B not scanned for secrets \(the largest: big\.env/,
+    );
+    // The policy message quoted the value: it shows redacted, as the secrets finding does.
+    expect(policy!.findings.find((f) => f.ruleId === "env-quoted")!.message).toBe(
+      'ENV DB_PASSWORD="Zq8v****"',
+    );
+    expect(JSON.stringify(results)).not.toContain(value);
+    const err = await runScans({
+      root: dir,
+      config,
+      kinds: ["secrets"],
+      secrets: { baseline: "missing.json" },
+      version: "1",
+    }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: "SLUICE_E_SECRETS_CONFIG" });
   });
 });
 

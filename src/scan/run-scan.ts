@@ -10,6 +10,7 @@ import type { SluiceConfig } from "../config/schema";
 import { createError, type SluiceError } from "../core/errors";
 import { advisoryDbHelp } from "./deps/help";
 import { notRunMessage } from "./render";
+import { maskResults } from "./secret-mask";
 import type { ScanKind, ScanResult, ScanSeverity } from "./types";
 
 /** The scanners that produce findings (`sbom` produces a document instead: see generateSbom). */
@@ -22,9 +23,12 @@ export interface ScanRequest {
   kinds: FindingKind[];
   secrets?: {
     mode?: "tree" | "staged" | "history";
+    /** From the command line: unlike scan.secrets.baseline, it must exist unless being written. */
     baseline?: string;
     writeBaseline?: boolean;
     revisions?: string[];
+    /** Overrides scan.secrets.maxFileSize. */
+    maxFileBytes?: number;
   };
   deps?: { db?: string; online?: boolean };
   /**
@@ -61,6 +65,8 @@ export async function runScans(req: ScanRequest): Promise<ScanResult[]> {
     }
     out.push(result);
   }
+  // Last: a value the secrets scanner found is masked wherever any scanner's output repeats it.
+  maskResults(out);
   return out;
 }
 
@@ -79,13 +85,17 @@ async function runOne(
   switch (kind) {
     case "secrets": {
       const { scanSecrets } = await import("./secrets/index");
+      const flag = req.secrets?.baseline;
       return scanSecrets({
         root,
         mode: req.secrets?.mode ?? "tree",
         configPath: resolve(config.scan.secrets.config),
-        baselinePath: resolve(req.secrets?.baseline ?? config.scan.secrets.baseline),
+        // Shown in notes as given; resolved against the root by scanSecrets.
+        baselinePath: flag ?? config.scan.secrets.baseline,
+        baselineOptional: flag === undefined,
         writeBaseline: req.secrets?.writeBaseline,
         revisions: req.secrets?.revisions,
+        maxFileBytes: req.secrets?.maxFileBytes ?? config.scan.secrets.maxFileSize,
       });
     }
     case "deps": {

@@ -73,3 +73,53 @@ describe("toSarif invocations", () => {
     expect(secrets).toEqual({ executionSuccessful: true });
   });
 });
+
+describe("toSarif secrets results", () => {
+  const secrets: ScanResult = {
+    ...base,
+    kind: "secrets",
+    outcome: "wrote 1 fingerprint(s) to b.json",
+    findings: [
+      {
+        kind: "secrets",
+        ruleId: "github-pat",
+        severity: "high",
+        message: "GitHub token: ghp_****",
+        file: "creds.py",
+        line: 2,
+        column: 9,
+        snippet: 'token = "ghp_****"',
+        fingerprint: "abc:creds.py:github-pat:0123456789abcdef0123456789abcdef",
+        commit: "abc",
+        author: "Jane Doe <jane@example.com>",
+        date: "2024-05-01T10:00:00+02:00",
+      },
+    ],
+  };
+  const deps: ScanResult = {
+    ...base,
+    kind: "deps",
+    findings: [{ kind: "deps", ruleId: "GHSA-x", severity: "low", message: "m", fingerprint: "d" }],
+  };
+  const sarif = toSarif([secrets, deps], "/repo", "0.1.0") as {
+    runs: {
+      invocations: { toolExecutionNotifications?: unknown[] }[];
+      results: { partialFingerprints: Record<string, string>; properties: Record<string, unknown> }[];
+    }[];
+  };
+
+  it("validates, with v2 fingerprints for secrets, commit, author and date, and the outcome as a note", () => {
+    expect(schemaErrors(sarif)).toEqual([]);
+    const [s, d] = sarif.runs;
+    expect(s!.results[0]!.partialFingerprints).toEqual({ "sluice/v2": secrets.findings[0]!.fingerprint });
+    expect(d!.results[0]!.partialFingerprints).toEqual({ "sluice/v1": "d" });
+    expect(s!.results[0]!.properties).toMatchObject({
+      commit: "abc",
+      author: "Jane Doe <jane@example.com>",
+      date: "2024-05-01T10:00:00+02:00",
+    });
+    expect(s!.invocations[0]!.toolExecutionNotifications).toEqual([
+      { level: "note", message: { text: "wrote 1 fingerprint(s) to b.json" } },
+    ]);
+  });
+});

@@ -37,6 +37,9 @@ export function toSarif(results: ScanResult[], root: string, version: string): R
 
 function sarifRun(result: ScanResult, root: string, version: string): Record<string, unknown> {
   const ruleIndex = new Map(result.rules.map((rule, i) => [rule.id, i]));
+  // Secrets fingerprints changed meaning in v2 (nothing of the value); a new key tells code scanning
+  // not to compare them with v1 ones.
+  const fingerprintKey = result.kind === "secrets" ? "sluice/v2" : "sluice/v1";
   return {
     tool: {
       driver: {
@@ -76,10 +79,12 @@ function sarifRun(result: ScanResult, root: string, version: string): Record<str
             ],
           }
         : {}),
-      partialFingerprints: { "sluice/v1": f.fingerprint },
+      partialFingerprints: { [fingerprintKey]: f.fingerprint },
       properties: {
         severity: f.severity,
         ...(f.commit ? { commit: f.commit } : {}),
+        ...(f.author ? { author: f.author } : {}),
+        ...(f.date ? { date: f.date } : {}),
         ...(f.package ? { package: f.package } : {}),
         ...(f.properties ?? {}),
       },
@@ -118,6 +123,7 @@ function invocation(result: ScanResult): Record<string, unknown> {
         : {}),
     });
   }
+  if (result.outcome !== undefined) notifications.push({ level: "note", message: { text: result.outcome } });
   for (const note of result.notes ?? []) notifications.push({ level: "warning", message: { text: note } });
   return {
     executionSuccessful: result.notRun === undefined && !result.errors?.length,

@@ -32,14 +32,16 @@ export interface ScanFinding {
   endColumn?: number;
   /**
    * Stable identity across runs (baselines, suppression, SARIF partialFingerprints): derived from
-   * rule, file and the matched content's hash — never from line numbers alone, so edits above a
-   * finding do not change it.
+   * rule, file and content — never from line numbers alone, so edits above a finding do not change
+   * it. A secret's fingerprint holds nothing of its value (see secrets/fingerprint.ts).
    */
   fingerprint: string;
   /** Redacted excerpt of the matched line, for display. */
   snippet?: string;
-  /** Secrets in history: the commit that introduced it. */
+  /** Secrets in history: the commit that introduced it, its author (`Name <email>`) and author date (ISO 8601). */
   commit?: string;
+  author?: string;
+  date?: string;
   /** Dependencies: package, installed version, advisory ids, fix, and the path that pulls it in. */
   package?: {
     ecosystem: string;
@@ -61,6 +63,11 @@ export interface ScanResult {
   findings: ScanFinding[];
   /** Figures about the scan itself: files, bytes, packages, durationMs… */
   stats: Record<string, number>;
+  /**
+   * What the scan did instead of reporting findings (`--write-baseline`: "wrote 3 fingerprint(s) to
+   * …"): renderers show it where they would say "no findings".
+   */
+  outcome?: string;
   /** Non-fatal remarks for the reader (an advisory source was offline, a lockfile was skipped…). */
   notes?: string[];
   /**

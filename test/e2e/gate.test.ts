@@ -1,9 +1,11 @@
 /**
  * `sluice gate` and `uses: sluice/gate@v1` end to end through the real CLI: figures from real report
- * formats, exit codes, baselines recorded in the store, the Markdown summary, located config errors.
+ * formats, exit codes, baselines recorded in the store, the Markdown summary, located config errors,
+ * and no false all-clear from a scan whose dependency scanner did not run.
  */
 import { writeFileSync, readFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { git, initRepo, makeTempDir } from "../helpers/git-repo";
 import { runSluice } from "../helpers/sluice-cli";
@@ -164,5 +166,54 @@ jobs:
     const logs = await runSluice(["logs", "1"], { cwd: repo });
     expect(logs.stdout).toContain("Gate quality: FAILED");
     expect(logs.stdout).toContain("coverage.lines >= 80");
+  });
+});
+
+describe("sluice gate on a scan that was not complete", () => {
+  const lockfile = fileURLToPath(new URL("../fixtures/scan/lockfiles/npm-v3/", import.meta.url));
+
+  it("fails a rule over vulnerabilities.* when deps did not run, naming why; other rules pass", async () => {
+    // A clean project with a lockfile and no advisory database: `sluice scan` reports deps as not run.
+    const repo = repoWith({
+      "sluice.yml": "version: 1\n",
+      "package.json": readFileSync(path.join(lockfile, "package.json"), "utf8"),
+      "package-lock.json": readFileSync(path.join(lockfile, "package-lock.json"), "utf8"),
+    });
+    const scan = await runSluice(["scan", "--sarif", "reports/scan.sarif"], { cwd: repo });
+    expect(scan.code, scan.stdout + scan.stderr).toBe(0);
+    expect(scan.stdout).toMatch(/^deps: not run: no advisory database/m);
+
+    const args = ["gate", "--report", "reports/scan.sarif", "--no-record"];
+    const gate = await runSluice(
+      [...args, "--rule", "vulnerabilities.critical == 0", "--rule", "policy.high == 0", "--json"],
+      { cwd: repo },
+    );
+    expect(gate.code, gate.stderr).toBe(1);
+    const outcome = JSON.parse(gate.stdout);
+    expect(outcome.passed).toBe(false);
+    expect(outcome.rules[0]).toMatchObject({ status: "error", actual: "not available" });
+    expect(outcome.rules[0].message).toMatch(
+      /^vulnerabilities\.critical: not available — deps did not run \(reports\/scan\.sarif: no advisory database; import one with `sluice db import/,
+    );
+    expect(outcome.rules[1]).toMatchObject({ status: "passed", actual: "0" });
+    // Unavailable, not zero: nothing reads (or records as a baseline) a vulnerability count of 0.
+    expect(outcome.metrics).not.toHaveProperty("vulnerabilities");
+    expect(outcome.metrics.policy).toMatchObject({ high: 0 });
+    expect(outcome.unavailable).toMatchObject([
+      { groups: ["vulnerabilities", "findings"], report: "reports/scan.sarif", tool: "deps" },
+    ]);
+
+    const text = await runSluice([...args, "--rule", "vulnerabilities.critical == 0"], { cwd: repo });
+    expect(text.code).toBe(1);
+    expect(text.stdout).toMatch(
+      /✗ vulnerabilities\.critical == 0 +vulnerabilities\.critical: not available — deps did not run \(reports\/scan\.sarif: no advisory database/,
+    );
+
+    // A gate that reads none of them passes, and still says what went unchecked.
+    const other = await runSluice([...args, "--rule", "policy.high == 0"], { cwd: repo });
+    expect(other.code, other.stdout).toBe(0);
+    expect(other.stdout).toContain(
+      "vulnerabilities.*, findings.* not available: deps did not run (reports/scan.sarif: no advisory database",
+    );
   });
 });

@@ -18,6 +18,7 @@ interface ScanFlags {
   history?: boolean;
   baseline?: string;
   writeBaseline?: boolean;
+  maxFileSize?: string;
   db?: string;
   online?: boolean;
   format: "cyclonedx" | "spdx";
@@ -44,8 +45,9 @@ export const registerScan: RegisterCommand = (program, io, done) => {
     )
     .option("--staged", "secrets: scan staged changes only")
     .option("--history", "secrets: scan the whole git history")
-    .option("--baseline <file>", "secrets: ignore the fingerprints in this file")
+    .option("--baseline <file>", "secrets: ignore the fingerprints in this file (it must exist)")
     .option("--write-baseline", "secrets: record the current findings in the baseline file")
+    .option("--max-file-size <size>", "secrets: skip larger files (e.g. 50MiB; default 10MiB)")
     .option(
       "--db <path>",
       "deps: OSV database (folder or all.zip; default .sluice/osv after `sluice db import`)",
@@ -69,6 +71,7 @@ export const registerScan: RegisterCommand = (program, io, done) => {
           `--fail-on must be critical, high, medium, low, info or none, not "${flags.failOn}"`,
         );
       }
+      const maxFileBytes = await maxFileSize(flags.maxFileSize);
       const { failsAt, namedKinds, parseKinds, runScans, scanFailure } = await import("../../scan/run-scan");
       const { renderScanMarkdown, renderScanText } = await import("../../scan/render");
       const { writeOutput } = await import("../../scan/output");
@@ -81,6 +84,7 @@ export const registerScan: RegisterCommand = (program, io, done) => {
           mode: flags.history ? "history" : flags.staged ? "staged" : "tree",
           baseline: flags.baseline,
           writeBaseline: flags.writeBaseline,
+          maxFileBytes,
         },
         // A path on the command line is relative to where the user is, not to the repository root.
         deps: {
@@ -121,6 +125,16 @@ export const registerScan: RegisterCommand = (program, io, done) => {
       done(failsAt(results, flags.failOn) ? 1 : 0);
     });
 };
+
+/** `--max-file-size` in bytes; a usage error when it is not a size. */
+async function maxFileSize(flag: string | undefined): Promise<number | undefined> {
+  if (flag === undefined) return undefined;
+  const { BYTE_SIZE_HINT, parseByteSize } = await import("../../config/byte-size");
+  const bytes = parseByteSize(flag);
+  if (bytes === undefined)
+    throw createError("SLUICE_E_USAGE", `--max-file-size must be ${BYTE_SIZE_HINT}, not "${flag}"`);
+  return bytes;
+}
 
 async function writeSbom(io: CliIO, root: string, flags: ScanFlags): Promise<0> {
   if (flags.format !== "cyclonedx" && flags.format !== "spdx") {

@@ -72,9 +72,18 @@ export class JsonInput {
     return value;
   }
 
+  boolean(value: unknown, path: JsonPath): boolean {
+    if (typeof value !== "boolean") this.fail(path, `expected true or false, found ${describe(value)}`);
+    return value;
+  }
+
   /** `undefined` and `null` both mean absent: tools write either for a missing optional field. */
   optionalNumber(value: unknown, path: JsonPath): number | undefined {
     return value === undefined || value === null ? undefined : this.number(value, path);
+  }
+
+  optionalBoolean(value: unknown, path: JsonPath): boolean | undefined {
+    return value === undefined || value === null ? undefined : this.boolean(value, path);
   }
 
   optionalString(value: unknown, path: JsonPath): string | undefined {

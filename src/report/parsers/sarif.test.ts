@@ -132,6 +132,76 @@ describe("sarifParser", () => {
     }
   });
 
+  it("lists runs whose invocation says executionSuccessful false, with their notifications", () => {
+    const text = JSON.stringify({
+      version: "2.1.0",
+      runs: [
+        {
+          tool: { driver: { name: "sluice-deps" } },
+          invocations: [
+            {
+              executionSuccessful: false,
+              toolExecutionNotifications: [
+                { level: "warning", message: { text: "lockfile yarn.lock skipped" } },
+                { level: "error", message: { text: "not run: no advisory database; import one" } },
+              ],
+            },
+          ],
+          results: [],
+        },
+        {
+          tool: {
+            driver: {
+              name: "CodeQL",
+              notifications: [{ id: "cli/oom", shortDescription: { text: "Out of memory" } }],
+            },
+          },
+          invocations: [
+            {
+              executionSuccessful: false,
+              toolConfigurationNotifications: [{ message: { text: "unknown option --foo" } }],
+              toolExecutionNotifications: [
+                { level: "note", message: { text: "extracted 12 files" } },
+                { level: "error", message: { id: "none" }, descriptor: { id: "cli/oom" } },
+                { level: "error", message: { text: "" } },
+              ],
+            },
+          ],
+          results: [{ ruleId: "js/xss", message: { text: "partial" } }],
+        },
+        {
+          tool: { driver: { name: "sluice-policy" } },
+          invocations: [{ executionSuccessful: true }],
+          results: [],
+        },
+        { tool: { driver: { name: "Semgrep" } }, invocations: [{}], results: [] },
+        { tool: { driver: { name: "Trivy" } }, results: [] },
+      ],
+    });
+    const report = sarifParser.parse(text, "scan.sarif");
+    expect(report.tools).toEqual(["sluice-deps", "CodeQL", "sluice-policy", "Semgrep", "Trivy"]);
+    expect(report.incompleteRuns).toEqual([
+      {
+        tool: "sluice-deps",
+        notifications: ["not run: no advisory database; import one", "lockfile yarn.lock skipped"],
+      },
+      // Errors first; execution before configuration notifications at one level; a message id
+      // resolved through the driver's notification descriptors; empty texts left out.
+      { tool: "CodeQL", notifications: ["Out of memory", "unknown option --foo", "extracted 12 files"] },
+    ]);
+    // The results of an incomplete run are still read: it is the gate that treats them as partial.
+    expect(report.findings!.map((f) => f.ruleId)).toEqual(["js/xss"]);
+  });
+
+  it("has no incompleteRuns when every run completed, and rejects a flag that is not a boolean", () => {
+    expect(
+      sarifParser.parse(sarif([], {}, { invocations: [{ executionSuccessful: true }] }), "r.sarif"),
+    ).not.toHaveProperty("incompleteRuns");
+    expect(() =>
+      sarifParser.parse(sarif([], {}, { invocations: [{ executionSuccessful: "false" }] }), "r.sarif"),
+    ).toThrow(/expected true or false, found string "false" \(at \["runs"\]\[0\]\["invocations"\]\[0\]/);
+  });
+
   it("detects SARIF by its version or schema with runs, or by the .sarif extension", () => {
     expect(sarifParser.detect('{"version":"2.1.0","runs":[]}', "x.json")).toBe(true);
     expect(sarifParser.detect('{"$schema":"https://x/sarif-schema-2.1.0.json","runs":[', "x")).toBe(true);

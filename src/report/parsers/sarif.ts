@@ -7,14 +7,23 @@
  * results. A result's level falls back to its rule's `defaultConfiguration.level`, then to
  * `warning` (the SARIF default). `security-severity` (a CVSS-like score that CodeQL and GitHub put
  * on rules or results) gives the severity.
+ *
+ * A run whose invocation says `executionSuccessful: false` (the tool did not run, stopped early, or
+ * could not read some files) is listed in `incompleteRuns` with what its notifications say, so gates
+ * can tell "nothing found" from "nothing (or not everything) checked".
  */
 import { JsonInput } from "./json-input";
 import type { JsonObject, JsonPath } from "./json-input";
-import type { Finding, FindingLevel, ReportParser, Severity } from "../types";
+import type { Finding, FindingLevel, IncompleteRun, ReportParser, Severity } from "../types";
 
 /** Tools whose SARIF reports are lint findings rather than security or generic ones. */
 const lintTools =
   /^(?:eslint|stylelint|biome|oxlint|ruff|pylint|flake8|golangci-lint|clippy|hadolint|shellcheck)$/i;
+
+/** Whether a SARIF driver is a linter: its results are `lint` findings (unless tagged security). */
+export function isLintTool(tool: string): boolean {
+  return lintTools.test(tool);
+}
 
 /** GitHub's bands for `security-severity`. */
 export function severityFromScore(score: number): Severity {
@@ -156,11 +165,7 @@ function readResult(ctx: RunContext, value: unknown, path: JsonPath): Finding | 
   const tags = [props?.tags, ruleProps?.tags].flatMap((t) => (Array.isArray(t) ? t : []));
   const ruleId = input.optionalString(result.ruleId, [...path, "ruleId"]) ?? rule?.id;
   const category: Finding["category"] =
-    score !== undefined || tags.includes("security")
-      ? "security"
-      : lintTools.test(ctx.tool)
-        ? "lint"
-        : "other";
+    score !== undefined || tags.includes("security") ? "security" : isLintTool(ctx.tool) ? "lint" : "other";
   return {
     tool: ctx.tool,
     category,
@@ -171,6 +176,65 @@ function readResult(ctx: RunContext, value: unknown, path: JsonPath): Finding | 
     message: messageText(ctx, result, rule, path),
     ...readLocation(ctx, result, path),
   };
+}
+
+/** Notification levels, most severe first; SARIF's default level for a notification is `warning`. */
+const NOTIFICATION_RANK: Record<string, number> = { error: 0, warning: 1, note: 2, none: 3 };
+
+/**
+ * A notification's text: `message.text`, else the message string its descriptor (in the driver's
+ * `notifications`) gives for `message.id`, else the descriptor's description, else its id.
+ */
+function notificationText(value: unknown, descriptors: JsonObject[]): string | undefined {
+  const n = asObject(value);
+  const message = asObject(n?.message);
+  if (typeof message?.text === "string" && message.text.trim() !== "") return message.text.trim();
+  const id = asObject(n?.descriptor)?.id;
+  const descriptor = descriptors.find((d) => d.id === id);
+  const fromId = asObject(asObject(descriptor?.messageStrings)?.[String(message?.id)])?.text;
+  const description =
+    asObject(descriptor?.shortDescription)?.text ?? asObject(descriptor?.fullDescription)?.text;
+  for (const text of [fromId, description, id])
+    if (typeof text === "string" && text.trim()) return text.trim();
+  return undefined;
+}
+
+/**
+ * The run's notifications when one of its invocations says `executionSuccessful: false`, else
+ * `undefined`. A missing flag counts as success (it is required by SARIF; tools that omit it do not
+ * use it to report failures); a flag that is not a boolean is a malformed report.
+ */
+function incompleteNotifications(
+  input: JsonInput,
+  run: JsonObject,
+  driver: JsonObject,
+  path: JsonPath,
+): string[] | undefined {
+  const invocations = input.optionalArray(run.invocations, [...path, "invocations"]) ?? [];
+  const descriptors = (Array.isArray(driver.notifications) ? driver.notifications : []).flatMap((d) => {
+    const o = asObject(d);
+    return o ? [o] : [];
+  });
+  let failed = false;
+  const notes: Array<{ rank: number; text: string }> = [];
+  invocations.forEach((value, i) => {
+    const at = [...path, "invocations", i];
+    const invocation = input.object(value, at);
+    const ok = input.optionalBoolean(invocation.executionSuccessful, [...at, "executionSuccessful"]);
+    if (ok === false) failed = true;
+    for (const key of ["toolExecutionNotifications", "toolConfigurationNotifications"]) {
+      const list: unknown = invocation[key];
+      for (const n of Array.isArray(list) ? list : []) {
+        const text = notificationText(n, descriptors);
+        const level = asObject(n)?.level;
+        const rank = NOTIFICATION_RANK[typeof level === "string" ? level : "warning"] ?? 1;
+        if (text !== undefined) notes.push({ rank, text });
+      }
+    }
+  });
+  if (!failed) return undefined;
+  // Array.prototype.sort is stable: within a level, execution notifications stay first, in order.
+  return [...new Set(notes.sort((a, b) => a.rank - b.rank).map((n) => n.text))];
 }
 
 /** Parses a SARIF log; each run's `tool.driver.name` becomes the findings' `tool`. */
@@ -187,6 +251,7 @@ export const sarifParser: ReportParser = {
     const runs = input.array(log.runs, ["runs"]);
     const findings: Finding[] = [];
     const tools: string[] = [];
+    const incompleteRuns: IncompleteRun[] = [];
     runs.forEach((value, r) => {
       const run = input.object(value, ["runs", r]);
       const tool = input.object(run.tool, ["runs", r, "tool"]);
@@ -213,12 +278,20 @@ export const sarifParser: ReportParser = {
         artifacts: input.optionalArray(run.artifacts, ["runs", r, "artifacts"]) ?? [],
       };
       tools.push(ctx.tool);
+      const notifications = incompleteNotifications(input, run, driver, ["runs", r]);
+      if (notifications) incompleteRuns.push({ tool: ctx.tool, notifications });
       const results = input.optionalArray(run.results, ["runs", r, "results"]) ?? [];
       results.forEach((result, i) => {
         const finding = readResult(ctx, result, ["runs", r, "results", i]);
         if (finding) findings.push(finding);
       });
     });
-    return { format: "sarif", file, findings, tools };
+    return {
+      format: "sarif",
+      file,
+      findings,
+      tools,
+      ...(incompleteRuns.length > 0 ? { incompleteRuns } : {}),
+    };
   },
 };

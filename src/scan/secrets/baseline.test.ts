@@ -22,16 +22,25 @@ describe("baseline", () => {
     }
   });
 
-  it("writes sorted, deduplicated fingerprints; a missing file is an empty baseline", () => {
+  it("writes sorted, deduplicated fingerprints; a missing file is an error unless optional", () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "sluice-baseline-"));
     try {
       const file = path.join(dir, "nested", "baseline.json");
-      expect(readBaseline(file)).toEqual(new Set());
+      expect(readBaseline(file, true)).toEqual(new Set());
+      const err = (() => {
+        try {
+          return readBaseline(file);
+        } catch (e) {
+          return e;
+        }
+      })();
+      expect(isSluiceError(err) && [err.code, err.exitCode]).toEqual(["SLUICE_E_SECRETS_CONFIG", 2]);
+      expect(isSluiceError(err) && err.message).toContain("does not exist");
       writeBaseline(file, ["b", "a", "b"]);
       expect(JSON.parse(readFileSync(file, "utf8"))).toEqual({
         tool: "sluice",
         kind: "secrets",
-        version: 1,
+        version: 2,
         fingerprints: ["a", "b"],
       });
       expect(readBaseline(file)).toEqual(new Set(["a", "b"]));

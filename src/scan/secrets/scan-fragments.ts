@@ -3,13 +3,14 @@
  * In history, one secret committed once and carried through later commits is one finding, reported
  * at the commit that introduced it (the first one seen, since history is read oldest first).
  */
+import { attachedSecrets } from "../secret-mask";
 import type { ScanFinding } from "../types";
 import type { Detector } from "./engine/compile";
 import { detectSecrets } from "./engine/detect";
 import { toFindings } from "./engine/findings";
 import { historyFragments, stagedFragments } from "./sources/git-diffs";
 import type { DiffFragment } from "./sources/diff-parser";
-import { emptyStats } from "./sources/read-file";
+import { emptyStats, noteLarge } from "./sources/read-file";
 import type { FileStats } from "./sources/read-file";
 
 /** Scan the added lines of staged changes or of history. */
@@ -25,6 +26,8 @@ export async function scanFragments(
   const onFragment = (fragment: DiffFragment) => {
     if (fragment.text.length > maxFileBytes) {
       stats.skippedLarge++;
+      const where = fragment.commit ? `${fragment.file} in ${fragment.commit.slice(0, 7)}` : fragment.file;
+      noteLarge(stats, { file: where, bytes: Buffer.byteLength(fragment.text) });
       return;
     }
     stats.files++;
@@ -32,9 +35,11 @@ export async function scanFragments(
     const result = detectSecrets(d, fragment.text, fragment.file, fragment.commit);
     if (result.detections.length === 0) return;
     for (const finding of toFindings(d, fragment.text, result, fragment)) {
-      // The fingerprint without its commit prefix names the secret in that file across commits.
+      // History: a value found by a rule in a file is one finding across commits, whatever its line
+      // looks like in each; the value itself is the key (in memory only: fingerprints hold none of
+      // it). Staged changes are one diff: every finding counts, as in a tree scan.
       const identity = fragment.commit
-        ? finding.fingerprint.slice(fragment.commit.length + 1)
+        ? [finding.file, finding.ruleId, ...attachedSecrets(finding)].join("\0")
         : finding.fingerprint;
       if (!byIdentity.has(identity)) byIdentity.set(identity, finding);
     }

@@ -79,7 +79,7 @@ describe("scanSecrets: working tree", () => {
     expect(result.rules.length).toBeGreaterThanOrEqual(40);
     const finding = result.findings.find((f) => f.ruleId === "github-pat")!;
     expect(finding).toMatchObject({ severity: "high", file: "src/config/index.ts", line: 16, column: 22 });
-    expect(finding.fingerprint).toMatch(/^src\/config\/index\.ts:github-pat:[0-9a-f]{64}$/);
+    expect(finding.fingerprint).toMatch(/^src\/config\/index\.ts:github-pat:[0-9a-f]{32}$/);
   });
 
   it("never outputs a planted value: messages, snippets and fingerprints are redacted", async () => {
@@ -254,7 +254,7 @@ describe("scanSecrets: history", () => {
       ["a.ts", 2, first],
       ["b.ts", 1, copy],
     ]);
-    expect(result.findings[0]!.fingerprint).toMatch(new RegExp(`^${first}:a\\.ts:github-pat:[0-9a-f]{64}$`));
+    expect(result.findings[0]!.fingerprint).toMatch(new RegExp(`^${first}:a\\.ts:github-pat:[0-9a-f]{32}$`));
     expect(result.stats.commits).toBe(5);
     expectRedacted(JSON.stringify(result), [golden["github-pat"]!.samples[0]!.secret]);
   });

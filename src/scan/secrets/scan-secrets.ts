@@ -9,7 +9,9 @@ import path from "node:path";
 import { createError } from "../../core/errors";
 import { compareRoot, defaultCollationIsRoot, isPrintableAscii } from "../../core/collation";
 import type { ScanFinding, ScanResult, ScanRule } from "../types";
-import { readBaseline, writeBaseline } from "./baseline";
+import { attachSecrets, maskFindings } from "../secret-mask";
+import { applyBaseline, readBaseline } from "./baseline";
+import { largeFilesNote } from "./notes";
 import { loadSecretsConfig } from "./config/load";
 import { isPathAllowed } from "./engine/allowlist";
 import { compileConfig } from "./engine/compile";
@@ -34,10 +36,12 @@ export interface ScanSecretsOptions {
   configPath?: string;
   /** Config TOML given as text (takes precedence over configPath, which then only names it). */
   configText?: string;
-  /** Files larger than this are skipped (counted in `stats.skippedLarge`). Default 10 MiB. */
+  /** Files larger than this are skipped (counted in `stats.skippedLarge`, and a note). Default 10 MiB. */
   maxFileBytes?: number;
-  /** Fingerprints in this JSON file are not reported; a missing file is an empty baseline. */
+  /** Fingerprints in this JSON file are not reported; a missing file is an error unless baselineOptional. */
   baselinePath?: string;
+  /** A missing baseline file is an empty baseline (the path configured in sluice.yml, not yet written). */
+  baselineOptional?: boolean;
   /** Write every current fingerprint to `baselinePath` (then report nothing they cover). */
   writeBaseline?: boolean;
   /**
@@ -84,7 +88,8 @@ export async function scanSecrets(options: ScanSecretsOptions): Promise<ScanResu
   const config = loadSecretsConfig({ root, configPath: options.configPath, configText: options.configText });
   // Read before scanning: a malformed baseline fails at once, not after a long scan.
   const baselineFile = options.baselinePath ? path.resolve(root, options.baselinePath) : undefined;
-  const baseline = baselineFile && !options.writeBaseline ? readBaseline(baselineFile) : undefined;
+  const baseline =
+    baselineFile && !options.writeBaseline ? readBaseline(baselineFile, options.baselineOptional) : undefined;
   const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const detector = compileConfig(config);
   const mode = options.mode ?? "tree";
@@ -92,49 +97,37 @@ export async function scanSecrets(options: ScanSecretsOptions): Promise<ScanResu
     mode === "tree"
       ? await scanTree(root, detector, config, maxFileBytes, options)
       : await scanFragments(root, detector, mode, maxFileBytes, options.revisions);
-  const { findings, baselined } = applyBaseline(
-    scanned.findings,
-    baselineFile,
-    options.writeBaseline,
+  // Before the baseline drops any: a baselined value recurring in a reported snippet is masked too.
+  const values = maskFindings(scanned.findings);
+  const done = applyBaseline(scanned.findings, {
+    file: baselineFile,
+    shown: options.baselinePath,
+    write: options.writeBaseline,
     baseline,
-  );
-  findings.sort(compareFindings);
-  return {
+  });
+  const findings = done.findings.sort(compareFindings);
+  const { largest: _largest, ...counts } = scanned.stats;
+  const large = largeFilesNote(scanned.stats, maxFileBytes, mode === "history");
+  const notes = large ? [large, ...done.notes] : done.notes;
+  const result: ScanResult = {
     kind: "secrets",
     tool: { name: "sluice", version: VERSION },
     rules: config.rules.map(toScanRule),
     findings,
     stats: {
-      ...scanned.stats,
+      ...counts,
       ...(scanned.extra ?? {}),
       rules: config.rules.length,
-      baselined,
+      baselined: done.baselined,
       threads: scanned.threads,
       durationMs: Math.round(performance.now() - started),
     },
+    ...(notes.length > 0 ? { notes } : {}),
+    ...(done.outcome ? { outcome: done.outcome } : {}),
   };
-}
-
-/**
- * `writeBaseline`: record every fingerprint, then report nothing (all of it is now accepted);
- * a baseline alone: drop the findings it lists.
- */
-function applyBaseline(
-  findings: ScanFinding[],
-  file: string | undefined,
-  write: boolean | undefined,
-  baseline: Set<string> | undefined,
-): { findings: ScanFinding[]; baselined: number } {
-  if (file && write) {
-    writeBaseline(
-      file,
-      findings.map((f) => f.fingerprint),
-    );
-    return { findings: [], baselined: findings.length };
-  }
-  if (!baseline) return { findings, baselined: 0 };
-  const kept = findings.filter((f) => !baseline.has(f.fingerprint));
-  return { findings: kept, baselined: findings.length - kept.length };
+  // For runScans' last pass over every scanner's results (a policy finding quoting the same line).
+  attachSecrets(result, values);
+  return result;
 }
 
 interface Scanned {

@@ -25,7 +25,10 @@ export interface KeywordDfa {
   classOf: Uint8Array;
   classCount: number;
   states: number;
-  /** delta[state × classCount + class] → next state. */
+  /**
+   * delta[state × classCount + class] → the next state as the WebAssembly loops take it: its row's
+   * byte offset (index × classCount × 4), bitwise-negated when the state reports keywords.
+   */
   delta: Int32Array;
   /** The keywords that end in each state, own first, then those of its failure chain. */
   outputs: KeywordOutput[][];
@@ -117,17 +120,24 @@ function breadthFirst(trie: { edges: number[][]; outputs: KeywordOutput[][] }): 
  * The complete transition table: breadth-first, each state's row starts as a copy of its failure
  * state's (complete, being shallower) and its own edges overwrite that; each state also reports the
  * keywords of its failure state. Per state, one native row copy and its few edges: no loop over
- * every (state, class) pair in JavaScript.
+ * every (state, class) pair in JavaScript, not even to encode the entries (see `KeywordDfa.delta`):
+ * whether a state reports is known once its failure state is, when its edge is written.
  */
 function foldFailures(edges: readonly number[][], outputs: KeywordOutput[][], classes: number): Int32Array {
+  const unit = classes * 4;
   const delta = new Int32Array(outputs.length * classes);
   const fail = new Int32Array(outputs.length);
+  const reports = new Uint8Array(outputs.length);
   const queue = new Int32Array(outputs.length);
+  const encode = (t: number) => (reports[t] ? ~(t * unit) : t * unit);
+  const decode = (v: number) => (v < 0 ? ~v : v) / unit;
   let tail = 0;
   const root = edges[0]!;
   for (let j = 0; j < root.length; j += 2) {
-    delta[root[j]!] = root[j + 1]!;
-    queue[tail++] = root[j + 1]!;
+    const child = root[j + 1]!;
+    reports[child] = outputs[child]!.length > 0 ? 1 : 0;
+    delta[root[j]!] = encode(child);
+    queue[tail++] = child;
   }
   for (let head = 0; head < tail; head++) {
     const s = queue[head]!;
@@ -137,8 +147,9 @@ function foldFailures(edges: readonly number[][], outputs: KeywordOutput[][], cl
     const e = edges[s]!;
     for (let j = 0; j < e.length; j += 2) {
       const next = e[j + 1]!;
-      fail[next] = delta[f * classes + e[j]!]!;
-      delta[s * classes + e[j]!] = next;
+      fail[next] = decode(delta[f * classes + e[j]!]!);
+      reports[next] = outputs[next]!.length > 0 || reports[fail[next]!] ? 1 : 0;
+      delta[s * classes + e[j]!] = encode(next);
       queue[tail++] = next;
     }
   }

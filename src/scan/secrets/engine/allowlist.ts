@@ -14,33 +14,60 @@ export interface AllowContext {
   line: () => string;
 }
 
-/** Whether the allowlist drops this finding. */
+/**
+ * Whether the allowlist drops this finding. Plain loops rather than `some` with closures: this runs
+ * for every candidate, and inlined closures make more code for the optimising compiler to compile.
+ */
 export function isAllowed(a: CompiledAllowlist, ctx: AllowContext): boolean {
   const and = a.condition === "AND";
   let any = false;
-  const check = (passed: boolean): boolean => {
-    any ||= passed;
-    // true: the outcome is decided (OR found a match, AND found a miss).
-    return and ? !passed : passed;
-  };
+  // A criterion decides the outcome when OR finds a match or AND finds a miss.
   if (a.commits.length > 0) {
-    const c = ctx.commit?.toLowerCase();
-    if (check(c !== undefined && a.commits.some((x) => c === x || (x.length >= 7 && c.startsWith(x)))))
-      return !and;
+    const passed = commitListed(a.commits, ctx.commit);
+    any ||= passed;
+    if (passed !== and) return !and;
   }
-  if (a.paths.length > 0 && check(a.paths.some((r) => r.test(ctx.path)))) return !and;
+  if (a.paths.length > 0) {
+    const passed = anyMatches(a.paths, ctx.path);
+    any ||= passed;
+    if (passed !== and) return !and;
+  }
   if (a.regexes.length > 0) {
     const target = a.regexTarget === "match" ? ctx.match : a.regexTarget === "line" ? ctx.line() : ctx.secret;
-    if (check(a.regexes.some((r) => r.test(target)))) return !and;
+    const passed = anyMatches(a.regexes, target);
+    any ||= passed;
+    if (passed !== and) return !and;
   }
   if (a.stopwords.length > 0) {
-    const lower = ctx.secret.toLowerCase();
-    if (check(a.stopwords.some((w) => lower.includes(w)))) return !and;
+    const passed = containsAny(ctx.secret.toLowerCase(), a.stopwords);
+    any ||= passed;
+    if (passed !== and) return !and;
   }
   return and && any;
 }
 
 /** Whether a file's path alone drops every finding in it (so the file need not be read). */
 export function isPathAllowed(allowlists: readonly CompiledAllowlist[], path: string): boolean {
-  return allowlists.some((a) => a.pathOnly && a.paths.some((r) => r.test(path)));
+  for (let i = 0; i < allowlists.length; i++) {
+    const a = allowlists[i]!;
+    if (a.pathOnly && anyMatches(a.paths, path)) return true;
+  }
+  return false;
+}
+
+function commitListed(commits: readonly string[], commit: string | undefined): boolean {
+  if (commit === undefined) return false;
+  const c = commit.toLowerCase();
+  for (const x of commits) if (c === x || (x.length >= 7 && c.startsWith(x))) return true;
+  return false;
+}
+
+function anyMatches(patterns: readonly RegExp[], s: string): boolean {
+  for (let i = 0; i < patterns.length; i++) if (patterns[i]!.test(s)) return true;
+  return false;
+}
+
+function containsAny(s: string, words: readonly string[]): boolean {
+  for (let i = 0; i < words.length; i++) if (s.includes(words[i]!)) return true;
+  return false;
 }

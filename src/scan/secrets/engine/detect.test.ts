@@ -71,6 +71,18 @@ describe("detectSecrets", () => {
     expect(detect([generic], "key = K1234").map((f) => f.id)).toEqual(["generic"]);
   });
 
+  it("orders candidates and spans by offset, then rule, whichever rule's keyword comes first", () => {
+    // The second rule's keyword comes first in the text; both find a value at the same offset.
+    const rules = [
+      rule({ id: "short", regex: re("(ab\\d\\d)"), keywords: ["ab"], window: "line" }),
+      rule({ id: "long", regex: re("(ab\\d{4})"), keywords: ["zz"], window: "line" }),
+    ];
+    const d = compileConfig({ rules, allowlists: [], source: "test" });
+    const result = detectSecrets(d, "x1 zz ab1234", "a.txt");
+    expect(result.spans.map((s) => s.secret)).toEqual(["ab12", "ab1234"]);
+    expect(result.detections.map((f) => rules[f.ruleIndex]!.id)).toEqual(["short", "long"]);
+  });
+
   it("applies a rule's path and a path-only rule", () => {
     const onlyEnv = rule({ id: "env", regex: re("tok_\\w+"), path: re("\\.env$") });
     expect(detect([onlyEnv], "tok_a", "x.env")).toHaveLength(1);

@@ -4,29 +4,13 @@
  * user rules) or only on the lines around its keywords (Sluice's rules), and every match goes through
  * the secret-group choice, entropy, filter, allowlists and inline `gitleaks:allow` / `sluice:allow`.
  */
-import type { RawSecret } from "../types";
-import { isAllowed, isPathAllowed } from "./allowlist";
-import type { AllowContext } from "./allowlist";
+import { isPathAllowed } from "./allowlist";
+import { acceptMatch } from "./candidate";
+import type { Detection, TextScan } from "./candidate";
 import type { CompiledRule, Detector } from "./compile";
-import { shannonEntropy } from "./entropy";
 import type { KeywordHits } from "./keyword-matcher";
 
-const INLINE_ALLOW = /(?:gitleaks|sluice):allow/;
-
-/** Where a candidate was found and which rule found it; still holds the secret. */
-export interface Detection extends RawSecret {
-  /** True for path-only rules, which report a file rather than a value. */
-  pathOnly: boolean;
-}
-
-/** The text being scanned, and where candidates go. */
-interface TextScan {
-  d: Detector;
-  text: string;
-  path: string;
-  commit: string | undefined;
-  found: Detection[];
-}
+export type { Detection };
 
 /** Candidate secrets of one text, sorted by offset, deduplicated (see `dedupe`). */
 export interface DetectResult {
@@ -53,8 +37,8 @@ export function detectSecrets(
 ): DetectResult {
   if (isPathAllowed(d.global, path)) return { detections: [], spans: [] };
   const scan: TextScan = { d, text, path, commit, found: [] };
-  // Rules run in the order their keywords first occur: `dedupe` orders the candidates by offset and
-  // rule, so only the order of one rule's own candidates matters, and that stays the hits' order.
+  // Rules run in the order their keywords first occur: `toResult` orders the candidates by offset
+  // and rule, so only the order of one rule's own candidates matters, and that stays the hits' order.
   hits.forEach((at, index) => runRule(scan, d.rules[index]!, at));
   const always = d.alwaysRun;
   for (let i = 0; i < always.length; i++) runRule(scan, d.rules[always[i]!]!, undefined);
@@ -114,7 +98,7 @@ function runWindows(scan: TextScan, rule: CompiledRule, re: RegExp, hits: number
     return;
   }
   // Keywords of different lengths can report their starts slightly out of order.
-  const sorted = hits.every((h, i) => i === 0 || hits[i - 1]! <= h) ? hits : [...hits].sort((a, b) => a - b);
+  const sorted = isSorted(hits) ? hits : [...hits].sort((a, b) => a - b);
   let from = -1;
   let to = -1;
   for (let i = 0; i < sorted.length; i++) {
@@ -135,11 +119,16 @@ function runWindows(scan: TextScan, rule: CompiledRule, re: RegExp, hits: number
   if (from >= 0) runWindow(scan, rule, re, from, to);
 }
 
+function isSorted(list: readonly number[]): boolean {
+  for (let i = 1; i < list.length; i++) if (list[i - 1]! > list[i]!) return false;
+  return true;
+}
+
 /** An anchored rule: its sticky regex tried once, at a keyword's start, on the whole text (no copy). */
 function runSticky(scan: TextScan, rule: CompiledRule, re: RegExp, at: number): void {
   re.lastIndex = at;
   const m = re.exec(scan.text);
-  if (m !== null) accept(scan, rule, m, 0);
+  if (m !== null) acceptMatch(scan, rule, m, 0);
 }
 
 /** A rule's global regex over text[from, to): a slice, so that it never sees past its window. */
@@ -149,63 +138,8 @@ function runWindow(scan: TextScan, rule: CompiledRule, re: RegExp, from: number,
   re.lastIndex = 0;
   for (let m = re.exec(slice); m !== null; m = re.exec(slice)) {
     if (m[0].length === 0) re.lastIndex++;
-    accept(scan, rule, m, from);
+    acceptMatch(scan, rule, m, from);
   }
-}
-
-/**
- * One regex match (`offset`: where the matched string starts in the text): the secret group, the
- * filter, entropy, allowlists and inline allow comments decide whether it is a candidate. Kept apart
- * from the two loops above so that each stays small for the optimising compiler.
- */
-function accept(scan: TextScan, rule: CompiledRule, m: RegExpExecArray, offset: number): void {
-  const { d, text, path, commit, found } = scan;
-  const group = secretGroup(rule, m);
-  if (group < 0) return;
-  const secret = m[group]!;
-  const [s0, s1] = m.indices![group]!;
-  // The filter first: it is cheaper than entropy and rejects most generic candidates.
-  if (rule.filter && !rule.filter(secret, m[0].slice(0, s0 - m.index), m)) return;
-  const entropy = shannonEntropy(secret);
-  const minEntropy = rule.minEntropy;
-  if (minEntropy > 0 && entropy <= minEntropy) return;
-  const matchStart = offset + m.index;
-  const matchEnd = matchStart + m[0].length;
-  const ctx: AllowContext = {
-    path,
-    commit,
-    secret,
-    match: m[0],
-    line: () => linesAround(text, matchStart, matchEnd),
-  };
-  if (rule.allowlists.some((a) => isAllowed(a, ctx)) || d.global.some((a) => isAllowed(a, ctx))) return;
-  if (INLINE_ALLOW.test(ctx.line())) return;
-  found.push({
-    ruleIndex: rule.index,
-    secret,
-    secretStart: offset + s0,
-    secretEnd: offset + s1,
-    matchStart,
-    matchEnd,
-    entropy,
-    pathOnly: false,
-  });
-}
-
-/** gitleaks: `secretGroup` if set, else the first capture group that matched, else the whole match. */
-function secretGroup(rule: CompiledRule, m: RegExpExecArray): number {
-  const g = rule.secretGroup;
-  if (g > 0) return m[g] ? g : -1;
-  for (let i = 1; i < m.length; i++) if (m[i]) return i;
-  return m[0] ? 0 : -1;
-}
-
-/** The full line(s) a match spans. */
-export function linesAround(text: string, start: number, end: number): string {
-  const from = text.lastIndexOf("\n", start - 1) + 1;
-  let to = text.indexOf("\n", Math.max(start, end - 1));
-  if (to === -1) to = text.length;
-  return text.slice(from, to);
 }
 
 /**

@@ -16,29 +16,29 @@
  * flags, the output pairs and the scanned bytes after the table.
  */
 import { assignBody, confirmBody } from "./assignment-wasm";
+import { DFA_MODULE_NARROW, DFA_MODULE_WIDE } from "./dfa-wasm-module";
 import {
   ADD,
-  BR_IF,
   CALL,
-  END,
   GE_U,
   I32,
-  IF,
   LOAD8U,
-  LOOP,
   LT_S,
   LT_U,
   OR,
   SHL,
   SHR_S,
   TEE,
-  BLOCK,
-  VOID,
   XOR,
+  block,
+  body,
+  brIf,
   get,
   i32,
+  ifThen,
   inc,
   load,
+  loop,
   name,
   section,
   set,
@@ -83,11 +83,11 @@ export interface DfaExports {
    */
   run1(from: number, to: number, state: number, at: number): number;
   /**
-   * By stride: four chains over [p + k × stride, p + (k + 1) × stride) from states s0..s3, writing
+   * By stride (the same order as STRIDES): four chains over [p + k × stride, p + (k + 1) × stride) from states s0..s3, writing
    * pairs from o0..o3; leaves the four final states, then the four ends of the confirmed pairs, at
    * ENDS_AT.
    */
-  run4: ReadonlyMap<number, Run4>;
+  run4: readonly Run4[];
 }
 
 /**
@@ -113,32 +113,22 @@ function step(narrow: boolean, state: number, ptr: number, offset = 0): number[]
 const CONFIRM = 6;
 const ASSIGN = 7;
 
+/** `if (state < 0) state = ~state, then …`: what the loops do when a state reports keywords. */
+const ifReports = (state: number, ...code: number[][]) => [
+  ...get(state),
+  ...i32(0),
+  LT_S,
+  ...ifThen([...get(state), ...i32(-1), XOR, ...set(state)], ...code),
+];
+
 /** If `state` reports: un-negate it, store (ptr + offset + 1, state) at `out`, advance `out` by 8. */
 function record(state: number, ptr: number, out: number, offset = 0): number[] {
-  return [
-    ...get(state),
-    ...i32(0),
-    LT_S,
-    IF,
-    VOID,
-    ...get(state),
-    ...i32(-1),
-    XOR,
-    ...set(state),
-    ...get(out),
-    ...get(ptr),
-    ...i32(offset + 1),
-    ADD,
-    ...store(0),
-    ...get(out),
-    ...get(state),
-    ...store(4),
-    ...get(out),
-    ...i32(8),
-    ADD,
-    ...set(out),
-    END,
-  ];
+  return ifReports(
+    state,
+    [...get(out), ...get(ptr), ...i32(offset + 1), ADD, ...store(0)],
+    [...get(out), ...get(state), ...store(4)],
+    [...get(out), ...i32(8), ADD, ...set(out)],
+  );
 }
 
 /**
@@ -147,102 +137,39 @@ function record(state: number, ptr: number, out: number, offset = 0): number[] {
  * too, the optimising compiler spilled and reloaded on every iteration). `tmp` is a scratch local.
  */
 function recordAt(state: number, ptr: number, slot: number, offset: number, tmp: number): number[] {
-  return [
-    ...get(state),
-    ...i32(0),
-    LT_S,
-    IF,
-    VOID,
-    ...get(state),
-    ...i32(-1),
-    XOR,
-    ...set(state),
-    ...i32(0),
-    ...load(slot),
-    TEE,
-    tmp,
-    ...get(ptr),
-    ...i32(offset + 1),
-    ADD,
-    ...store(0),
-    ...get(tmp),
-    ...get(state),
-    ...store(4),
-    ...i32(0),
-    ...get(tmp),
-    ...i32(8),
-    ADD,
-    ...store(slot),
-    END,
-  ];
+  return ifReports(
+    state,
+    [...i32(0), ...load(slot), TEE, tmp, ...get(ptr), ...i32(offset + 1), ADD, ...store(0)],
+    [...get(tmp), ...get(state), ...store(4)],
+    [...i32(0), ...get(tmp), ...i32(8), ADD, ...store(slot)],
+  );
 }
 
+/** `do { … ptr++ } while (ptr < end)` over locals `ptr` and `end`, skipped when ptr ≥ end already. */
+const walk = (ptr: number, end: number, ...code: number[][]) =>
+  block(
+    [...get(ptr), ...get(end), GE_U],
+    brIf(0),
+    loop(...code, inc(ptr), [...get(ptr), ...get(end), LT_U], brIf(0)),
+  );
+
 /** warm(from 0, to 1) -> state (local 2). */
-const warmBody = (narrow: boolean) => [
-  1,
-  1,
-  I32,
-  BLOCK,
-  VOID,
-  ...get(0),
-  ...get(1),
-  GE_U,
-  BR_IF,
-  0,
-  LOOP,
-  VOID,
-  ...step(narrow, 2, 0),
-  // A reporting state is negated: un-negate without a branch (s ^ (s >> 31)).
-  ...get(2),
-  ...get(2),
-  ...i32(31),
-  SHR_S,
-  XOR,
-  ...set(2),
-  ...inc(0),
-  ...get(0),
-  ...get(1),
-  LT_U,
-  BR_IF,
-  0,
-  END,
-  END,
-  ...get(2),
-  END,
-];
+const warmBody = (narrow: boolean) =>
+  body(
+    1,
+    // A reporting state is negated: un-negate without a branch (s ^ (s >> 31)).
+    walk(0, 1, step(narrow, 2, 0), [...get(2), ...get(2), ...i32(31), SHR_S, XOR, ...set(2)]),
+    get(2),
+  );
 
 /** run1(from 0, to 1, state 2, at 3) -> the end of the confirmed pairs; local 4 the pairs' start. */
-const run1Body = (narrow: boolean) => [
-  1,
-  1,
-  I32,
-  ...get(3),
-  ...set(4),
-  BLOCK,
-  VOID,
-  ...get(0),
-  ...get(1),
-  GE_U,
-  BR_IF,
-  0,
-  LOOP,
-  VOID,
-  ...step(narrow, 2, 0),
-  ...record(2, 0, 3),
-  ...inc(0),
-  ...get(0),
-  ...get(1),
-  LT_U,
-  BR_IF,
-  0,
-  END,
-  END,
-  ...get(4),
-  ...get(3),
-  CALL,
-  CONFIRM,
-  END,
-];
+const run1Body = (narrow: boolean) =>
+  body(1, get(3), set(4), walk(0, 1, step(narrow, 2, 0), record(2, 0, 3)), [
+    ...get(4),
+    ...get(3),
+    CALL,
+    CONFIRM,
+  ]);
 
 /**
  * run4 over four chains `stride` bytes apart, `stride` bytes each: run4(p 0, s0..s3 = 1..4,
@@ -251,71 +178,36 @@ const run1Body = (narrow: boolean) => [
  * kept in memory, at ENDS_AT + 16 (where run4 leaves them), their starts at STARTS_AT.
  */
 function run4Body(narrow: boolean, stride: number): number[] {
-  const at =
-    (k: number): ((state: number) => number[]) =>
-    (state) =>
-      step(narrow, state, 0, k * stride);
+  const chains = [0, 1, 2, 3];
   const outSlot = (k: number) => ENDS_AT + 16 + 4 * k;
-  return [
-    1,
+  return body(
     2,
-    I32,
-    ...[5, 6, 7, 8].flatMap((l, k) => [
-      ...i32(STARTS_AT + 4 * k),
-      ...get(l),
-      ...store(0),
-      ...i32(outSlot(k)),
-      ...get(l),
-      ...store(0),
+    ...chains.map((k) => [
+      ...[...i32(STARTS_AT + 4 * k), ...get(5 + k), ...store(0)],
+      ...[...i32(outSlot(k)), ...get(5 + k), ...store(0)],
     ]),
-    ...get(0),
-    ...i32(stride),
-    ADD,
-    ...set(9),
-    LOOP,
-    VOID,
-    ...at(0)(1),
-    ...at(1)(2),
-    ...at(2)(3),
-    ...at(3)(4),
-    // Any chain in a reporting state (rare): record each that is.
-    ...get(1),
-    ...get(2),
-    OR,
-    ...get(3),
-    OR,
-    ...get(4),
-    OR,
-    ...i32(0),
-    LT_S,
-    IF,
-    VOID,
-    ...[1, 2, 3, 4].flatMap((state, k) => recordAt(state, 0, outSlot(k), k * stride, 10)),
-    END,
-    ...inc(0),
-    ...get(0),
-    ...get(9),
-    LT_U,
-    BR_IF,
-    0,
-    END,
-    ...[1, 2, 3, 4].flatMap((l, k) => [...i32(ENDS_AT + 4 * k), ...get(l), ...store(0)]),
+    [...get(0), ...i32(stride), ADD, ...set(9)],
+    loop(
+      ...chains.map((k) => step(narrow, 1 + k, 0, k * stride)),
+      // Any chain in a reporting state (rare): record each that is.
+      [...get(1), ...get(2), OR, ...get(3), OR, ...get(4), OR, ...i32(0), LT_S],
+      ifThen(...chains.map((k) => recordAt(1 + k, 0, outSlot(k), k * stride, 10))),
+      inc(0),
+      [...get(0), ...get(9), LT_U],
+      brIf(0),
+    ),
+    ...chains.map((k) => [...i32(ENDS_AT + 4 * k), ...get(1 + k), ...store(0)]),
     // Then each chain's pairs are confirmed (assignment-wasm.ts), outside the hot loop.
-    ...[0, 1, 2, 3].flatMap((k) => [
+    ...chains.map((k) => [
       ...i32(outSlot(k)),
-      ...i32(0),
-      ...load(STARTS_AT + 4 * k),
-      ...i32(0),
-      ...load(outSlot(k)),
-      CALL,
-      CONFIRM,
-      ...store(0),
+      ...[...i32(0), ...load(STARTS_AT + 4 * k), ...i32(0), ...load(outSlot(k))],
+      ...[CALL, CONFIRM, ...store(0)],
     ]),
-    END,
-  ];
+  );
 }
 
-function encodeModule(narrow: boolean): Uint8Array {
+/** The module's bytes, assembled: what dfa-wasm-module.ts holds, checked by dfa-wasm.test.ts. */
+export function encodeModule(narrow: boolean): Uint8Array {
   const types = vec([
     [0x60, 2, I32, I32, 1, I32],
     [0x60, 4, I32, I32, I32, I32, 1, I32],
@@ -359,17 +251,21 @@ const compiled = new Map<boolean, object>();
 
 /**
  * A fresh instance (own memory). `narrow`: the class table holds class × 4 as bytes (every class
- * below 64), else as i32.
+ * below 64), else as i32. The bytes come ready-made from dfa-wasm-module.ts: assembling them here
+ * (`encodeModule`) took ≈ 7 ms of cold JavaScript at the start of every scan and in every worker.
  */
 export function instantiateDfa(narrow: boolean): DfaExports {
   const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
   let module = compiled.get(narrow);
-  if (!module) compiled.set(narrow, (module = new wasm.Module(encodeModule(narrow))));
+  if (!module) {
+    const bytes = Buffer.from(narrow ? DFA_MODULE_NARROW : DFA_MODULE_WIDE, "base64");
+    compiled.set(narrow, (module = new wasm.Module(bytes)));
+  }
   const e = new wasm.Instance(module, {}).exports;
   return {
     memory: e.memory as DfaExports["memory"],
     warm: e.warm as DfaExports["warm"],
     run1: e.run1 as DfaExports["run1"],
-    run4: new Map(STRIDES.map((k) => [k, e[`run4_${k}`] as Run4])),
+    run4: STRIDES.map((k) => e[`run4_${k}`] as Run4),
   };
 }

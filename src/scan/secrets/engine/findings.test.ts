@@ -1,23 +1,30 @@
 import { describe, expect, it } from "vitest";
 import { defaultSecretsConfig } from "../rules";
-import type { RuleSpec, SecretsConfig } from "../types";
 import { compileConfig } from "./compile";
 import { detectSecrets } from "./detect";
-import { fingerprintOf, hashSecret, redact, toFindings } from "./findings";
+import { fingerprintV2 } from "../fingerprint";
+import { redact, toFindings } from "./findings";
 
 const token = "ghp_" + "aB3dE6gH9jK2mN5pQ8sT1vW4yZ7bC0eF3hJ6";
 
 describe("findings", () => {
-  it("redacts to a short prefix, never more than a quarter of the value", () => {
+  it("shows a 4-character prefix only from 16 characters (a quarter at most)", () => {
     expect(redact(token)).toBe("ghp_****");
-    expect(redact("abcdefgh")).toBe("ab****");
+    expect(redact("abcdefghijklmnop")).toBe("abcd****");
+    expect(redact("abcdefghijklmno")).toBe("****");
+    expect(redact("Winter2024!")).toBe("****");
     expect(redact("abc")).toBe("****");
-    expect(redact("\nMIIEabc")).toBe(" M****");
+    expect(redact("\nMIIEabcdefghijklmno")).toBe(" MII****");
   });
 
-  it("fingerprints file, rule and the secret's hash (and the commit in history)", () => {
-    expect(fingerprintOf({ file: "a.ts" }, "github-pat", token)).toBe(`a.ts:github-pat:${hashSecret(token)}`);
-    expect(fingerprintOf({ file: "a.ts", commit: "abc" }, "r", "s")).toBe(`abc:a.ts:r:${hashSecret("s")}`);
+  it("fingerprints file, rule, context and occurrence (and the commit in history), not the value", () => {
+    expect(fingerprintV2({ file: "a.ts" }, "github-pat", 'const t = "\0";', 0)).toMatch(
+      /^a\.ts:github-pat:[0-9a-f]{32}$/,
+    );
+    expect(fingerprintV2({ file: "a.ts", commit: "abc" }, "r", "x", 0)).toMatch(/^abc:a\.ts:r:[0-9a-f]{32}$/);
+    expect(fingerprintV2({ file: "a.ts" }, "r", "x", 1)).not.toBe(
+      fingerprintV2({ file: "a.ts" }, "r", "x", 0),
+    );
   });
 
   it("positions, snippets and messages without the value; the same fingerprint after lines move", () => {
@@ -34,35 +41,9 @@ describe("findings", () => {
       message: expect.stringContaining("ghp_****"),
     });
     expect(f!.snippet).toBe(`const t = "ghp_****"; // ${token.slice(0, 12)}`);
-    const [moved] = run(`// one\n// two\n// top\nconst t = "${token}";`);
+    const [moved] = run(`// one\n// two\n// top\n  const t = "${token}"; // ${token.slice(0, 12)}`);
     expect(moved!.fingerprint).toBe(f!.fingerprint);
     expect(moved!.line).toBe(4);
-  });
-
-  it("redacts spans that start together in rule order, whichever rule's keyword comes first", () => {
-    const rule = (id: string, source: string, keyword: string): RuleSpec => ({
-      id,
-      description: id,
-      severity: "high",
-      regex: { source, flags: "" },
-      keywords: [keyword],
-      tags: [],
-      allowlists: [],
-      window: "line",
-    });
-    // The second rule's keyword comes first in the text; both find a value at the same offset.
-    const config: SecretsConfig = {
-      rules: [rule("short", "(ab\\d\\d)", "ab"), rule("long", "(ab\\d{4})", "zz")],
-      allowlists: [],
-      source: "test",
-    };
-    const d = compileConfig(config);
-    const text = "x1 zz ab1234";
-    const findings = toFindings(d, text, detectSecrets(d, text, "a.txt"), { file: "a.txt" });
-    expect(findings.map((f) => [f.ruleId, f.snippet])).toEqual([
-      ["short", "x1 zz a****a****"],
-      ["long", "x1 zz a****a****"],
-    ]);
   });
 
   it("maps diff fragment lines back to file lines", () => {

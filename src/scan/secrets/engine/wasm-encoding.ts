@@ -91,3 +91,26 @@ export function vec(items: number[][]): number[] {
 }
 
 export const name = (s: string): number[] => [...u32(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
+
+// Structured control flow: each takes instruction sequences and wraps them.
+export const block = (...code: number[][]): number[] => [BLOCK, VOID, ...code.flat(), END];
+export const loop = (...code: number[][]): number[] => [LOOP, VOID, ...code.flat(), END];
+/** `if (top of stack) { … }` */
+export const ifThen = (...code: number[][]): number[] => [IF, VOID, ...code.flat(), END];
+/** `if (top of stack) { then } else { otherwise }` */
+export const ifElse = (then: number[][], otherwise: number[][]): number[] => [
+  IF,
+  VOID,
+  ...then.flat(),
+  ELSE,
+  ...otherwise.flat(),
+  END,
+];
+export const br = (depth: number): number[] => [BR, depth];
+export const brIf = (depth: number): number[] => [BR_IF, depth];
+/** A function body: `locals` i32 locals after the parameters, then the code. */
+export const body = (locals: number, ...code: number[][]): number[] => [
+  ...(locals > 0 ? [1, locals, I32] : [0]),
+  ...code.flat(),
+  END,
+];

@@ -4,6 +4,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { attachedSecrets } from "../../secret-mask";
 import type { ScanFinding } from "../../types";
 import { scanSecrets } from "../scan-secrets";
 import type { SecretsConfig } from "../types";
@@ -96,6 +97,9 @@ describe("worker pool", () => {
       expect(parallel.stats.files).toBe(files.length);
       expect(parallel.findings.map(key).sort()).toEqual(inProcess.findings.map(key).sort());
       expect(inProcess.findings.length).toBeGreaterThanOrEqual(3 * Object.keys(golden).length);
+      // Each value crosses back beside its finding (for the last masking pass), never inside it.
+      const withValue = parallel.findings.filter((f) => f.line !== undefined);
+      expect(withValue.every((f) => attachedSecrets(f).length === 1)).toBe(true);
     },
   );
 });

@@ -8,12 +8,14 @@
  * The main thread scans too, pulling batches from the same queue as the workers: a worker needs
  * ~100 ms to load the bundle and warm up, and the main thread's work during that time is not lost;
  * on a small tree the workers may never get a batch at all. Workers read and scan the files
- * themselves (reading is a fair part of the cost) and send back findings already redacted: secrets
- * never cross threads.
+ * themselves (reading is a fair part of the cost) and send back findings already redacted; each
+ * finding's value goes beside it (structured clone drops the invisible copy attachSecrets keeps), for
+ * the main thread's last masking pass and old baselines — in memory, never into an output.
  */
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
+import { attachSecrets, attachedSecrets } from "../../secret-mask";
 import type { ScanFinding } from "../../types";
 import { compileConfig } from "../engine/compile";
 import type { Detector } from "../engine/compile";
@@ -35,7 +37,7 @@ interface WorkerInit {
 }
 
 type ToWorker = { files: string[] };
-type FromWorker = { findings: ScanFinding[]; stats: FileStats };
+type FromWorker = { findings: ScanFinding[]; secrets: (readonly string[])[]; stats: FileStats };
 
 /** Whether scanning can use worker threads: only when running as bundled JavaScript. */
 export function canUseWorkers(): boolean {
@@ -66,6 +68,7 @@ export async function scanInWorkers(options: {
   let next = 0;
   const take = (): string[] => files.slice(next, (next += BATCH));
   const collect = (msg: FromWorker) => {
+    msg.findings.forEach((f, i) => attachSecrets(f, msg.secrets[i] ?? []));
     for (const f of msg.findings) findings.push(f);
     addStats(stats, msg.stats);
   };
@@ -130,7 +133,8 @@ function runWorker(init: WorkerInit): void {
     for (const file of msg.files) {
       scanFile(detector, init.root, file, init.maxFileBytes, stats, findings);
     }
-    port.postMessage({ findings, stats } satisfies FromWorker);
+    const secrets = findings.map((f) => attachedSecrets(f));
+    port.postMessage({ findings, secrets, stats } satisfies FromWorker);
   });
 }
 

@@ -49,6 +49,27 @@ describe("DiffParser", () => {
     ]);
   });
 
+  it("takes the author and date from the commit header when it has them", () => {
+    const diff = [
+      "\0commit 3333333333333333333333333333333333333333\x002024-05-01T10:00:00+02:00\0Jane Doe <jane@example.com>",
+      "diff --git a/c.py b/c.py",
+      "--- /dev/null",
+      "+++ b/c.py",
+      "@@ -0,0 +1 @@",
+      "+x = 1",
+    ].join("\n");
+    expect(parse(diff)).toEqual([
+      {
+        file: "c.py",
+        commit: "3333333333333333333333333333333333333333",
+        author: "Jane Doe <jane@example.com>",
+        date: "2024-05-01T10:00:00+02:00",
+        text: "x = 1",
+        lineNumbers: [1],
+      },
+    ]);
+  });
+
   it("counts context lines (diffs with -U1) and skips binary files", () => {
     const diff = [
       "diff --git a/x b/x",

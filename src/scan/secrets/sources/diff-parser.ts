@@ -8,18 +8,26 @@
 export interface DiffFragment {
   file: string;
   commit?: string;
+  /** History: the commit's author (`Name <email>`) and author date (ISO 8601), when the header has them. */
+  author?: string;
+  date?: string;
   /** The added lines joined with `\n`. */
   text: string;
   /** The new-file line number of each line of `text`. */
   lineNumbers: number[];
 }
 
-/** Marks a commit header line in `git log --format=` output (NUL cannot occur in diff lines). */
+/**
+ * Marks a commit header line in `git log --format=` output (NUL cannot occur in diff lines):
+ * `\0commit <sha>`, optionally followed by `\0<author date>\0<author>`.
+ */
 export const COMMIT_MARKER = "\0commit ";
 
 /** Feed diff lines in order; fragments come out through `emit` as each file's diff ends. */
 export class DiffParser {
   private commit: string | undefined;
+  private author: string | undefined;
+  private date: string | undefined;
   private file: string | undefined;
   private lines: string[] = [];
   private numbers: number[] = [];
@@ -34,7 +42,10 @@ export class DiffParser {
     if (line.startsWith(COMMIT_MARKER)) {
       this.flush();
       this.commits++;
-      this.commit = line.slice(COMMIT_MARKER.length).trim();
+      const [sha, date, author] = line.slice(COMMIT_MARKER.length).split("\0");
+      this.commit = sha!.trim();
+      this.date = date || undefined;
+      this.author = author || undefined;
       this.file = undefined;
       return;
     }
@@ -73,6 +84,8 @@ export class DiffParser {
         lineNumbers: this.numbers,
       };
       if (this.commit) fragment.commit = this.commit;
+      if (this.author) fragment.author = this.author;
+      if (this.date) fragment.date = this.date;
       this.emit(fragment);
     }
     this.lines = [];

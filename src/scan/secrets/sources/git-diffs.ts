@@ -26,7 +26,9 @@ export function historyFragments(
   revisions: readonly string[],
   onFragment: (f: DiffFragment) => void,
 ): Promise<number> {
-  const args = ["log", "-p", "--reverse", "--format=%x00commit %H", ...DIFF_FLAGS, ...revisions];
+  // Author and date ride on the commit header line: no second git call per commit.
+  const format = "--format=%x00commit %H%x00%aI%x00%an <%ae>";
+  const args = ["log", "-p", "--reverse", format, ...DIFF_FLAGS, ...revisions];
   return streamGit(root, args, onFragment);
 }
 

@@ -5,7 +5,7 @@
  * and cost ~50 % more CPU for no gain in wall time on the benchmark tree (page-cached files).
  */
 import { isAscii } from "node:buffer";
-import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readSync, statSync } from "node:fs";
 import type { ScanFinding } from "../../types";
 import type { Detector } from "../engine/compile";
 import { detectSecrets } from "../engine/detect";
@@ -23,6 +23,8 @@ export interface FileStats {
   /** Symbolic links are not followed (as gitleaks by default): the target is scanned where it lives. */
   skippedSymlinks: number;
   unreadable: number;
+  /** The largest file skipped as over the size limit, for the note that names it. */
+  largest?: { file: string; bytes: number };
 }
 
 /** Zeroed counters. */
@@ -40,8 +42,17 @@ export function emptyStats(): FileStats {
 
 /** Add `more` into `into`. */
 export function addStats(into: FileStats, more: FileStats): void {
-  for (const k of Object.keys(into) as (keyof FileStats)[]) into[k] += more[k];
+  for (const k of Object.keys(into) as (keyof FileStats)[]) if (k !== "largest") into[k] += more[k];
+  noteLarge(into, more.largest);
 }
+
+/** Keep `file` as the largest skipped file when it is larger than the one kept so far. */
+export function noteLarge(stats: FileStats, file: FileStats["largest"]): void {
+  if (file && !(stats.largest && stats.largest.bytes >= file.bytes)) stats.largest = file;
+}
+
+/** What reading a file gave: its bytes, or why it is skipped. */
+export type ReadOutcome = Buffer | "binary" | "large" | "symlink" | "unreadable";
 
 const BINARY_PROBE = 8000;
 
@@ -82,7 +93,7 @@ export function readBytes(
   absPath: string,
   maxBytes: number,
   bufferOf: (size: number) => Buffer = scratchOf,
-): Buffer | "binary" | "large" | "symlink" | "unreadable" {
+): ReadOutcome {
   let fd: number;
   try {
     fd = openSync(absPath, OPEN_FLAGS);
@@ -140,8 +151,10 @@ export function scanFile(
   // Read straight into the keyword automaton's memory: the byte scan then copies nothing.
   const bytes = readBytes(`${root}/${rel}`, maxBytes, d.readBuffer);
   if (bytes === "binary") stats.skippedBinary++;
-  else if (bytes === "large") stats.skippedLarge++;
-  else if (bytes === "symlink") stats.skippedSymlinks++;
+  else if (bytes === "large") {
+    stats.skippedLarge++;
+    noteLarge(stats, { file: rel, bytes: sizeOf(`${root}/${rel}`) });
+  } else if (bytes === "symlink") stats.skippedSymlinks++;
   else if (bytes === "unreadable") stats.unreadable++;
   else {
     stats.files++;
@@ -150,8 +163,14 @@ export function scanFile(
   }
 }
 
-/** What reading a file gave: its bytes, or why it is skipped. */
-export type ReadOutcome = Buffer | "binary" | "large" | "symlink" | "unreadable";
+/** A skipped file's size (only those over the limit are asked: readBytes stops at the limit). */
+function sizeOf(absPath: string): number {
+  try {
+    return statSync(absPath).size;
+  } catch {
+    return 0;
+  }
+}
 
 /** NUL in the first 8000 bytes: binary, as git decides. */
 function isBinary(bytes: Buffer): boolean {
