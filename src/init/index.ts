@@ -3,6 +3,7 @@
  * Detection and planning are pure (detect.ts, plan.ts); this module only wires them to the disk.
  */
 import { detectProject } from "./detect";
+import { ignoreStateDir } from "./gitignore";
 import { planInit } from "./plan";
 import { scanRepository } from "./scan";
 import type { DetectedProject, InitPlan } from "./types";
@@ -23,6 +24,8 @@ export interface InitResult {
   project: DetectedProject;
   plan: InitPlan;
   written: WrittenFile[];
+  /** Whether `.gitignore` was given Sluice's state directory, or already ignored it. */
+  gitignore: "added" | "present";
 }
 
 /**
@@ -34,5 +37,6 @@ export async function runInit(options: { root: string; force: boolean }): Promis
   const project = detectProject(await scanRepository(options.root));
   const plan = planInit(project);
   const written = await writePlannedFiles(options.root, plan.files, options.force);
-  return { project, plan, written };
+  const gitignore = await ignoreStateDir(options.root);
+  return { project, plan, written, gitignore };
 }

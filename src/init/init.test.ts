@@ -51,6 +51,19 @@ describe("runInit", () => {
     ]);
     expect(await readFile(join(root, ".github/workflows/ci.yml"), "utf8")).toContain("npm run test");
     expect(await readFile(join(root, "sluice.yml"), "utf8")).toMatch(/^version: 1$/m);
+    expect(result.gitignore).toBe("added");
+    expect(await readFile(join(root, ".gitignore"), "utf8")).toContain(".sluice/*\n!.sluice/actions/\n");
+  });
+
+  it("appends Sluice's state to an existing .gitignore once, and leaves one that ignores it alone", async () => {
+    await writeFile(join(root, ".gitignore"), "node_modules/");
+    expect((await runInit({ root, force: false })).gitignore).toBe("added");
+    const once = await readFile(join(root, ".gitignore"), "utf8");
+    expect(once.startsWith("node_modules/\n\n# Sluice's state")).toBe(true);
+    expect((await runInit({ root, force: true })).gitignore).toBe("present");
+    expect(await readFile(join(root, ".gitignore"), "utf8")).toBe(once);
+    await writeFile(join(root, ".gitignore"), "/.sluice/\n");
+    expect((await runInit({ root, force: true })).gitignore).toBe("present");
   });
 
   it("refuses to overwrite without force and writes nothing", async () => {
@@ -90,8 +103,8 @@ describe("sluice init", () => {
     const { code, stdout } = await cli(["--json"]);
     expect(code).toBe(0);
     const json = JSON.parse(stdout) as Record<string, unknown>;
-    expect(Object.keys(json)).toEqual(["project", "summary", "jobs", "files", "warnings", "next"]);
-    expect(json).toMatchObject({ project: { kind: "generic" }, jobs: ["build"], next: "sluice run" });
+    expect(Object.keys(json)).toEqual(["project", "summary", "jobs", "files", "gitignore", "warnings", "next"]);
+    expect(json).toMatchObject({ project: { kind: "generic" }, jobs: ["build"], next: "sluice run", gitignore: "added" });
     expect((json.warnings as string[]).length).toBe(1);
   });
 

@@ -26,6 +26,7 @@ function toJson(result: InitResult): object {
     summary: result.plan.summary,
     jobs: result.plan.jobs,
     files: result.written,
+    gitignore: result.gitignore,
     warnings: result.plan.warnings,
     next: NEXT_COMMAND,
   };
@@ -38,6 +39,7 @@ function toText(result: InitResult): string {
     const jobs = file.path.endsWith("ci.yml") ? ` (jobs: ${result.plan.jobs.join(", ")})` : "";
     lines.push(`${verb} ${file.path}${jobs}`);
   }
+  if (result.gitignore === "added") lines.push("Added .sluice/ (Sluice's state) to .gitignore");
   for (const warning of result.plan.warnings) lines.push(`warning: ${warning}`);
   lines.push("", `Next: run \`${NEXT_COMMAND}\` to run the workflow on this machine.`);
   return `${lines.join("\n")}\n`;
