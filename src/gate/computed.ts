@@ -71,7 +71,6 @@ function mergedCoverage(reports: Report[]): CoverageSummary | null {
     lines: zero,
     branches: zero,
     functions: zero,
-    statements: zero,
     files: all.flatMap((c) => c.files),
   };
 }

@@ -155,3 +155,25 @@ describe("evaluateGate", () => {
     });
   });
 });
+
+describe("messages for missing values", () => {
+  it("says which figures a group has when one is missing, and blames the baseline for its own gaps", () => {
+    const partial = { coverage: { lines: 75 } };
+    const [own] = evaluateGate([toGateRule("coverage.branches >= 50")], partial, null).rules;
+    expect(own).toMatchObject({ status: "error", actual: "no data" });
+    expect(own!.message).toBe(
+      "no value for coverage.branches: the reports have no branches data for coverage (coverage has: lines)",
+    );
+    const [base] = evaluateGate(
+      [toGateRule("coverage.branches >= baseline.coverage.branches")],
+      { coverage: { lines: 75, branches: 60 } },
+      partial,
+    ).rules;
+    expect(base).toMatchObject({ status: "error" });
+    expect(base!.message).toContain("the baseline result has no coverage.branches");
+    const [none] = evaluateGate([toGateRule("tests.failed == 0")], partial, null).rules;
+    expect(none!.message).toBe(
+      "no value for tests.failed: no report or computed metric provided tests figures",
+    );
+  });
+});

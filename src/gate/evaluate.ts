@@ -96,7 +96,13 @@ function evaluateRule(
     const actual = lookup(vars, compiled.metric);
     const expected = `${compiled.op} ${compiled.value}`;
     if (typeof actual !== "number" || Number.isNaN(actual)) {
-      return { ...base, status: "error", actual: "no data", expected, message: missing(compiled.metric) };
+      return {
+        ...base,
+        status: "error",
+        actual: "no data",
+        expected,
+        message: missing(compiled.metric, metrics),
+      };
     }
     const ok = compare(actual, compiled.op, compiled.value);
     return {
@@ -112,7 +118,13 @@ function evaluateRule(
     (p) => lookup(vars, p) === undefined && !/\bhas\(/.test(rule.expression),
   );
   if (absent)
-    return { ...base, status: "error", actual: seen, expected: rule.expression, message: missing(absent) };
+    return {
+      ...base,
+      status: "error",
+      actual: seen,
+      expected: rule.expression,
+      message: missing(absent, metrics),
+    };
   try {
     const value = compiled.evaluate(vars);
     if (typeof value !== "boolean") {
@@ -162,8 +174,22 @@ function unavailableReasons(paths: readonly string[], unavailable: readonly Unav
   return out;
 }
 
-function missing(path: string): string {
-  const [group] = path.replace(/^baseline\./, "").split(".");
+/**
+ * Why a rule has no value for `path`: the baseline result lacks it, the group is there without that
+ * figure (a report with no branch data), or nothing provided the group at all.
+ */
+function missing(path: string, metrics: Metrics): string {
+  const inBaseline = path.startsWith("baseline.");
+  const metric = path.replace(/^baseline\./, "");
+  const [group, key] = metric.split(".") as [string, string | undefined];
+  if (inBaseline) {
+    return `no value for ${path}: the baseline result has no ${metric} (it was recorded without that figure)`;
+  }
+  const values = metrics[group];
+  if (values && key !== undefined) {
+    const has = Object.keys(values).filter((k) => values[k] !== undefined);
+    return `no value for ${path}: the reports have no ${key} data for ${group} (${group} has: ${has.join(", ") || "nothing"})`;
+  }
   return `no value for ${path}: no report or computed metric provided ${group} figures`;
 }
 

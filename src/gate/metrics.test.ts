@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
+import { coberturaParser } from "../report/parsers/cobertura";
+import { istanbulFinalParser } from "../report/parsers/istanbul-final";
+import { istanbulSummaryParser } from "../report/parsers/istanbul-summary";
+import { lcovParser } from "../report/parsers/lcov";
 import { sarifParser } from "../report/parsers/sarif";
 import type { Report } from "../report/types";
-import { groupsFedBy, metricsFromReports, unavailableMetrics } from "./metrics";
+import { evaluateGate } from "./evaluate";
+import { coverageKey, coveragePercent, groupsFedBy, metricsFromReports, unavailableMetrics } from "./metrics";
+import { toGateRule } from "./rules";
 
 interface Run {
   tool: string;
@@ -136,5 +142,147 @@ describe("metrics of incomplete SARIF runs", () => {
     expect(changed).toEqual([...groupsFedBy(tool)].sort());
     const failed = metricsFromReports([sarif("x.sarif", [{ tool: "Other" }, { tool, ok: false }])]);
     for (const group of groupsFedBy(tool)) expect(failed).not.toHaveProperty(group);
+  });
+});
+
+describe("coverage metrics", () => {
+  const lcov = (file: string, hits: number[]) =>
+    lcovParser.parse(
+      ["TN:", `SF:${file}`, ...hits.map((h, i) => `DA:${i + 1},${h}`), "end_of_record", ""].join("\n"),
+      "lcov.info",
+    );
+  // coverage.py without --branch: no <methods>, branches-valid="0".
+  const coveragePy = (file: string, hits: number[]) =>
+    coberturaParser.parse(
+      `<?xml version="1.0" ?>
+<coverage version="7.4" line-rate="0.5" branch-rate="0" lines-valid="${hits.length}" branches-valid="0">
+  <sources><source>/repo</source></sources>
+  <packages><package name="."><classes>
+    <class name="${file}" filename="${file}"><methods/><lines>
+${hits.map((h, i) => `      <line number="${i + 1}" hits="${h}"/>`).join("\n")}
+    </lines></class>
+  </classes></package></packages>
+</coverage>`,
+      "coverage.xml",
+    );
+  const istanbulFinal = (file: string, s: number[], f: number[]) =>
+    istanbulFinalParser.parse(
+      JSON.stringify({
+        [file]: {
+          path: file,
+          statementMap: Object.fromEntries(s.map((_, i) => [i, { start: { line: i + 1 } }])),
+          s: Object.fromEntries(s.map((n, i) => [i, n])),
+          fnMap: {},
+          f: Object.fromEntries(f.map((n, i) => [i, n])),
+          branchMap: {},
+          b: {},
+        },
+      }),
+      "coverage-final.json",
+    );
+
+  it("leaves statements absent for lcov and Cobertura, which have no statement data", () => {
+    const m = metricsFromReports([lcov("src/a.ts", [1, 0, 1])], "/repo");
+    expect(m.coverage).toEqual({ lines: 66.66 });
+    expect(evaluateGate([toGateRule("coverage.statements >= 0")], m, null).rules[0]).toMatchObject({
+      status: "error",
+      actual: "no data",
+    });
+  });
+
+  it("leaves out a dimension a report has no data for (coverage.py: no methods, no branches)", () => {
+    const m = metricsFromReports([coveragePy("app.py", [1, 1, 0, 1])], "/repo");
+    expect(m.coverage).toEqual({ lines: 75 });
+    expect(m.coverage!.functions).toBeUndefined();
+    expect(m.coverage!.branches).toBeUndefined();
+  });
+
+  it("counts a file with nothing to cover as nothing, not as 100 %", () => {
+    const m = metricsFromReports([lcov("src/a.ts", [1, 0]), lcov("src/empty.ts", [])], "/repo");
+    expect(m.coverage).toEqual({ lines: 50 });
+  });
+
+  it("counts a source file once across lcov, Cobertura and istanbul reports of one run", () => {
+    const m = metricsFromReports(
+      [
+        lcov("/repo/src/a.ts", [1, 1, 0]),
+        coveragePy("src/a.ts", [1, 1, 0]),
+        istanbulFinal("/repo/src/a.ts", [1, 1, 0], [1, 0]),
+        lcov("./src/b.ts", [1, 0]),
+      ],
+      "/repo",
+    );
+    // a.ts from coverage-final.json (3 lines, 2 hit), b.ts from lcov: 3 of 5 lines.
+    expect(m.coverage!.lines).toBe(60);
+    expect(m.coverage!.functions).toBe(50);
+    // b.ts has no statement data: no blend of istanbul statements and lcov lines.
+    expect(m.coverage!.statements).toBeUndefined();
+    const alone = metricsFromReports(
+      [lcov("/repo/src/a.ts", [1, 1, 0]), istanbulFinal("src/a.ts", [1, 1, 0], [1, 0])],
+      "/repo",
+    );
+    expect(alone.coverage).toEqual({ lines: 66.66, functions: 50, statements: 66.66 });
+  });
+
+  it("merges line hits of same-format shards of one file", () => {
+    const m = metricsFromReports([lcov("src/a.ts", [1, 0, 0]), lcov("src/a.ts", [0, 1, 0])], "/repo");
+    expect(m.coverage!.lines).toBe(66.66);
+  });
+
+  it("floors percentages to two decimals as istanbul does", () => {
+    expect(coveragePercent(2, 3)).toBe(66.66);
+    expect(coveragePercent(7, 9)).toBe(77.77);
+    expect(coveragePercent(1, 1)).toBe(100);
+    const m = metricsFromReports([istanbulFinal("src/a.ts", [1, 1, 1, 1, 1, 1, 1, 0, 0], [])], "/repo");
+    expect(m.coverage!.statements).toBe(77.77);
+    expect(evaluateGate([toGateRule("coverage.statements >= 77.78")], m, null).rules[0]).toMatchObject({
+      status: "failed",
+      actual: "77.77",
+    });
+  });
+
+  it("reads coverage-summary.json from its files, agreeing with its pct", () => {
+    const entry = (covered: number, total: number) => ({
+      total,
+      covered,
+      skipped: 0,
+      pct: coveragePercent(covered, total),
+    });
+    const summary = istanbulSummaryParser.parse(
+      JSON.stringify({
+        total: { lines: entry(2, 3), statements: entry(7, 9), functions: entry(0, 0), branches: entry(1, 2) },
+        "/repo/src/a.ts": {
+          lines: entry(2, 3),
+          statements: entry(7, 9),
+          functions: entry(0, 0),
+          branches: entry(1, 2),
+        },
+      }),
+      "coverage-summary.json",
+    );
+    expect(metricsFromReports([summary], "/repo").coverage).toEqual({
+      lines: 66.66,
+      statements: 77.77,
+      branches: 50,
+    });
+  });
+
+  it("normalises coverage paths to the repository", () => {
+    expect(coverageKey("/repo/src/a.ts", [], "/repo")).toBe("src/a.ts");
+    expect(coverageKey("./src/a.ts", [], "/repo")).toBe("src/a.ts");
+    expect(coverageKey("a.ts", ["/repo/src"], "/repo")).toBe("src/a.ts");
+    expect(coverageKey("/elsewhere/a.ts", [], "/repo")).toBe("/elsewhere/a.ts");
+  });
+
+  it("matches an absolute path from another machine to the one relative path it ends with", () => {
+    const m = metricsFromReports(
+      [
+        lcov("src/a.ts", [1, 0, 0]),
+        istanbulFinal("/home/runner/work/app/src/a.ts", [1, 1, 0], []),
+        lcov("/home/runner/work/app/lib/b.ts", [1]),
+      ],
+      "/repo",
+    );
+    expect(m.coverage).toEqual({ lines: 75 });
   });
 });

@@ -5,8 +5,11 @@
  * Groups fed by a tool run that did not complete (SARIF `executionSuccessful: false`) are left out
  * too, and `unavailableMetrics` says why, so a rule reading them fails naming the tool and report.
  */
+import { existsSync } from "node:fs";
+import path from "node:path";
 import { isLintTool } from "../report/parsers/sarif";
-import type { CoverageSummary, Finding, Ratio, Report } from "../report/types";
+import type { CoberturaCoverage } from "../report/parsers/cobertura";
+import type { FileCoverage, Finding, Ratio, Report, ReportFormat } from "../report/types";
 
 export interface Metrics {
   tests?: {
@@ -18,7 +21,13 @@ export interface Metrics {
     passRate: number;
     durationMs: number;
   };
-  coverage?: { lines: number; branches: number; functions: number; statements: number; newLines?: number };
+  coverage?: {
+    lines?: number;
+    branches?: number;
+    functions?: number;
+    statements?: number;
+    newLines?: number;
+  };
   lint?: { errors: number; warnings: number; total: number };
   types?: { errors: number; warnings: number };
   security?: SeverityCounts;
@@ -115,9 +124,10 @@ export function unavailableMetrics(reports: Report[]): UnavailableMetrics[] {
 
 /**
  * The metrics of the reports. Groups a tool run that did not complete would feed are left out (see
- * `unavailableMetrics` for why), never given as zero.
+ * `unavailableMetrics` for why), never given as zero. `root` (the repository root; default the
+ * working directory) is what coverage paths are made relative to when reports are merged per file.
  */
-export function metricsFromReports(reports: Report[]): Metrics {
+export function metricsFromReports(reports: Report[], root: string = process.cwd()): Metrics {
   const m: Metrics = {};
   const tests = reports.flatMap((r) => (r.tests ? [r.tests] : []));
   if (tests.length > 0) {
@@ -135,8 +145,10 @@ export function metricsFromReports(reports: Report[]): Metrics {
       durationMs: sum("durationMs"),
     };
   }
-  const coverage = reports.flatMap((r) => (r.coverage ? [r.coverage] : []));
-  if (coverage.length > 0) m.coverage = coverageMetrics(coverage);
+  if (reports.some((r) => r.coverage)) {
+    const coverage = coverageMetrics(reports, root);
+    if (Object.keys(coverage).length > 0) m.coverage = coverage;
+  }
   const all = reports.flatMap((r) => r.findings ?? []);
   // Sluice's own scanners write SARIF too (`sluice scan --sarif`): their findings become the named
   // groups the issue's gates use (secrets.count, vulnerabilities.*, licenses.denied, policy.high).
@@ -206,19 +218,120 @@ function addScanGroups(m: Metrics, own: (kind: string) => Finding[], reports: Re
   if (policy.length > 0 || sarifFrom(reports, "sluice-policy")) m.policy = severityCounts(policy);
 }
 
-function coverageMetrics(list: CoverageSummary[]): NonNullable<Metrics["coverage"]> {
-  const add = (k: "lines" | "branches" | "functions" | "statements"): Ratio =>
-    list.reduce((acc, c) => ({ covered: acc.covered + c[k].covered, total: acc.total + c[k].total }), {
-      covered: 0,
-      total: 0,
-    });
-  const ratio = (r: Ratio) => (r.total === 0 ? 100 : pct(r.covered, r.total));
-  return {
-    lines: ratio(add("lines")),
-    branches: ratio(add("branches")),
-    functions: ratio(add("functions")),
-    statements: ratio(add("statements")),
+type Dimension = "lines" | "branches" | "functions" | "statements";
+const dimensions: readonly Dimension[] = ["lines", "branches", "functions", "statements"];
+
+/** How detailed a coverage format is: for a file several reports cover, the most detailed one wins. */
+const coverageRank: Partial<Record<ReportFormat, number>> = {
+  "istanbul-final": 4,
+  "istanbul-summary": 3,
+  cobertura: 2,
+  lcov: 1,
+};
+
+/**
+ * Coverage of several reports of one run, merged per source file (paths made relative to `root`):
+ * a file several reports cover counts once, with the counts of the most detailed format
+ * (istanbul coverage-final.json > coverage-summary.json > Cobertura > lcov); reports of the same
+ * format (shards) are combined per file: line hits merged, the better-covered figure of each other
+ * dimension. A dimension whose total is 0 over all files has no data and is left out (not 100 %);
+ * `statements` is given only when every file has statement data (istanbul formats), never a blend
+ * of statements and lines. Percentages are floored to two decimals, as istanbul prints them.
+ */
+export function coverageMetrics(reports: Report[], root: string): NonNullable<Metrics["coverage"]> {
+  const byFile = new Map<string, { rank: number; file: FileCoverage }>();
+  // Reports without per-file data (a coverage-summary.json with only `total`) are added as a block.
+  const blocks: Partial<Record<Dimension, Ratio>>[] = [];
+  const add = (key: string, rank: number, file: FileCoverage) => {
+    const seen = byFile.get(key);
+    if (seen === undefined || rank > seen.rank) byFile.set(key, { rank, file });
+    else if (rank === seen.rank) seen.file = combineFile(seen.file, file);
   };
+  for (const report of reports) {
+    const coverage = report.coverage;
+    if (!coverage) continue;
+    if (coverage.files.length === 0) {
+      blocks.push(coverage);
+      continue;
+    }
+    const rank = coverageRank[report.format] ?? 0;
+    const roots = (coverage as Partial<CoberturaCoverage>).sourceRoots ?? [];
+    for (const file of coverage.files) add(coverageKey(file.path, roots, root), rank, file);
+  }
+  // An absolute path from another machine (a report made in CI) is the same file as the one relative
+  // path it ends with, when exactly one does.
+  for (const [key, entry] of [...byFile]) {
+    if (!isAbsolute(key)) continue;
+    const fits = [...byFile.keys()].filter((k) => !isAbsolute(k) && key.endsWith(`/${k}`));
+    if (fits.length !== 1) continue;
+    byFile.delete(key);
+    add(fits[0]!, entry.rank, entry.file);
+  }
+  const ratios: Partial<Record<Dimension, Ratio>>[] = [...[...byFile.values()].map((v) => v.file), ...blocks];
+  const out: NonNullable<Metrics["coverage"]> = {};
+  for (const dim of dimensions) {
+    if (dim === "statements" && ratios.some((r) => r.statements === undefined)) continue;
+    let covered = 0;
+    let total = 0;
+    for (const r of ratios) {
+      covered += r[dim]?.covered ?? 0;
+      total += r[dim]?.total ?? 0;
+    }
+    if (total > 0) out[dim] = coveragePercent(covered, total);
+  }
+  return out;
+}
+
+/** Two reports of one format for the same file (shards): line hits merged, else the better figure. */
+function combineFile(a: FileCoverage, b: FileCoverage): FileCoverage {
+  const better = (x: Ratio | undefined, y: Ratio | undefined): Ratio | undefined =>
+    x === undefined ? y : y === undefined ? x : y.covered > x.covered ? y : x;
+  let lines = better(a.lines, b.lines)!;
+  const lineHits = new Map(a.lineHits);
+  if (a.lineHits.size > 0 && b.lineHits.size > 0) {
+    for (const [line, hits] of b.lineHits) lineHits.set(line, Math.max(lineHits.get(line) ?? 0, hits));
+    let hit = 0;
+    for (const n of lineHits.values()) if (n > 0) hit++;
+    lines = { covered: hit, total: lineHits.size };
+  }
+  return {
+    path: a.path,
+    lines,
+    branches: better(a.branches, b.branches)!,
+    functions: better(a.functions, b.functions)!,
+    statements: a.statements && b.statements ? better(a.statements, b.statements) : undefined,
+    lineHits,
+  };
+}
+
+/**
+ * A coverage path as a repository-relative POSIX path: absolute paths inside `root` made relative,
+ * Cobertura's relative `filename`s resolved against its `<source>` (the first that holds the file).
+ */
+export function coverageKey(file: string, sourceRoots: readonly string[], root: string): string {
+  const posix = (p: string) => p.replace(/\\/g, "/");
+  let p = posix(file.replace(/^file:\/\//, ""));
+  if (!isAbsolute(p) && sourceRoots.length > 0) {
+    const candidates = sourceRoots.map((s) => path.resolve(root, s, p));
+    p = posix(candidates.find((c) => existsSync(c)) ?? candidates[0]!);
+  }
+  if (isAbsolute(p)) {
+    const rel = path.posix.relative(posix(root), p);
+    if (rel !== "" && !rel.startsWith("../") && rel !== ".." && !isAbsolute(rel)) p = rel;
+  }
+  return path.posix.normalize(p).replace(/^(?:\.\/)+/, "");
+}
+
+function isAbsolute(p: string): boolean {
+  return p.startsWith("/") || /^[A-Za-z]:\//.test(p);
+}
+
+/**
+ * istanbul-lib-coverage's `percent()`: floored, not rounded, to two decimals, so a gate says what the
+ * coverage tool printed (2/3 is 66.66, and `>= 66.67` fails).
+ */
+export function coveragePercent(covered: number, total: number): number {
+  return Math.floor((1000 * 100 * covered) / total / 10) / 100;
 }
 
 function levelCounts(findings: Finding[]): { errors: number; warnings: number; total: number } {

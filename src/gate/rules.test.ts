@@ -14,6 +14,20 @@ describe("compileRule", () => {
     if (c.kind === "cel") expect(c.paths).toEqual(["coverage.lines", "baseline.coverage.lines"]);
   });
 
+  it("rejects a metric that does not exist, listing the group's metrics", () => {
+    expect(() => compileRule(toGateRule("tests.faild == 0"))).toThrow(
+      expect.objectContaining({
+        code: "SLUICE_E_GATE_RULE",
+        message:
+          'rule "tests.faild == 0": unknown metric tests.faild; tests has: total, passed, failed, errored, skipped, passRate, durationMs',
+      }),
+    );
+    expect(() => compileRule(toGateRule("coverage.lines >= baseline.coverge.lines"))).toThrow(
+      /unknown metric baseline\.coverge\.lines: there is no metric group "coverge"/,
+    );
+    expect(compileRule(toGateRule("has(coverage.branches) && coverage.branches > 1")).kind).toBe("cel");
+  });
+
   it("rejects a malformed rule with SLUICE_E_GATE_RULE", () => {
     expect(() => compileRule(toGateRule("coverage.lines >="))).toThrow(
       expect.objectContaining({ code: "SLUICE_E_GATE_RULE" }),

@@ -5,6 +5,7 @@
  */
 import { parse } from "@marcbachmann/cel-js";
 import { createError } from "../core/errors";
+import { unknownMetric } from "./metric-keys";
 
 export type Severity = "fail" | "warn";
 export type Comparator = ">=" | "<=" | ">" | "<" | "==" | "!=";
@@ -27,12 +28,16 @@ const THRESHOLD =
 const PATH = /\b([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)\b/g;
 
 /**
- * Compiles a rule; a syntax error is a SLUICE_E_GATE_RULE naming the rule (config validation calls
- * this too, so bad rules are caught with their location before anything runs).
+ * Compiles a rule; a syntax error, or a metric name that is not one (`tests.faild`), is a
+ * SLUICE_E_GATE_RULE naming the rule (config validation calls this too, so bad rules are caught with
+ * their location before anything runs).
  */
 export function compileRule(rule: GateRule): CompiledRule {
   const m = THRESHOLD.exec(rule.expression);
-  if (m) return { kind: "threshold", rule, metric: m[1]!, op: m[2] as Comparator, value: Number(m[3]) };
+  if (m) {
+    checkMetric(rule, m[1]!);
+    return { kind: "threshold", rule, metric: m[1]!, op: m[2] as Comparator, value: Number(m[3]) };
+  }
   const source = doubleLiterals(rule.expression);
   let evaluate: (vars: Record<string, unknown>) => unknown;
   try {
@@ -42,7 +47,13 @@ export function compileRule(rule: GateRule): CompiledRule {
     throw createError("SLUICE_E_GATE_RULE", `rule "${rule.name}": ${detail}`, { cause });
   }
   const paths = [...new Set([...stripStrings(rule.expression).matchAll(PATH)].map((x) => x[1]!))];
+  for (const p of paths) checkMetric(rule, p);
   return { kind: "cel", rule, evaluate, paths };
+}
+
+function checkMetric(rule: GateRule, dotted: string): void {
+  const problem = unknownMetric(dotted);
+  if (problem !== undefined) throw createError("SLUICE_E_GATE_RULE", `rule "${rule.name}": ${problem}`);
 }
 
 /**

@@ -14,7 +14,7 @@ import { evaluateGate } from "./evaluate";
 import { metricsFromReports, mergeMetrics, unavailableMetrics } from "./metrics";
 import type { Metrics } from "./metrics";
 import type { GateOutcome } from "./render";
-import { mergeRules, toGateRule } from "./rules";
+import { compileRule, mergeRules, toGateRule } from "./rules";
 import type { GateRule } from "./rules";
 
 export interface GateRequest {
@@ -51,9 +51,11 @@ export async function runGate(req: GateRequest): Promise<GateOutcome & { metrics
     ...overrides.map((o) => o.rules.map(toGateRule)),
     req.rules.map(toGateRule),
   );
+  // Unknown metrics and syntax errors are usage errors: report them before reading anything.
+  for (const rule of rules) compileRule(rule);
   const specs = req.reports.length > 0 ? req.reports : (spec?.reports ?? []);
   const reports = await readReports(specs, req.cwd);
-  const fromReports = metricsFromReports(reports);
+  const fromReports = metricsFromReports(reports, req.repoRoot);
   const unavailable = unavailableMetrics(reports);
   const computed = spec ? await computeMetrics(spec.compute, req.repoRoot, reports) : {};
   const metrics = mergeMetrics(fromReports, computed);

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -83,6 +83,25 @@ describe("readReports", () => {
       ["lcov", "coverage/b/lcov.info"],
       ["tsc", "tsc.txt"],
     ]);
+  });
+
+  it("reads a file matched by several specs once (glob, path, ./path, absolute, symlink)", async () => {
+    symlinkSync(path.join(dir, "tsc.txt"), path.join(dir, "link-to-tsc.txt"));
+    const reports = await readReports(
+      ["tsc*.txt", "tsc.txt", "./tsc.txt", path.join(dir, "tsc.txt"), "tsc:link-to-tsc.txt"],
+      dir,
+    );
+    expect(reports.map((r) => [r.format, r.file])).toEqual([
+      ["tsc", "tsc-ps.txt"],
+      ["tsc", "tsc.txt"],
+    ]);
+  });
+
+  it("rejects one file given with two different formats as a usage error", async () => {
+    await expect(readReports(["tsc:tsc.txt", "eslint:./tsc.txt"], dir)).rejects.toMatchObject({
+      code: "SLUICE_E_USAGE",
+      message: expect.stringContaining("both tsc (tsc:tsc.txt) and eslint (eslint:./tsc.txt)"),
+    });
   });
 });
 

@@ -3,7 +3,7 @@
  * path may be a glob (`reports/junit-*.xml`), relative to `cwd`.
  */
 import { readFile } from "node:fs/promises";
-import { existsSync } from "node:fs";
+import { existsSync, realpathSync } from "node:fs";
 import path from "node:path";
 import { glob, isDynamicPattern } from "tinyglobby";
 import { createError } from "../core/errors";
@@ -92,12 +92,42 @@ export async function readReport(spec: string, cwd: string): Promise<Report> {
   return readOne(files[0]!, cwd, format);
 }
 
-/** Reads every report the specs name, globs expanded, in spec order then path order. */
+/**
+ * Reads every report the specs name, globs expanded, in spec order then path order. A file named by
+ * several specs (a glob and its path, `./x` and `x`, a symlink) is read once, identified by its real
+ * path; the same file given with two different `format:` prefixes is a usage error.
+ */
 export async function readReports(specs: readonly string[], cwd: string): Promise<Report[]> {
-  const reports: Report[] = [];
+  const wanted = new Map<string, { file: string; format: ReportFormat | undefined; spec: string }>();
   for (const spec of specs) {
     const { format, pattern } = parseReportSpec(spec, cwd);
-    for (const file of await expand(pattern, cwd)) reports.push(await readOne(file, cwd, format));
+    for (const file of await expand(pattern, cwd)) {
+      const key = realPath(path.resolve(cwd, file));
+      const seen = wanted.get(key);
+      if (seen === undefined) {
+        wanted.set(key, { file, format, spec });
+      } else if (format !== undefined) {
+        if (seen.format !== undefined && seen.format !== format) {
+          throw createError(
+            "SLUICE_E_USAGE",
+            `report ${file} is given as both ${seen.format} (${seen.spec}) and ${format} (${spec}): name one format`,
+            { location: { file } },
+          );
+        }
+        seen.format = format;
+      }
+    }
   }
+  const reports: Report[] = [];
+  for (const { file, format } of wanted.values()) reports.push(await readOne(file, cwd, format));
   return reports;
+}
+
+/** The real path of a file (symlinks resolved); the path itself when it cannot be resolved (missing). */
+function realPath(abs: string): string {
+  try {
+    return realpathSync(abs);
+  } catch {
+    return abs;
+  }
 }

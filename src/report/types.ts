@@ -41,7 +41,10 @@ export interface TestSummary {
   cases: TestCase[];
 }
 
-/** A covered/total pair; `total` 0 means nothing to cover (the percentage is then 100). */
+/**
+ * A covered/total pair. In one file, `total` 0 means nothing to cover; a report whose total is 0 for
+ * a dimension has no data for it, and gates leave that metric out rather than call it 100 %.
+ */
 export interface Ratio {
   covered: number;
   total: number;
@@ -53,8 +56,8 @@ export interface FileCoverage {
   lines: Ratio;
   branches: Ratio;
   functions: Ratio;
-  /** Istanbul's statements; other formats repeat `lines` here. */
-  statements: Ratio;
+  /** Istanbul's statements; absent for formats without statement data (lcov, Cobertura). */
+  statements?: Ratio;
   /** Hit count per executable line (1-based); only lines the tool instrumented appear. */
   lineHits: Map<number, number>;
 }
@@ -63,7 +66,8 @@ export interface CoverageSummary {
   lines: Ratio;
   branches: Ratio;
   functions: Ratio;
-  statements: Ratio;
+  /** Present only when every file has statement data (istanbul's formats). */
+  statements?: Ratio;
   files: FileCoverage[];
 }
 

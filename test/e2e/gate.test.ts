@@ -128,6 +128,56 @@ describe("sluice gate", () => {
     expect(rules[1]).toMatchObject({ status: "error", actual: "no data" });
   });
 
+  it("reads a report matched by several --report patterns once", async () => {
+    const repo = repoWith({ "reports/junit.xml": junit(0) });
+    const result = await runSluice(
+      [
+        "gate",
+        "--no-record",
+        "--report",
+        "reports/*.xml",
+        "--report",
+        "reports/junit.xml",
+        "--report",
+        "./reports/junit.xml",
+        "--rule",
+        "tests.total == 3",
+        "--json",
+      ],
+      { cwd: repo },
+    );
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    const out = JSON.parse(result.stdout);
+    expect(out.metrics.tests.total).toBe(3);
+    expect(out.reports).toEqual([{ file: "reports/junit.xml", format: "junit" }]);
+
+    const clash = await runSluice(
+      [
+        "gate",
+        "--no-record",
+        "--report",
+        "junit:reports/junit.xml",
+        "--report",
+        "sarif:reports/*.xml",
+        "--rule",
+        "tests.total == 3",
+      ],
+      { cwd: repo },
+    );
+    expect(clash.code).toBe(2);
+    expect(clash.stderr).toContain("SLUICE_E_USAGE");
+  });
+
+  it("rejects a rule over a metric that does not exist as a usage error", async () => {
+    const repo = repoWith({ "reports/junit.xml": junit(0) });
+    const result = await runSluice(
+      ["gate", "--no-record", "--report", "reports/junit.xml", "--rule", "tests.faild == 0"],
+      { cwd: repo },
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("unknown metric tests.faild; tests has: total, passed, failed");
+  });
+
   it("reports a malformed rule in sluice.yml with its location and runs nothing", async () => {
     const repo = repoWith({
       "sluice.yml": "version: 1\ngates:\n  q:\n    rules:\n      - 'coverage.lines >='\n",

@@ -180,7 +180,8 @@ function toFileCoverage(acc: FileAcc): FileCoverage {
     branches.total += t;
   }
   const lineHits = acc.sorted ? acc.lineHits : new Map([...acc.lineHits].sort((a, b) => a[0] - b[0]));
-  return { path: acc.path, lines, branches, functions: acc.functions, statements: { ...lines }, lineHits };
+  // Cobertura has no statement data: `statements` stays absent rather than repeating the lines.
+  return { path: acc.path, lines, branches, functions: acc.functions, lineHits };
 }
 
 function add(into: Ratio, r: Ratio): void {
@@ -196,7 +197,6 @@ export function parseCobertura(content: string, file: string): Report {
     lines: { covered: 0, total: 0 },
     branches: { covered: 0, total: 0 },
     functions: { covered: 0, total: 0 },
-    statements: { covered: 0, total: 0 },
     files: [],
     sourceRoots: handler.sourceRoots,
   };
@@ -206,7 +206,6 @@ export function parseCobertura(content: string, file: string): Report {
     add(coverage.lines, f.lines);
     add(coverage.branches, f.branches);
     add(coverage.functions, f.functions);
-    add(coverage.statements, f.statements);
   }
   return { format: "cobertura", file, coverage };
 }

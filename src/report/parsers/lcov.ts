@@ -20,12 +20,14 @@ function toFileCoverage(acc: FileAcc): FileCoverage {
     lines,
     branches: acc.branches.total > 0 ? acc.branches : (acc.summary.branches ?? none),
     functions: acc.functions.total > 0 ? acc.functions : (acc.summary.functions ?? none),
-    statements: { ...lines },
     lineHits: acc.lineHits,
   };
 }
 
-/** Adds up per-file ratios into report totals. */
+/**
+ * Adds up per-file ratios into report totals. `statements` is summed only when every file has
+ * statement data (lcov and Cobertura have none: their line figure is not a statement figure).
+ */
 export function sumCoverage(files: FileCoverage[]): CoverageSummary {
   const total = (pick: (f: FileCoverage) => Ratio): Ratio => {
     let covered = 0;
@@ -36,11 +38,12 @@ export function sumCoverage(files: FileCoverage[]): CoverageSummary {
     }
     return { covered, total: all };
   };
+  const withStatements = files.length > 0 && files.every((f) => f.statements !== undefined);
   return {
     lines: total((f) => f.lines),
     branches: total((f) => f.branches),
     functions: total((f) => f.functions),
-    statements: total((f) => f.statements),
+    ...(withStatements ? { statements: total((f) => f.statements!) } : {}),
     files,
   };
 }
