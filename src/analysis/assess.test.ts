@@ -69,6 +69,31 @@ describe("assessAnalysis (Argo Rollouts AnalysisRun limits)", () => {
     expect(assessAnalysis(s, [judged("fail")], { inconclusiveLimit: 1 }).decision).toBe("rollback");
   });
 
+  it("never succeeds on looks that were all inconclusive, whatever inconclusiveLimit allows", () => {
+    const thin = Array.from({ length: 5 }, () => judged("inconclusive"));
+    const r = run(thin, { inconclusiveLimit: 10, count: 5 });
+    expect(r).toMatchObject({ decision: "pause", state: { phase: "inconclusive", inconclusive: 5 } });
+    expect(r.reason).toMatch(/^none of the 5 looks was conclusive \(5 inconclusive, 0 query errors; last: /);
+    // Query errors within consecutiveErrorLimit are no data either.
+    expect(run([error, judged("inconclusive")], { inconclusiveLimit: 1, count: 2 }).decision).toBe("pause");
+  });
+
+  it("the default inconclusiveLimit (0) ends the analysis at the first inconclusive look", () => {
+    const r = run([judged("pass"), judged("inconclusive"), judged("pass")], { count: 5 });
+    expect(r).toMatchObject({ decision: "pause", state: { phase: "inconclusive", measurements: 2 } });
+    expect(r.reason).toBe(
+      "1 of 2 looks inconclusive, more than inconclusiveLimit 0 (last: judge said inconclusive)",
+    );
+  });
+
+  it("succeeds with inconclusive looks within inconclusiveLimit when some look passed", () => {
+    const mixed = [judged("inconclusive"), judged("pass"), judged("inconclusive"), judged("pass")];
+    const r = run(mixed, { inconclusiveLimit: 2, count: 4 });
+    expect(r).toMatchObject({ decision: "promote", state: { phase: "successful", successful: 2 } });
+    expect(r.reason).toBe("all 4 measurements taken without tripping a limit (2 passed, 2 inconclusive)");
+    expect(run(mixed, { inconclusiveLimit: 1, count: 4 }).decision).toBe("pause");
+  });
+
   it("ends early on a final pass from a sequential judge", () => {
     expect(run([judged("pass", false), judged("pass", true)], { count: 100 })).toMatchObject({
       decision: "promote",

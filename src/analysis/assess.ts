@@ -1,10 +1,13 @@
 /**
  * Limits over an analysis' measurements, with Argo Rollouts' AnalysisRun semantics: more than
  * `failureLimit` failed measurements fail it, more than `consecutiveErrorLimit` query errors in a row
- * error it (both roll back), more than `inconclusiveLimit` inconclusive ones pause the rollout for a
- * person to decide, and reaching `count` measurements without tripping a limit succeeds. One
- * deliberate difference: when a failure and an inconclusive limit trip together, the rollback wins
- * (Argo reports Inconclusive) — a regression already shown must not wait for a human.
+ * error it (both roll back), more than `inconclusiveLimit` (default 0) inconclusive ones end it
+ * Inconclusive, which pauses the rollout for a person to decide, and reaching `count` measurements
+ * without tripping a limit succeeds — but only when at least one of them was a conclusive pass: an
+ * analysis that never had enough data to judge (every look inconclusive or a query error, whatever
+ * `inconclusiveLimit` allows) ends Inconclusive, never Successful. One deliberate difference: when a
+ * failure and an inconclusive limit trip together, the rollback wins (Argo reports Inconclusive) — a
+ * regression already shown must not wait for a human.
  *
  * Pure: (state, outcomes, limits) → new state and decision. The controller persists `state`.
  */
@@ -18,7 +21,10 @@ export interface AnalysisLimits {
   inconclusiveLimit?: number;
   /** Query errors in a row tolerated; one more errors the analysis (→ rollback). Default 4 (Argo's default). */
   consecutiveErrorLimit?: number;
-  /** Measurements to take; the analysis succeeds after the last one. Unset: it runs until stopped. */
+  /**
+   * Measurements to take; after the last one the analysis succeeds (inconclusive when none of them
+   * passed). Unset: it runs until stopped.
+   */
   count?: number;
 }
 
@@ -106,17 +112,30 @@ export function assessAnalysis(
       s = end(
         s,
         "inconclusive",
-        `inconclusive (${s.inconclusive}) > inconclusiveLimit (${inconclusiveLimit}): ${reason}`,
+        `${s.inconclusive} of ${s.measurements} ${looks(s.measurements)} inconclusive, more than inconclusiveLimit ${inconclusiveLimit} (last: ${reason})`,
       );
     } else if (o.kind === "judged" && o.result.final && o.result.verdict === "pass") {
       s = end(s, "successful", `decided early: ${reason}`);
     } else if (count !== undefined && s.measurements >= count) {
-      s = end(s, "successful", `all ${count} measurements taken without tripping a limit`);
+      s =
+        s.successful === 0
+          ? end(
+              s,
+              "inconclusive",
+              `none of the ${s.measurements} ${looks(s.measurements)} was conclusive (${s.inconclusive} inconclusive, ${s.errors} query ${s.errors === 1 ? "error" : "errors"}; last: ${reason})`,
+            )
+          : end(
+              s,
+              "successful",
+              `all ${count} measurements taken without tripping a limit (${s.successful} passed, ${s.inconclusive} inconclusive)`,
+            );
     }
   }
   if (s.phase !== "running") reason = s.message;
   return { state: s, decision: decisionFor(s.phase), reason };
 }
+
+const looks = (n: number): string => (n === 1 ? "look" : "looks");
 
 function end(s: AnalysisState, phase: AnalysisPhase, message: string): AnalysisState {
   return { ...s, phase, message };

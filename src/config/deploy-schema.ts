@@ -121,7 +121,7 @@ const targetSchema = z
 const routerSchema = z
   .looseObject({
     type: z
-      .string()
+      .enum(["builtin", "haproxy", "nginx", "kubernetes"])
       .default("builtin")
       .describe(
         "`builtin` (Sluice's own proxy), `haproxy`, `nginx` or `kubernetes` (Gateway API HTTPRoute).",

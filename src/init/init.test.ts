@@ -103,8 +103,21 @@ describe("sluice init", () => {
     const { code, stdout } = await cli(["--json"]);
     expect(code).toBe(0);
     const json = JSON.parse(stdout) as Record<string, unknown>;
-    expect(Object.keys(json)).toEqual(["project", "summary", "jobs", "files", "gitignore", "warnings", "next"]);
-    expect(json).toMatchObject({ project: { kind: "generic" }, jobs: ["build"], next: "sluice run", gitignore: "added" });
+    expect(Object.keys(json)).toEqual([
+      "project",
+      "summary",
+      "jobs",
+      "files",
+      "gitignore",
+      "warnings",
+      "next",
+    ]);
+    expect(json).toMatchObject({
+      project: { kind: "generic" },
+      jobs: ["build"],
+      next: "sluice run",
+      gitignore: "added",
+    });
     expect((json.warnings as string[]).length).toBe(1);
   });
 

@@ -4,6 +4,9 @@
  * rollout whose agent is gone (killed, machine restarted) starts a new one, which resumes the rollout
  * and then acts on the command; `sluice status` only reads and never starts one.
  */
+import { HAPROXY_PID_FILE } from "../../deploy/router/haproxy/haproxy-router";
+import { NGINX_PID_FILE } from "../../deploy/router/nginx/nginx-router";
+import { stopOrphanRouter } from "../../deploy/router/orphan";
 import path from "node:path";
 import { createError } from "../../core/errors";
 import { agentAlive, agentDir, ensureAgent } from "../../deploy/client/agent-process";
@@ -183,6 +186,13 @@ async function stopLeftovers(ctx: DeployContext, environment: string): Promise<v
   });
   await target.recover({ adopt: false });
   await target.close();
+  // A router process (haproxy, nginx) outlives an agent killed hard: it still holds the address.
+  for (const [file, soft] of [
+    [HAPROXY_PID_FILE, "SIGUSR1"],
+    [NGINX_PID_FILE, "SIGQUIT"],
+  ] as const) {
+    await stopOrphanRouter(path.join(agentDir(ctx.root, environment), file), 10_000, soft);
+  }
 }
 
 /** Starts the environment's agent when none runs, so the command just queued is acted on. */

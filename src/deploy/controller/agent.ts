@@ -66,7 +66,10 @@ export class EnvironmentAgent {
     const { config } = options;
     this.#now = options.now ?? Date.now;
     this.#log = options.log ?? (() => {});
-    this.router = createRouter(routerConfig(config.router), { now: this.#now });
+    this.router = createRouter(routerConfig(config.router), {
+      now: this.#now,
+      stateDir: options.stateDir,
+    });
     this.target = createTarget(config.target.type, {
       settings: config.target,
       cwd: options.repoRoot,

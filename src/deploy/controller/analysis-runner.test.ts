@@ -13,6 +13,12 @@ const analyses = analysesSchema.parse({
     judge: { type: "sequential", latency: false },
   },
   broken: { provider: { type: "nowhere" } },
+  slo: {
+    interval: "20ms",
+    count: 3,
+    metrics: [{ name: "errorRate", query: "errorRate" }],
+    judge: { type: "threshold", conditions: ["errorRate < 0.01"], minSamples: 20 },
+  },
 });
 
 /**
@@ -29,7 +35,7 @@ function fakeRouter(errorEvery: Record<string, number>, perLook = 40) {
       for (let i = 0; i < perLook; i++) {
         const n = list.length + 1;
         const bad = errorEvery[version]! > 0 && n % errorEvery[version]! === 0;
-        list.push({ at: now, ms: 5, status: bad ? 500 : 200 });
+        list.push({ at: now - 5, ms: 5, status: bad ? 500 : 200 });
       }
       samples.set(version, list);
       const errors = list.filter((s) => s.status >= 500).length;
@@ -130,5 +136,34 @@ describe("AnalysisRunner", () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(verdicts).toEqual([]);
     expect(r.views()).toEqual([]);
+  });
+
+  it("a blocking analysis with too little traffic to judge ends inconclusive, never passes", async () => {
+    // Every canary request fails, but there are 2 per look: fewer than minSamples (20) after 3 looks.
+    const { runner: r, verdicts } = runner(fakeRouter({ v1: 0, v2: 1 }, 2));
+    r.start(request({ runId: "step:s1:1", analysis: "slo", config: analyses.slo, scope: "step" }));
+    await until(() => verdicts.length > 0);
+    expect(verdicts).toEqual([
+      {
+        runId: "step:s1:1",
+        verdict: "inconclusive",
+        reason: expect.stringMatching(
+          /^slo: 1 of 1 look inconclusive, more than inconclusiveLimit 0 \(last: errorRate < 0.01: canary.errorRate has \d+ observations, fewer than minSamples 20\)$/,
+        ),
+      },
+    ]);
+  });
+
+  it("a blocking analysis with enough traffic passes after count conclusive looks", async () => {
+    const { runner: r, verdicts } = runner(fakeRouter({ v1: 0, v2: 0 }, 40));
+    r.start(request({ runId: "step:s1:1", analysis: "slo", config: analyses.slo, scope: "step" }));
+    await until(() => verdicts.length > 0);
+    expect(verdicts).toEqual([
+      {
+        runId: "step:s1:1",
+        verdict: "pass",
+        reason: expect.stringMatching(/^slo: all 3 measurements taken/),
+      },
+    ]);
   });
 });

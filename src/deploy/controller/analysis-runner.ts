@@ -127,9 +127,11 @@ export class AnalysisRunner {
     const blocking = request.scope !== "background";
     const limits: AnalysisLimits = {
       ...(config.failureLimit === undefined ? {} : { failureLimit: config.failureLimit }),
-      // A look without enough traffic is inconclusive for every judge; counting those would pause
-      // a canary that simply has not been sent requests yet (flagger#1035). Unset: they never pause.
-      inconclusiveLimit: config.inconclusiveLimit ?? Number.MAX_SAFE_INTEGER,
+      // Unset: Argo's default, 0 — the first inconclusive look ends the analysis Inconclusive, which
+      // holds the rollout for a person. (A background analysis' looks before the candidate's first
+      // request are not counted at all, see #measure.) Never "unlimited": an analysis that could not
+      // judge must not pass.
+      ...(config.inconclusiveLimit === undefined ? {} : { inconclusiveLimit: config.inconclusiveLimit }),
       ...(config.consecutiveErrorLimit === undefined
         ? {}
         : { consecutiveErrorLimit: config.consecutiveErrorLimit }),
@@ -218,6 +220,17 @@ export class AnalysisRunner {
             };
       if (!this.#runs.has(request.runId)) return; // stopped while measuring
       const outcome = judgeOutcome(run.judge, run.spec, baseline, canary, new Date(end));
+      if (request.scope === "background" && outcome.kind === "judged" && noTraffic(canary)) {
+        // A background analysis starts with the rollout, before the candidate has any weight: a look
+        // before its first request is no measurement (flagger#1035), so it is not counted. Blocking
+        // analyses count it: their step follows the weight change, and no traffic is no evidence.
+        run.view = {
+          ...run.view,
+          lastVerdict: outcome.result.verdict,
+          lastReason: `waiting for ${request.candidate}'s first request`,
+        };
+        return;
+      }
       const assessment = assessAnalysis(run.state, [outcome], run.limits);
       run.state = assessment.state;
       run.view = {
@@ -258,4 +271,10 @@ export class AnalysisRunner {
     );
     return { version, metrics: Object.fromEntries(entries) };
   }
+}
+
+/** True when the sample counts requests and none of its measurements saw one. */
+function noTraffic(sample: Sample): boolean {
+  const counts = Object.values(sample.metrics).map((m) => m.count);
+  return counts.some((c) => c !== undefined) && counts.every((c) => c === undefined || c === 0);
 }

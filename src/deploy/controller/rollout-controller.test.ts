@@ -2,12 +2,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { environmentsSchema } from "../../config/deploy-schema";
+import { analysesSchema, environmentsSchema } from "../../config/deploy-schema";
 import type { DeploymentRecord } from "../../store/deployment-types";
 import { openStore } from "../../store/registry";
 import type { Store } from "../../store/types";
 import { createBuiltinRouter } from "../router/builtin/builtin-router";
-import type { Router } from "../router/types";
+import { LATENCY_BUCKETS_MS } from "../router/types";
+import type { Router, VersionMetrics } from "../router/types";
 import type { InstanceStatus, RolloutState } from "../strategy/index";
 import type { DeployResult, DeploySpec, InstanceInfo, Target } from "../target/types";
 import { AnalysisRunner } from "./analysis-runner";
@@ -128,14 +129,17 @@ function controller(r: Router = router): RolloutController {
   });
 }
 
-async function createDeployment(overrides: { approvals?: string[] } = {}): Promise<DeploymentRecord> {
-  const spec = buildDeploymentSpec({
+async function createDeployment(
+  overrides: { approvals?: string[]; stableRun?: null } = {},
+): Promise<DeploymentRecord> {
+  const built = buildDeploymentSpec({
     environment: "production",
     config: { ...config, approvals: overrides.approvals ?? [] },
     analyses: {},
     version: "v2",
     stable: { version: "v1", run: { command: "node server.js" } },
   });
+  const spec = overrides.stableRun === null ? { ...built, stableRun: null } : built;
   return store.createDeployment({
     environment: "production",
     version: "v2",
@@ -166,6 +170,35 @@ async function tickUntil(c: RolloutController, id: string, test: (d: DeploymentR
 const phase = (p: string) => (d: DeploymentRecord) => d.phase === p;
 
 describe("RolloutController", () => {
+  it("starts a stopped stable version and waits for it before the canary takes a share", async () => {
+    target.versions.delete("v1"); // `sluice stop` stopped it
+    target.calls.length = 0;
+    target.readyAfter = 60;
+    const d = await createDeployment();
+    const c = controller();
+    await c.tick();
+    expect(target.calls).toContain("deploy v1 2");
+    expect((await store.getDeployment(d.id))!.phase).toBe("pending");
+    expect(target.calls).not.toContain("deploy v2 1");
+    expect(await router.getWeights()).toEqual({});
+    const paused = await tickUntil(c, d.id, phase("paused"));
+    expect(target.status()["v1"]?.ready).toBe(2);
+    expect((paused.state as RolloutState).weights).toEqual({ v1: 50, v2: 50 });
+    expect(logs.some((l) => l.includes("had no ready instance"))).toBe(false);
+  });
+
+  it("treats a stable version whose run was not recorded as no stable: the new version takes all", async () => {
+    target.versions.delete("v1");
+    target.calls.length = 0;
+    const d = await createDeployment({ stableRun: null });
+    const c = controller();
+    const done = await tickUntil(c, d.id, (x) => (x.state as RolloutState | null)?.weights?.["v2"] === 100);
+    expect((done.state as RolloutState).weights).toEqual({ v2: 100 });
+    expect(target.calls.some((x) => x.startsWith("deploy v1"))).toBe(false);
+    const audit = await store.listAudit({ subject: `deployment:${d.id}` });
+    expect(JSON.stringify(audit[0]?.data)).toContain("no stable version");
+  });
+
   it("drives a canary through its steps, persisting each decision with its audit entries", async () => {
     const d = await createDeployment();
     const c = controller();
@@ -312,5 +345,102 @@ describe("routeWeights", () => {
     const missing = await routeWeights(target, router, { v1: 50, v2: 50 }, 100);
     expect(missing).toEqual(["v2"]);
     expect(await router.getWeights()).toEqual({ v1: 50, v2: 50 });
+  });
+
+  it("an inconclusive step analysis (too little traffic to judge) holds instead of promoting", async () => {
+    const canaryConfig = environmentsSchema.parse({
+      production: {
+        target: { command: "node server.js", instances: 2 },
+        strategy: { type: "canary", steps: [{ setWeight: 10 }, { analysis: "slo" }, { setWeight: 100 }] },
+        rollback: { drain: 0 },
+      },
+    }).production!;
+    const analyses = analysesSchema.parse({
+      slo: {
+        interval: "20ms",
+        count: 3,
+        metrics: [{ name: "errorRate", query: "errorRate" }],
+        judge: { type: "threshold", conditions: ["errorRate < 0.01"], minSamples: 20 },
+      },
+    });
+    // Every request the canary gets fails, but it gets one per look: never minSamples of them.
+    let served = 0;
+    const thin = {
+      async metrics(version: string): Promise<VersionMetrics | null> {
+        const n = version === "v2" ? ++served : 1000;
+        const errors = version === "v2" ? n : 0;
+        return {
+          version,
+          requests: n,
+          status: { "1xx": 0, "2xx": n - errors, "3xx": 0, "4xx": 0, "5xx": errors },
+          connectionErrors: 0,
+          faultsInjected: 0,
+          latency: {
+            bucketsMs: LATENCY_BUCKETS_MS,
+            counts: LATENCY_BUCKETS_MS.map((_, i) => (i === 3 ? n : 0)).concat(0),
+            sumMs: 5 * n,
+            count: n,
+          },
+          samples: Array.from({ length: Math.min(n, 50) }, () => ({
+            at: Date.now(),
+            ms: 5,
+            status: version === "v2" ? 500 : 200,
+          })),
+        };
+      },
+    };
+    const inbox = new Inbox();
+    const runner = new AnalysisRunner({
+      providerContext: { router: thin },
+      onVerdict: (v) => inbox.analysis(v),
+    });
+    const c = new RolloutController({
+      environment: "production",
+      store,
+      target,
+      router,
+      analyses: runner,
+      inbox,
+      now: () => now,
+      runSmokeTest: () => {},
+      watchVersion: () => {},
+      log: (line) => logs.push(line),
+    });
+    const spec = buildDeploymentSpec({
+      environment: "production",
+      config: canaryConfig,
+      analyses,
+      version: "v2",
+      stable: { version: "v1", run: { command: "node server.js" } },
+    });
+    const d = await store.createDeployment({
+      environment: "production",
+      version: "v2",
+      previousVersion: "v1",
+      strategy: "canary",
+      phase: "pending",
+      spec,
+      state: null,
+      actor: "ann",
+      runId: null,
+      ref: null,
+      sha: null,
+      artifact: null,
+    });
+    try {
+      const held = await tickUntil(c, d.id, phase("paused"));
+      const state = held.state as RolloutState;
+      expect(state.weights).toEqual({ v1: 90, v2: 10 });
+      const hold = state.history.filter((h) => h.type === "hold").at(-1);
+      expect(hold?.message).toMatch(
+        /^step analysis inconclusive: slo: 1 of \d+ looks? inconclusive, more than inconclusiveLimit 0 \(last: errorRate < 0.01: canary.errorRate has \d+ observations?, fewer than minSamples 20\); waiting for promote or abort$/,
+      );
+      for (let i = 0; i < 5; i++) await c.tick();
+      expect((await store.getDeployment(d.id))!.phase).toBe("paused");
+      expect(await router.getWeights()).toEqual({ v1: 90, v2: 10 });
+      expect(state.history.some((h) => h.type === "promoted")).toBe(false);
+    } finally {
+      runner.stopAll();
+    }
   });
 });

@@ -16,7 +16,7 @@ import type { Router } from "../router/types";
 import { decideRollout, initialRolloutState, isTerminalPhase } from "../strategy/index";
 import type { Observations, RolloutEvent, RolloutPhase, RolloutState, UserCommand } from "../strategy/index";
 import type { Target } from "../target/types";
-import { applyActions } from "./apply-actions";
+import { applyActions, serialise } from "./apply-actions";
 import type { AnalysisRunner } from "./analysis-runner";
 import type { DeploymentSpec } from "./deployment-spec";
 import { checkEnvironmentApprovals, environmentApprovalId } from "./environment-approvals";
@@ -52,6 +52,8 @@ export class RolloutController {
   readonly #seen = new Set<string>();
   /** Open approval requests of the current deployment, for the status view. */
   readonly approvalRequests = new Map<string, string>();
+  /** Deployments waiting for their stable version to be ready before they start: since when. */
+  readonly #stableWait = new Map<string, number>();
 
   constructor(private readonly deps: ControllerDeps) {}
 
@@ -104,12 +106,15 @@ export class RolloutController {
       commands = commands.filter((c) => !gate.consumed.includes(c.id));
       this.approvalRequests.clear();
     }
+    if (state.phase === "pending" && !(await this.#stableServing(deployment, spec, now))) {
+      return { deployment, wakeAt: now + STABLE_POLL_MS };
+    }
     const resumed = firstLook && state.phase !== "pending";
     // The router of a restarted agent starts empty: give it the adopted instances. The weights come
     // from the resume decision below, which knows whether each version is ready to take its share.
     if (resumed) await syncBackends(this.deps.target, this.deps.router);
     const obs = await this.#observe(deployment, commands, resumed);
-    const decision = decideRollout(spec.rollout, state, obs, now);
+    const decision = decideRollout(effectiveRollout(spec), state, obs, now);
     const next = decision.state;
     const status = statusOf(next.phase);
     await store.saveDeploymentState(deployment.id, {
@@ -159,6 +164,61 @@ export class RolloutController {
     };
   }
 
+  /**
+   * Before a rollout's first decision: the stable version it is measured against (and whose traffic
+   * it takes a share of) must serve. After `sluice stop` it has no instance, so it is started first
+   * from its recorded run, and the rollout waits until it is ready — never giving a share to a
+   * version with no ready instance. True when the rollout may start.
+   */
+  async #stableServing(deployment: DeploymentRecord, spec: DeploymentSpec, now: number): Promise<boolean> {
+    const stable = effectiveRollout(spec).stable;
+    // A rollback switches to an older version at once: it needs no stable to compare against.
+    if (stable === null || spec.rollbackOf !== null) return true;
+    const status = this.deps.target.status()[stable];
+    const wanted = await this.#stableInstances(spec);
+    if ((status?.ready ?? 0) >= wanted) {
+      this.#stableWait.delete(deployment.id);
+      return true;
+    }
+    let since = this.#stableWait.get(deployment.id);
+    if (since === undefined) {
+      this.#stableWait.set(deployment.id, (since = now));
+      if (status === undefined) {
+        this.deps.log(`stable ${stable} has no running instance: starting ${wanted} before the rollout`);
+        const { target } = this.deps;
+        const run = spec.stableRun!;
+        void serialise(target, stable, () => target.deploy(stable, { ...run, instances: wanted })).catch(
+          (err: unknown) =>
+            this.deps.log(`${stable}: deploy failed: ${err instanceof Error ? err.message : String(err)}`),
+        );
+      }
+    }
+    const timeout = spec.rollout.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
+    if (now - since < timeout) return false;
+    // Past the ready timeout: a partly ready stable still serves; none at all cannot start a rollout.
+    if ((status?.ready ?? 0) > 0) {
+      this.#stableWait.delete(deployment.id);
+      return true;
+    }
+    const reason = `stable ${stable} had no ready instance after ${Math.round(timeout / 1000)}s: the rollout did not start`;
+    this.deps.log(reason);
+    const state = (deployment.state ?? initialRolloutState(spec.rollout, now)) as RolloutState;
+    await this.#finish(deployment, state, "aborted", reason, [], now);
+    this.#stableWait.delete(deployment.id);
+    return false;
+  }
+
+  /** The stable version's size: as its own deployment ran it, else this rollout's instance count. */
+  async #stableInstances(spec: DeploymentSpec): Promise<number> {
+    const env = await this.deps.store.getEnvironment(this.deps.environment);
+    if (env?.stableDeploymentId != null && env.stableVersion === spec.rollout.stable) {
+      const own = (await this.deps.store.getDeployment(env.stableDeploymentId))?.spec as
+        DeploymentSpec | undefined;
+      if (own !== undefined) return own.rollout.instances;
+    }
+    return spec.rollout.instances;
+  }
+
   async #observe(
     deployment: DeploymentRecord,
     commands: DeployCommandRecord[],
@@ -196,6 +256,19 @@ export class RolloutController {
     });
     await this.deps.store.ackDeployCommands(commands.map((c) => c.id));
   }
+}
+
+const STABLE_POLL_MS = 250;
+const DEFAULT_READY_TIMEOUT_MS = 2 * 60_000;
+
+/**
+ * The rollout spec decisions are taken on. A stable version whose run was not recorded cannot be
+ * started, so the rollout treats the environment as having none — like a first deployment, the new
+ * version takes all traffic once it is ready (its "started" event says "no stable version").
+ */
+export function effectiveRollout(spec: DeploymentSpec): DeploymentSpec["rollout"] {
+  if (spec.rollout.stable !== null && spec.stableRun === null) return { ...spec.rollout, stable: null };
+  return spec.rollout;
 }
 
 function commandType(c: DeployCommandRecord): string {

@@ -134,6 +134,11 @@ export interface RouterDeps {
   now?: () => number;
   /** Uniform in [0, 1); default Math.random. Used for fault injection only. */
   random?: () => number;
+  /**
+   * The environment's state directory: a router running its own process (haproxy, nginx) records
+   * it there, so a later agent or `sluice stop` can end one a killed agent left behind.
+   */
+  stateDir?: string;
 }
 
 /** Router settings as they come from `sluice.yml`: `type` picks the factory, the rest is its own. */

@@ -2,6 +2,9 @@
  * The haproxy router against a real HAProxy (installed with apt when missing; under CI=true a missing
  * haproxy fails in ensureProgram rather than skipping).
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ensureProgram } from "../../../../scripts/services/programs";
 import { startNodeBackend } from "../../../../scripts/services/node-backend";
@@ -10,7 +13,8 @@ import { describeRouterContract } from "../contract";
 import { createRouter, routerTypes } from "../registry";
 import { countVersions, request, runLoad } from "../testing";
 import { renderConfig, splitEntries } from "./config";
-import { HaproxyRouter } from "./haproxy-router";
+import { HAPROXY_PID_FILE, HaproxyRouter } from "./haproxy-router";
+import { recordedRouterProcess, stopOrphanRouter } from "../orphan";
 import type { HaproxyProcess } from "./process";
 
 const hasHaproxy = ensureProgram("haproxy") !== null;
@@ -210,5 +214,46 @@ describe.skipIf(!hasHaproxy)("haproxy router", () => {
     await router.stop();
     await expect(request(port)).rejects.toThrow();
     for (const pid of pids) expect(() => process.kill(pid, 0)).toThrow();
+  });
+
+  it("replaces the HAProxy a killed agent left on its port, and records its own", async () => {
+    const stateDir = mkdtempSync(path.join(tmpdir(), "sluice-haproxy-state-"));
+    try {
+      const port = await start({ v1: 100 }, {});
+      // The orphan: a router started with the state dir, whose agent died without stopping it.
+      const orphan = new HaproxyRouter({ threads: 1, port: 0 }, { stateDir });
+      await orphan.setBackends("v1", at(v1));
+      await orphan.setWeights({ v1: 100 });
+      const orphanPort = (await orphan.start()).port;
+      const orphanPid = (orphan as unknown as { proc: HaproxyProcess }).proc.pid;
+      expect(recordedRouterProcess(path.join(stateDir, HAPROXY_PID_FILE))).toBe(orphanPid);
+      expect((await request(orphanPort)).status).toBe(200);
+      await router.stop();
+      router = new HaproxyRouter({ threads: 1, port: orphanPort, drainTimeoutMs: 500 }, { stateDir });
+      await router.setBackends("v2", at(v2));
+      await router.setWeights({ v2: 100 });
+      await router.start();
+      expect((await request(orphanPort)).body).toContain("v2");
+      expect(() => process.kill(orphanPid, 0)).toThrow();
+      expect(port).toBeGreaterThan(0);
+    } finally {
+      rmSync(stateDir, { recursive: true, force: true });
+    }
+  });
+
+  it("sluice stop's clean-up ends an orphaned HAProxy from its record", async () => {
+    const stateDir = mkdtempSync(path.join(tmpdir(), "sluice-haproxy-state-"));
+    try {
+      router = new HaproxyRouter({ threads: 1 }, { stateDir });
+      await router.setBackends("v1", at(v1));
+      await router.setWeights({ v1: 100 });
+      const { port } = await router.start();
+      const pid = (router as unknown as { proc: HaproxyProcess }).proc.pid;
+      expect(await stopOrphanRouter(path.join(stateDir, HAPROXY_PID_FILE), 1000, "SIGUSR1")).toBe(pid);
+      expect(() => process.kill(pid, 0)).toThrow();
+      await expect(request(port)).rejects.toThrow();
+    } finally {
+      rmSync(stateDir, { recursive: true, force: true });
+    }
   });
 });

@@ -30,6 +30,7 @@ import { LogCollector } from "./log-collector";
 import { parseHaproxyOptions } from "./options";
 import type { HaproxyRouterOptions } from "./options";
 import { checkConfig, findHaproxy, freePort, HaproxyProcess } from "./process";
+import { forgetRouterProcess, recordRouterProcess, stopOrphanRouter } from "../orphan";
 import { replaceMap, workerStatus } from "./runtime";
 import { applySlotPlan, drainSlots, planSlots } from "./slots";
 
@@ -39,10 +40,15 @@ interface VersionState extends VersionBackend {
   metrics: MetricsCollector;
 }
 
+/** The file under the environment's state directory that records the running HAProxy master. */
+export const HAPROXY_PID_FILE = "router-haproxy.json";
+
 export class HaproxyRouter implements Router {
   readonly type = HAPROXY_ROUTER_TYPE;
   private readonly options: HaproxyRouterOptions;
   private readonly now: () => number;
+  /** Where the running HAProxy is recorded (null: nowhere), see ../orphan. */
+  private readonly pidFile: string | null;
   private readonly versions = new Map<string, VersionState>();
   private readonly byBackend = new Map<string, VersionState>();
   private readonly faults = new Map<string | null, ActiveFault & { until: number }>();
@@ -62,6 +68,7 @@ export class HaproxyRouter implements Router {
   constructor(options: unknown, deps: RouterDeps = {}) {
     this.options = parseHaproxyOptions(options);
     this.now = deps.now ?? Date.now;
+    this.pidFile = deps.stateDir === undefined ? null : path.join(deps.stateDir, HAPROXY_PID_FILE);
     // deps.random is not used: HAProxy draws the split and fault dice itself (rand()).
     this.log = new LogCollector((backend) => this.byBackend.get(backend)?.metrics, this.now);
   }
@@ -88,6 +95,8 @@ export class HaproxyRouter implements Router {
     if (this.options.dir !== undefined) mkdirSync(this.options.dir, { recursive: true });
     this.ownsDir = this.options.dir === undefined;
     this.dir = this.options.dir ?? mkdtempSync(path.join(os.tmpdir(), "sluice-haproxy-router-"));
+    // A killed agent's HAProxy still holds the address: soft-stop it (it finishes what it serves).
+    if (this.pidFile !== null) await stopOrphanRouter(this.pidFile, this.options.drainTimeoutMs, "SIGUSR1");
     const logPort = await this.log.start();
     const model = this.model(port, logPort);
     try {
@@ -104,6 +113,7 @@ export class HaproxyRouter implements Router {
       this.cleanup();
       throw err;
     }
+    if (this.pidFile !== null) recordRouterProcess(this.pidFile, this.proc.pid);
     this.binary = binary;
     this.listen = { host, port, logPort };
     return { host, port };
@@ -117,6 +127,7 @@ export class HaproxyRouter implements Router {
     this.listen = null;
     if (this.faultTimer !== null) clearTimeout(this.faultTimer);
     if (proc !== null) await proc.stop(this.options.drainTimeoutMs);
+    if (proc !== null && this.pidFile !== null) forgetRouterProcess(this.pidFile);
     this.cleanup();
   }
 

@@ -4,6 +4,7 @@
  * while new ones take new connections); it resolves once a new connection is served by the new
  * config generation. Metrics come from the router's own access log format (access-log.ts).
  */
+import { forgetRouterProcess, recordRouterProcess, stopOrphanRouter } from "../orphan";
 import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -48,6 +49,9 @@ import type { RouterState } from "./router-state";
 
 export const NGINX_ROUTER_TYPE = "nginx";
 
+/** The file under the environment's state directory that records the running nginx master. */
+export const NGINX_PID_FILE = "router-nginx.json";
+
 export class NginxRouter implements Router {
   readonly type = NGINX_ROUTER_TYPE;
   private readonly options: NginxRouterOptions;
@@ -68,9 +72,13 @@ export class NginxRouter implements Router {
   /** Changes apply one at a time, in call order. */
   private queue: Promise<unknown> = Promise.resolve();
 
+  /** Where the running nginx master is recorded (null: nowhere), see ../orphan. */
+  private readonly pidFile: string | null;
+
   constructor(options: unknown, deps: RouterDeps = {}) {
     this.options = parseNginxOptions(options);
     this.now = deps.now ?? Date.now;
+    this.pidFile = deps.stateDir === undefined ? null : path.join(deps.stateDir, NGINX_PID_FILE);
   }
 
   start(): Promise<RouterAddress> {
@@ -89,6 +97,7 @@ export class NginxRouter implements Router {
       for (const t of [this.poll, this.faultTimer]) if (t !== null) clearTimeout(t);
       this.poll = this.faultTimer = null;
       await nginx.stop(this.options.drainTimeoutMs + 2000);
+      if (this.pidFile !== null) forgetRouterProcess(this.pidFile);
       await this.tail?.read().catch(() => 0);
       await this.tail?.close();
       this.tail = null;
@@ -180,6 +189,9 @@ export class NginxRouter implements Router {
     const port = this.options.port === 0 ? await pickFreePort(host) : this.options.port;
     this.listen = { host, port };
     const conf = (await this.writeChecked(this.state, binary))!;
+    // A killed agent's nginx still holds the address: SIGQUIT lets it finish what it serves.
+    if (this.pidFile !== null)
+      await stopOrphanRouter(this.pidFile, this.options.drainTimeoutMs + 2000, "SIGQUIT");
     const nginx = NginxProcess.spawn(binary, conf, this.dir);
     try {
       await nginx.waitForGeneration(
@@ -195,6 +207,7 @@ export class NginxRouter implements Router {
       throw err;
     }
     this.nginx = nginx;
+    if (this.pidFile !== null) recordRouterProcess(this.pidFile, nginx.pid);
     this.tail = new AccessLogTail(path.join(this.dir, ACCESS_LOG), (e) => this.record(e));
     this.schedulePoll();
     this.scheduleFaultExpiry(this.state);
