@@ -118,7 +118,7 @@ try {
     ? JSON.parse((await run(process.execPath, baseArgs, { cwd: project })).stdout)
     : null;
   let pipeline = await runPipeline(sluiceCli, project, cdxArgs, true);
-  const times = { base: [], sluice: [], cold: [], libraryCold: [], cdx: [], node: [], step: [], cdxStep: [] };
+  const times = { base: [], sluice: [], cold: [], coldLib: [], cdx: [], node: [], step: [], cdxStep: [] };
   for (let i = 0; i < REPEATS; i++) {
     const cdx = await run(process.execPath, cdxArgs, { cwd: project });
     times.cdx.push(cdx.ms);
@@ -126,7 +126,7 @@ try {
     const warm = await sluiceOnce();
     times.sluice.push(warm.ms);
     sluiceDoc = warm.doc;
-    times.libraryCold.push((await run(process.execPath, ["--input-type=module", "-e", coldScript])).ms);
+    times.coldLib.push((await run(process.execPath, ["--input-type=module", "-e", coldScript])).ms);
     times.node.push((await run(process.execPath, ["-e", "0"])).ms);
     // The two builds alternate which goes first.
     if (baseArgs && i % 2 === 0)
@@ -168,7 +168,7 @@ try {
       sbom: {
         sluiceMs: round(m.sluice),
         sluiceColdMs: round(m.cold),
-        sluiceLibraryColdMs: round(m.libraryCold),
+        sluiceLibraryColdMs: round(m.coldLib),
         sluiceStepMs: round(m.step),
         cyclonedxNpmMs: round(m.cdx),
         cyclonedxNpmStepMs: round(m.cdxStep),

@@ -3,6 +3,7 @@
  * for near misses, and "is required" instead of "expected string, received undefined".
  */
 import { z } from "zod";
+import { closestName } from "../core/did-you-mean";
 import type { Problem } from "../core/errors";
 import { locatePath } from "./yaml-source";
 import type { YamlSource } from "./yaml-source";
@@ -66,7 +67,7 @@ function issueMessage(issue: z.core.$ZodIssue, value: unknown): string {
 
 function unknownKeyMessage(path: readonly PropertyKey[], key: string, allowed: string[]): string {
   const where = path.length === 0 ? "" : ` in ${formatPath(path)}`;
-  const suggestion = closest(key, allowed);
+  const suggestion = closestName(key, allowed);
   const hint = suggestion
     ? `; did you mean "${suggestion}"?`
     : allowed.length > 0
@@ -138,30 +139,4 @@ function objectsIn(schema: z.ZodType): z.ZodObject[] {
   }
   if (schema instanceof z.ZodUnion) return (schema.options as z.ZodType[]).flatMap((o) => objectsIn(o));
   return [];
-}
-
-// Case, `-` and `_` differences first (`timeout-minutes` → `timeoutMinutes`), then small typos.
-function closest(key: string, allowed: string[]): string | undefined {
-  const norm = (s: string): string => s.toLowerCase().replace(/[-_]/g, "");
-  const exact = allowed.find((a) => norm(a) === norm(key));
-  if (exact) return exact;
-  let best: { name: string; distance: number } | undefined;
-  for (const name of allowed) {
-    const distance = editDistance(norm(key), norm(name));
-    if (distance <= 2 && (!best || distance < best.distance)) best = { name, distance };
-  }
-  return best?.name;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
 }

@@ -278,8 +278,8 @@ ${hits.map((h, i) => `      <line number="${i + 1}" hits="${h}"/>`).join("\n")}
     const m = metricsFromReports(
       [
         lcov("src/a.ts", [1, 0, 0]),
-        istanbulFinal("/home/runner/work/app/src/a.ts", [1, 1, 0], []),
-        lcov("/home/runner/work/app/lib/b.ts", [1]),
+        istanbulFinal("/srv/ci-runner/build/app/src/a.ts", [1, 1, 0], []),
+        lcov("/srv/ci-runner/build/app/lib/b.ts", [1]),
       ],
       "/repo",
     );

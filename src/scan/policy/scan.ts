@@ -16,7 +16,7 @@ import type { PolicyInput } from "./evaluate";
 import { mayBeKubernetes, parseKubernetes } from "./kubernetes";
 import { compiledBuiltinRules } from "./rules/index";
 import type { CompiledPolicyRule, PolicyOptions, PolicyRuleInput } from "./types";
-import { closestId } from "./suggest";
+import { closestName } from "../../core/did-you-mean";
 import { parseWorkflow } from "./workflow";
 
 /** Files larger than this are not policy inputs (generated bundles, data dumps). */
@@ -130,7 +130,7 @@ function unknownDisabled(
   return disable
     .filter((id) => !known.includes(id))
     .map((id) => {
-      const guess = closestId(id, known);
+      const guess = closestName(id, known, { maxDistance: 3, substring: true });
       return `policy.disable names unknown rule "${id}"${guess ? ` (did you mean "${guess}"?)` : ""}: nothing was disabled for it`;
     });
 }
