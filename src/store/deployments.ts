@@ -16,8 +16,8 @@ import type {
   NewDeployment,
 } from "./deployment-types";
 
-/** Shortest id prefix `getDeployment` accepts (as for runs). */
-const MIN_ID_PREFIX = 4;
+// getDeployment accepts id prefixes as getRun does, from the same length on.
+import { MIN_ID_PREFIX } from "./run-queries";
 
 /**
  * Allocates the next number from `counters` and inserts the rollout, in one transaction so a

@@ -5,11 +5,12 @@
  */
 import type { Kysely } from "kysely";
 import { createError, isSluiceError } from "../core/errors";
-import { jobFromRow, jobPatchToRow, jobToRow, newRunRecord, runFromRow, runPatchToRow } from "./rows";
+import { jobFromRow, jobPatchToRow, jobToRow, newRunRecord, runPatchToRow } from "./rows";
 import { runToRow, stepFromRow, stepPatchToRow, stepToRow } from "./rows";
 import { QueryTemplates } from "./query-templates";
 import type { QueryExecutor } from "./query-templates";
 import { recoverOrphanedRuns } from "./recover-orphans";
+import { countRunsOfWorkflow, selectRun, selectRuns } from "./run-queries";
 import { claimGroup, joinGroup, selectContenders } from "./concurrency-groups";
 import { RUN_NUMBER_COUNTER } from "./schema";
 import type { JobsTable, RunsTable, StepsTable, StoreDatabase } from "./schema";
@@ -43,8 +44,7 @@ export interface KyselyStoreOptions {
   newId?: () => string;
 }
 
-/** Shortest id prefix `getRun` accepts; shorter ones would match too often to be meant. */
-export const MIN_ID_PREFIX = 4;
+export { MIN_ID_PREFIX } from "./run-queries";
 
 /**
  * A Store over an open, migrated Kysely database; dialect-specific subclasses open one. Hot-path
@@ -99,52 +99,15 @@ export class KyselyStore implements Store {
   }
 
   getRun(idOrNumber: string): Promise<RunRecord | null> {
-    return this.guard("read a run", async () => {
-      const key = idOrNumber.trim().toLowerCase();
-      if (/^[0-9]+$/.test(key) && Number.isSafeInteger(Number(key))) {
-        const row = await this.db
-          .selectFrom("runs")
-          .selectAll()
-          .where("number", "=", Number(key))
-          .executeTakeFirst();
-        if (row) return runFromRow(row);
-      }
-      const exact = await this.db.selectFrom("runs").selectAll().where("id", "=", key).executeTakeFirst();
-      if (exact) return runFromRow(exact);
-      // Ids are lowercase UUIDs, so a valid prefix is hex and dashes; that also keeps LIKE wildcards out.
-      if (key.length < MIN_ID_PREFIX || !/^[0-9a-f-]+$/.test(key)) return null;
-      const rows = await this.db
-        .selectFrom("runs")
-        .selectAll()
-        .where("id", "like", `${key}%`)
-        .limit(2)
-        .execute();
-      return rows.length === 1 && rows[0] ? runFromRow(rows[0]) : null;
-    });
+    return this.guard("read a run", () => selectRun(this.db, idOrNumber));
   }
 
   listRuns(filter: RunFilter = {}): Promise<RunRecord[]> {
-    return this.guard("list runs", async () => {
-      let query = this.db.selectFrom("runs").selectAll().orderBy("number", "desc");
-      if (filter.workflowPath !== undefined) query = query.where("workflow_path", "=", filter.workflowPath);
-      if (filter.ref !== undefined) query = query.where("ref", "=", filter.ref);
-      if (filter.status !== undefined) query = query.where("status", "=", filter.status);
-      if (filter.limit !== undefined) query = query.limit(Math.max(0, Math.floor(filter.limit)));
-      return (await query.execute()).map(runFromRow);
-    });
+    return this.guard("list runs", () => selectRuns(this.db, filter));
   }
 
   countWorkflowRuns(run: Pick<RunRecord, "workflowPath" | "number">): Promise<number> {
-    return this.guard("count runs", async () => {
-      // A range of the (workflow_path, number) index.
-      const row = await this.db
-        .selectFrom("runs")
-        .select((eb) => eb.fn.countAll().as("count"))
-        .where("workflow_path", "=", run.workflowPath)
-        .where("number", "<=", run.number)
-        .executeTakeFirstOrThrow();
-      return Number(row.count);
-    });
+    return this.guard("count runs", () => countRunsOfWorkflow(this.db, run));
   }
 
   createJob(job: Omit<JobRecord, "id">): Promise<JobRecord> {
