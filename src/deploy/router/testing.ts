@@ -46,7 +46,7 @@ export function request(port: number, options: RequestOptions = {}): Promise<Rep
       },
     );
     req.on("timeout", () => req.destroy(new Error("request timed out")));
-    req.on("error", reject);
+    req.on("error", (err: Error) => reject(Object.assign(err, { reusedSocket: req.reusedSocket })));
     req.end(options.body);
   });
 }
@@ -81,7 +81,7 @@ export async function runLoad(options: {
     while (Date.now() < until && result.sent < max) {
       result.sent++;
       try {
-        const reply = await request(options.port, { path: options.path, agent });
+        const reply = await requestRetryingStale(options.port, { path: options.path, agent });
         const version = reply.body.trim();
         result.versions[version] = (result.versions[version] ?? 0) + 1;
         if (reply.status >= 500) result.failures.push(`status ${reply.status}: ${version}`);
@@ -96,6 +96,24 @@ export async function runLoad(options: {
   result.rps = result.sent / ((Date.now() - started) / 1000);
   agent.destroy();
   return result;
+}
+
+/**
+ * A GET that is sent again, once, when it fails on a kept-alive connection the server closed before
+ * answering: the race between a client reusing an idle connection and the server closing it (an old
+ * HAProxy worker after a reload) that RFC 9112 §9.3.1 lets clients retry idempotent requests for,
+ * and that browsers and most HTTP clients do retry. A failure on a fresh connection, a timeout or a
+ * 5xx is still a failure.
+ */
+async function requestRetryingStale(port: number, options: RequestOptions): Promise<Reply> {
+  try {
+    return await request(port, options);
+  } catch (err) {
+    const stale = (err as { reusedSocket?: boolean; code?: string }).reusedSocket === true;
+    const reset = (err as { code?: string }).code === "ECONNRESET";
+    if (!stale || !reset || (options.method ?? "GET") !== "GET") throw err;
+    return request(port, options);
+  }
 }
 
 /** Sends `n` sequential requests on one keep-alive connection and counts bodies (version names). */
